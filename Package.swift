@@ -1,0 +1,75 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "ActionGate",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "actiongate", targets: ["actiongate"]),
+        .executable(name: "actiongate-bench", targets: ["actiongate-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // System OpenSSL (libssl-dev): every cryptographic primitive comes from libcrypto.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        // AES-256-GCM, HKDF, HMAC, random, sealed tokens, the keyring and its file.
+        .target(
+            name: "ActionGateCrypto",
+            dependencies: ["COpenSSL"]
+        ),
+        // Every security decision, as pure synchronous code. Never imports NIO.
+        .target(
+            name: "ActionGateCore",
+            dependencies: [
+                "ActionGateCrypto",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // The SwiftNIO data plane: listener, upstream pool, admin listener, reloader, audit log.
+        .target(
+            name: "ActionGateServer",
+            dependencies: [
+                "ActionGateCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "actiongate",
+            dependencies: [
+                "ActionGateServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Release-mode micro-benchmarks (crypto against `openssl speed`, the Gate's cost per request).
+        .executableTarget(
+            name: "actiongate-bench",
+            dependencies: ["ActionGateCore"]
+        ),
+        .testTarget(name: "ActionGateCryptoTests", dependencies: ["ActionGateCrypto"]),
+        .testTarget(name: "ActionGateCoreTests", dependencies: ["ActionGateCore"]),
+        .testTarget(name: "ActionGateServerTests", dependencies: ["ActionGateServer"]),
+        // Runs the real `actiongate` executable as a subprocess.
+        .testTarget(name: "actiongateTests", dependencies: ["actiongate"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

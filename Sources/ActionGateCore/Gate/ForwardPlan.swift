@@ -1,0 +1,101 @@
+/// Everything the data plane needs to forward an allowed request, decided by the Gate.
+///
+/// The data plane sends exactly `method`, `target` and `headers` (re-framing the body itself: it
+/// never byte-copies the client's framing), then applies `gate.rewriteResponse` to the response head.
+public struct ForwardPlan: Sendable, Equatable {
+    /// How the request body travels upstream.
+    public enum Body: Sendable, Equatable {
+        /// No body.
+        case none
+        /// The body the Gate already read and checked (actions).
+        case buffered([UInt8])
+        /// Stream the client's body as it arrives (passthrough routes), within `limit` bytes.
+        case stream(limit: Int)
+    }
+
+    /// The configured upstream's name (`upstreams:` key).
+    public var upstream: String
+    public var method: String
+    /// The normalised path plus the original query, as sent upstream.
+    public var target: String
+    /// The final header list for the upstream request: sanitised client headers plus gateway headers.
+    public var headers: HeaderFields
+    public var body: Body
+    /// What to do with the upstream's response head.
+    public var response: ResponseRules
+    /// Facts for the audit log and metrics.
+    public var audit: AuditFacts
+
+    public init(
+        upstream: String,
+        method: String,
+        target: String,
+        headers: HeaderFields,
+        body: Body,
+        response: ResponseRules,
+        audit: AuditFacts
+    ) {
+        self.upstream = upstream
+        self.method = method
+        self.target = target
+        self.headers = headers
+        self.body = body
+        self.response = response
+        self.audit = audit
+    }
+}
+
+/// How the gateway treats the upstream response of a forwarded request.
+public struct ResponseRules: Sendable, Equatable {
+    /// Action responses get `Cache-Control: no-store` unless the handler set one.
+    public var isAction: Bool
+    /// The action may issue or clear a session with `X-ActionGate-Session`.
+    public var issuesSession: Bool
+    /// `Set-Cookie` values the gateway adds (e.g. a sliding session refresh).
+    public var setCookies: [String]
+
+    public init(isAction: Bool, issuesSession: Bool = false, setCookies: [String] = []) {
+        self.isAction = isAction
+        self.issuesSession = issuesSession
+        self.setCookies = setCookies
+    }
+}
+
+/// What the Gate learned about a forwarded request, for the audit log and metrics.
+public struct AuditFacts: Sendable, Equatable {
+    /// `actions` or `passthrough`.
+    public var routeMode: String
+    /// The route's `path_prefix`.
+    public var route: String
+    public var action: String?
+    /// The session subject, when a valid session was presented. Never the cookie itself.
+    public var subject: String?
+    /// The policy rule that decided (e.g. `admins.allow[0]`), when a policy ran.
+    public var policyRule: String?
+    /// Key ids (lowercase hex) that opened tokens on this request.
+    public var keyIDs: [String]
+    /// The client address after trusted-proxy resolution.
+    public var clientAddress: String
+    /// Set when a policy in shadow mode (`enforce: false`) would have refused the request.
+    public var shadowDenial: RejectionReason?
+
+    public init(
+        routeMode: String,
+        route: String,
+        action: String? = nil,
+        subject: String? = nil,
+        policyRule: String? = nil,
+        keyIDs: [String] = [],
+        clientAddress: String,
+        shadowDenial: RejectionReason? = nil
+    ) {
+        self.routeMode = routeMode
+        self.route = route
+        self.action = action
+        self.subject = subject
+        self.policyRule = policyRule
+        self.keyIDs = keyIDs
+        self.clientAddress = clientAddress
+        self.shadowDenial = shadowDenial
+    }
+}

@@ -1,0 +1,16 @@
+/// The decision interface the data plane calls: the `Gate` implements it for one configuration
+/// snapshot. Every method is synchronous, pure and safe to call from any thread.
+public protocol RequestGate: Sendable {
+    /// Decides on the request head alone (DESIGN.md steps 2–8), or asks for the body.
+    ///
+    /// - Parameter now: Unix time in seconds, from the caller's clock.
+    func evaluateHead(_ head: RequestHead, now: Int64) -> HeadVerdict
+
+    /// Decides once the body of a `needBody` request has been read (at most `pending.limit` bytes).
+    func evaluateBody(_ pending: PendingRequest, body: [UInt8], now: Int64) -> Verdict
+
+    /// Rewrites the upstream's response head for the client: strips hop-by-hop and `X-ActionGate-*`
+    /// headers after acting on them (session issuance), adds the gateway's cookies and
+    /// `Cache-Control: no-store` where `plan.response` says so.
+    func rewriteResponse(status: Int, headers: HeaderFields, plan: ForwardPlan, now: Int64) -> HeaderFields
+}

@@ -1,0 +1,92 @@
+/// An ordered list of HTTP header fields, as received or as to be sent.
+///
+/// Core never imports NIO, so the data plane converts its header type to and from this one. Names keep
+/// the case they arrived with; every lookup compares names ASCII case-insensitively.
+public struct HeaderFields: Sendable, Equatable, Sequence {
+    /// One header field line.
+    public struct Field: Sendable, Equatable {
+        public var name: String
+        public var value: String
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public private(set) var fields: [Field]
+
+    public init(_ fields: [(String, String)] = []) {
+        self.fields = fields.map { Field(name: $0.0, value: $0.1) }
+    }
+
+    public init(fields: [Field]) {
+        self.fields = fields
+    }
+
+    public var count: Int { fields.count }
+
+    public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
+
+    /// Every value of the fields named `name`, in order.
+    public func values(_ name: String) -> [String] {
+        fields.compactMap { $0.name.asciiCaseInsensitiveEquals(name) ? $0.value : nil }
+    }
+
+    /// The value of the only field named `name`; `nil` when absent.
+    ///
+    /// Callers that must reject duplicates use `values(_:)` instead.
+    public func first(_ name: String) -> String? {
+        fields.first { $0.name.asciiCaseInsensitiveEquals(name) }?.value
+    }
+
+    public func contains(_ name: String) -> Bool {
+        fields.contains { $0.name.asciiCaseInsensitiveEquals(name) }
+    }
+
+    public mutating func add(_ name: String, _ value: String) {
+        fields.append(Field(name: name, value: value))
+    }
+
+    /// Removes every field named `name`.
+    public mutating func remove(_ name: String) {
+        fields.removeAll { $0.name.asciiCaseInsensitiveEquals(name) }
+    }
+
+    /// Replaces every field named `name` with one field holding `value`.
+    public mutating func replace(_ name: String, _ value: String) {
+        remove(name)
+        add(name, value)
+    }
+
+    /// Removes every field for which `shouldRemove` is true.
+    public mutating func removeAll(where shouldRemove: (Field) -> Bool) {
+        fields.removeAll(where: shouldRemove)
+    }
+}
+
+extension String {
+    /// ASCII case-insensitive equality, the comparison HTTP uses for header names and schemes.
+    @inlinable
+    public func asciiCaseInsensitiveEquals(_ other: String) -> Bool {
+        var a = self.utf8.makeIterator()
+        var b = other.utf8.makeIterator()
+        while true {
+            switch (a.next(), b.next()) {
+            case (nil, nil):
+                return true
+            case let (x?, y?):
+                if x != y && UInt8.asciiLowercased(x) != UInt8.asciiLowercased(y) { return false }
+            default:
+                return false
+            }
+        }
+    }
+}
+
+extension UInt8 {
+    /// Folds `A`–`Z` to `a`–`z` and leaves every other byte alone.
+    @inlinable
+    public static func asciiLowercased(_ byte: UInt8) -> UInt8 {
+        byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+    }
+}

@@ -1,0 +1,14 @@
+#ifndef ACTIONGATE_COPENSSL_SHIM_H
+#define ACTIONGATE_COPENSSL_SHIM_H
+
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/kdf.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
+#include <openssl/rand.h>
+#include <openssl/opensslv.h>
+
+#endif

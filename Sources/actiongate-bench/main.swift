@@ -1,0 +1,2 @@
+import ActionGateCore
+print("no benchmarks yet")

@@ -1,0 +1,7 @@
+import ArgumentParser
+import ActionGateServer
+
+@main
+struct ActionGateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "actiongate", abstract: "A security gateway for action handlers.")
+}
