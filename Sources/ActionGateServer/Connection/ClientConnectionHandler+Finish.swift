@@ -88,8 +88,9 @@ extension ClientConnectionHandler {
     }
 
     func close() {
-        guard machine.phase != .closed else { return }
         machine.closed()
+        guard !isClosing else { return }
+        isClosing = true
         context?.close(promise: nil)
     }
 

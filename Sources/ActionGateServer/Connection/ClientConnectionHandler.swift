@@ -38,6 +38,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     private var readPending = false
     private var headBytes = 0
     private var isActive = false
+    /// Set once `close()` asked the channel to close.
+    var isClosing = false
     var headDeadline = NIODeadline.distantFuture
     var bodyDeadline = NIODeadline.distantFuture
     var upstreamDeadline = NIODeadline.distantFuture

@@ -121,7 +121,7 @@ struct ConnectionStateMachine {
         if bodyComplete { return finish() }
         // A body-less request's end is already in the decoder's output; anything else would leave
         // unread bytes in front of the next request.
-        if body == .none || body == .discard { return .wait }
+        if body == .none { return .wait }
         return close()
     }
 

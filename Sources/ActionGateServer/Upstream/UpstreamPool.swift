@@ -70,11 +70,11 @@ final class UpstreamPool {
     /// Closes connections idle for longer than `idleTimeout`.
     func evictIdle(now: NIODeadline) {
         let cutoff = now - .nanoseconds(settings.idleTimeout.nanosecondsClamped)
-        idle.removeAll { connection in
-            guard connection.idleSince < cutoff || !connection.isOpen else { return false }
-            connection.close()
-            return true
-        }
+        guard idle.contains(where: { $0.idleSince < cutoff || !$0.isOpen }) else { return }
+        // Closing fires `connectionClosed` synchronously, which edits `idle`: close after removal.
+        let expired = idle.filter { $0.idleSince < cutoff || !$0.isOpen }
+        idle.removeAll { $0.idleSince < cutoff || !$0.isOpen }
+        for connection in expired { connection.close() }
     }
 
     /// Stops reuse: a new snapshot replaced this pool (or the server is stopping). Idle
