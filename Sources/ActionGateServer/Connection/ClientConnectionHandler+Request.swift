@@ -14,6 +14,7 @@ extension ClientConnectionHandler {
                 framing: nil, startedAt: .now(), snapshot: nil
             )
             machine.headReceived(keepAlive: false, asksUpgrade: false)
+            machine.bodyMode(.ignore)
             failRequest(violation.rejection())
             return
         case .success(let checked):
@@ -202,6 +203,7 @@ extension ClientConnectionHandler {
                 framing: nil, startedAt: .now(), snapshot: nil
             )
             machine.headReceived(keepAlive: false, asksUpgrade: false)
+            machine.bodyMode(.ignore)
         }
         let rejection = violation?.rejection(detail: detail) ?? Rejection(.requestTimeout, detail: detail)
         failRequest(rejection)
