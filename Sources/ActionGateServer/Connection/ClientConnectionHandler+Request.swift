@@ -176,6 +176,7 @@ extension ClientConnectionHandler {
     /// remaining bytes, if any, are never read).
     func failRequest(_ rejection: Rejection) {
         machine.mustClose()
+        if machine.isReceivingBody { machine.bodyMode(.ignore) }
         if let waitingPool {
             waitingPool.cancel(self)
             self.waitingPool = nil
