@@ -10,6 +10,20 @@ struct GatewayHarness: Sendable {
 
     var address: SocketAddress { server.listenAddress }
 
+    /// Opens a raw connection to the admin listener.
+    func connectAdmin() async throws -> RawConnection {
+        guard let admin = server.adminAddress else { throw RawConnection.Closed() }
+        return try await RawConnection.connect(to: admin)
+    }
+
+    /// Sends one request to the admin listener and reads the response.
+    func admin(_ raw: String) async throws -> ParsedResponse {
+        let connection = try await connectAdmin()
+        defer { Task { await connection.close() } }
+        try await connection.send(raw)
+        return try await connection.readResponse()
+    }
+
     /// Opens a raw connection to the gateway.
     func connect() async throws -> RawConnection {
         try await RawConnection.connect(to: address)
@@ -40,7 +54,9 @@ struct GatewayHarness: Sendable {
         upstreamDown: Bool = false,
         gate: any RequestGate = TestGate(),
         admin: Bool = false,
-        reload: ReloadInputs? = nil,
+        adminRoutes: [AdminRoute] = [],
+        readiness: @escaping @Sendable () -> String? = { nil },
+        reload: ((_ upstreams: [String: UpstreamSettings]) -> ReloadInputs)? = nil,
         _ body: (GatewayHarness) async throws -> Void
     ) async throws {
         let upstream = try await TestUpstream.start()
@@ -58,7 +74,10 @@ struct GatewayHarness: Sendable {
         let server: GatewayServer
         do {
             server = try await GatewayServer.start(
-                settings: settings, snapshot: GatewaySnapshot(settings: settings, gate: gate), reload: reload,
+                settings: settings,
+                snapshot: GatewaySnapshot(settings: settings, gate: gate, readiness: readiness),
+                reload: reload?(settings.upstreams),
+                adminRoutes: adminRoutes,
                 audit: audit
             )
         } catch {
