@@ -63,6 +63,26 @@ import Testing
         }
     }
 
+    @Test func staleReusedConnectionIsRetriedForIdempotentRequestsOnly() async throws {
+        try await GatewayHarness.with { gateway in
+            let client = try await gateway.connect()
+            try await client.send("GET /arm-stale HTTP/1.1\r\nHost: a\r\n\r\n")
+            #expect(try await client.readResponse().bodyText == "armed")
+            try await client.send("GET /retried HTTP/1.1\r\nHost: a\r\n\r\n")
+            #expect(try await client.readResponse().bodyText == "ok")
+            let received = gateway.upstream.received
+            #expect(received.map(\.target) == ["/arm-stale", "/retried", "/retried"])
+            #expect(received[1].connection == received[0].connection)
+            #expect(received[2].connection != received[0].connection)
+
+            try await client.send("GET /arm-stale HTTP/1.1\r\nHost: a\r\n\r\n")
+            #expect(try await client.readResponse().bodyText == "armed")
+            try await client.send("POST /body/10 HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\n\r\nx")
+            #expect(try await client.readResponse().status == 502, "a POST is never sent twice")
+            await client.close()
+        }
+    }
+
     @Test func unknownUpstreamIs502() async throws {
         try await GatewayHarness.with { gateway in
             let response = try await gateway.roundTrip("GET /unknown-upstream HTTP/1.1\r\nHost: a\r\n\r\n")

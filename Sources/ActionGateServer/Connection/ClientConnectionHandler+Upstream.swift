@@ -35,6 +35,7 @@ extension ClientConnectionHandler: UpstreamExchange {
             return
         }
         upstream = connection
+        request?.onReusedConnection = connection.exchangeCount > 0
         guard let settings = request?.upstreamSettings else { return }
         let framing = UpstreamRequestHead.framing(for: plan.body, method: plan.method, streamLength: request?.declaredLength)
         connection.start(self, head: UpstreamRequestHead.make(plan: plan, framing: framing, upstream: settings))
@@ -62,6 +63,12 @@ extension ClientConnectionHandler: UpstreamExchange {
     func upstreamFailed(_ failure: UpstreamFailure) {
         waitingPool = nil
         upstream = nil
+        if failure == .closedBeforeResponse, let plan = request?.plan, isRetryable(plan) {
+            // A pooled connection the upstream was closing as we reused it: try once more.
+            request?.retried = true
+            dispatch(plan)
+            return
+        }
         switch machine.phase {
         case .inFlight(_, _, .relaying):
             abort(failure.detail)
@@ -69,6 +76,19 @@ extension ClientConnectionHandler: UpstreamExchange {
             respond(failure.rejection)
         default:
             break
+        }
+    }
+
+    /// Retries only what cannot have been processed twice by accident: an idempotent method with a
+    /// body the gateway still holds, after a reused connection closed without a response byte.
+    private func isRetryable(_ plan: ForwardPlan) -> Bool {
+        guard let request, request.onReusedConnection, !request.retried,
+            case .inFlight(_, _, .upstream) = machine.phase
+        else { return false }
+        if case .stream = plan.body { return false }
+        switch plan.method {
+        case "GET", "HEAD", "OPTIONS", "PUT", "DELETE": return true
+        default: return false
         }
     }
 

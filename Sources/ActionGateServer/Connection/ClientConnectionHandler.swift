@@ -95,6 +95,12 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard error is HTTPParserError else {
+            // An I/O error (e.g. a reset): nobody is left to answer.
+            if request != nil { abortRecord("client connection error: \(error)") }
+            close()
+            return
+        }
         let (violation, detail) = FramingViolation.from(parserError: error)
         enqueue(.parseError(violation, detail))
     }

@@ -28,6 +28,10 @@ struct InFlightRequest {
     /// The settings of the upstream the request was handed to.
     var upstreamSettings: UpstreamSettings?
     var upstreamStartedAt: NIODeadline?
+    /// The exchange runs on a connection reused from the pool (a stale one may fail at once).
+    var onReusedConnection = false
+    /// The request was already re-sent once after a stale pooled connection failed.
+    var retried = false
     var upstreamLatency: Duration?
     var responseFraming: ResponseBodyFraming = .none(advertisedLength: nil)
 

@@ -21,6 +21,8 @@ final class UpstreamConnection: ChannelDuplexHandler {
     private var readsPaused = false
     private var readPending = false
     private(set) var isOpen = true
+    /// Exchanges started on this connection; above 1 it was reused from the pool.
+    private(set) var exchangeCount = 0
     /// When the connection last went back to the pool (idle eviction).
     var idleSince = NIODeadline.now()
 
@@ -38,6 +40,7 @@ final class UpstreamConnection: ChannelDuplexHandler {
     /// Starts an exchange: writes the request head. The body follows with `writeBody`/`endRequest`.
     func start(_ exchange: any UpstreamExchange, head: HTTPRequestHead) {
         self.exchange = exchange
+        exchangeCount += 1
         headReceived = false
         responseComplete = false
         requestComplete = false

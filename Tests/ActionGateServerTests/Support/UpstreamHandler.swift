@@ -10,6 +10,9 @@ final class UpstreamHandler: ChannelInboundHandler {
     private let connection: Int
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
+    /// Set by `/arm-stale`: the next request on this connection is dropped, like a keep-alive
+    /// connection the upstream closes just as the gateway reuses it.
+    private var armedStale = false
 
     init(state: UpstreamState, connection: Int) {
         self.state = state
@@ -38,7 +41,12 @@ final class UpstreamHandler: ChannelInboundHandler {
     private func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
         let path = head.uri
         let last = path.split(separator: "/").last.map(String.init) ?? ""
-        if path.hasPrefix("/slow/") {
+        if armedStale {
+            context.close(promise: nil)
+        } else if path.hasPrefix("/arm-stale") {
+            armedStale = true
+            send(status: .ok, body: "armed", context: context)
+        } else if path.hasPrefix("/slow/") {
             let delay = Int64(last) ?? 100
             context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(delay)) {
                 self.send(status: .ok, body: "slow", context: context)
