@@ -60,6 +60,13 @@ public struct KeyringEntry: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+extension KeyringEntry: CustomReflectable {
+    /// A mirror without the secret, so `dump` and debuggers never print it.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["id": idHex, "state": state, "createdAt": createdAt, "stateChangedAt": stateChangedAt])
+    }
+}
+
 extension Date {
     /// This date without its fraction of a second, as keyring files store dates.
     var wholeSeconds: Date {

@@ -21,7 +21,10 @@ struct KeyringLineMap {
 
         /// The path of the value that starts now, recording its line.
         func valueStarts(_ stack: inout [Frame], _ lines: inout [String: Int], line: Int) -> String {
-            guard let top = stack.last else { return "" }
+            guard let top = stack.last else {
+                lines[""] = line
+                return ""
+            }
             switch top {
             case .object(let path, let member, _):
                 return path.isEmpty ? (member ?? "") : path + "." + (member ?? "")
