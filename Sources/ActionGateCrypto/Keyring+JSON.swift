@@ -14,9 +14,10 @@ extension Keyring {
     public init(parsing bytes: [UInt8], file: String? = nil) throws(KeyringError) {
         let document: JSONValue
         do {
-            document = try KeyringJSONParser.parse(bytes)
+            document = try JSONValue(parsing: bytes)
         } catch {
-            throw .malformedJSON(path: file ?? "keyring", line: error.line, column: error.column, reason: error.reason)
+            let (line, column) = Self.lineAndColumn(of: error.offset, in: bytes)
+            throw .malformedJSON(path: file ?? "keyring", line: line, column: column, reason: Self.explain(error.reason))
         }
         var decoder = Decoder(lines: KeyringLineMap(bytes), file: file)
         let entries = decoder.decode(document)
@@ -41,6 +42,29 @@ extension Keyring {
         let text = "{\n  \"format\": \"\(Self.format)\",\n  \"keys\": [\n"
             + keys.joined(separator: ",\n") + "\n  ]\n}\n"
         return Array(text.utf8)
+    }
+
+    /// The 1-based line and column (in bytes) of a byte offset.
+    static func lineAndColumn(of offset: Int, in bytes: [UInt8]) -> (Int, Int) {
+        let before = bytes.prefix(max(0, offset))
+        let line = before.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 &+ 1 : $0 }
+        let column = before.count - (before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0) + 1
+        return (line, column)
+    }
+
+    /// The parser's reason in words, without quoting the file.
+    private static func explain(_ reason: JSONError.Reason) -> String {
+        switch reason {
+        case .unexpectedEnd: "the file ends in the middle of a value (truncated, or empty?)"
+        case .unexpectedByte: "unexpected character (a trailing comma, a comment, or a missing quote?)"
+        case .invalidUTF8: "the text is not valid UTF-8"
+        case .invalidEscape, .loneSurrogate: "invalid escape in a string"
+        case .controlCharacter: "a control character inside a string"
+        case .invalidNumber, .numberOutOfRange: "invalid number"
+        case .duplicateKey: "the same field appears twice in one object"
+        case .tooDeep: "nested too deeply"
+        case .trailingData: "more text after the end of the keyring object"
+        }
     }
 
     /// Walks the document, collecting problems instead of stopping at the first.

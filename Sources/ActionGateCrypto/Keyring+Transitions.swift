@@ -4,7 +4,10 @@ import Foundation
 /// and never touches a file. Time and randomness are parameters so every rule is testable.
 extension Keyring {
     /// Draws `count` random bytes, or returns nil when no randomness is available.
-    public typealias RandomBytes = (_ count: Int) -> [UInt8]?
+    public typealias RandomBytes = @Sendable (_ count: Int) -> [UInt8]?
+
+    /// Random bytes from OpenSSL (`SecureRandom`), the source every real key comes from.
+    public static let secureRandomBytes: RandomBytes = { count in try? SecureRandom.bytes(count) }
 
     /// How many times a new key id is redrawn when it collides with an existing one. With 2^32 ids
     /// and a few keys, the chance of exhausting this is negligible; the bound only avoids a loop.

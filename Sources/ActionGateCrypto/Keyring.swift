@@ -10,7 +10,7 @@ public struct Keyring: Sendable {
     /// The `format` string of the only file format this code reads and writes.
     public static let format = "actiongate-keyring-v1"
     /// The size of every key's secret, in bytes (an AES-256 key's worth of entropy).
-    public static let secretSize = 32
+    public static let secretSize = TokenKey.secretSize
 
     /// Every key, in file order (new keys are appended).
     public let entries: [KeyringEntry]
@@ -18,20 +18,39 @@ public struct Keyring: Sendable {
     private let positions: [UInt32: Int]
     /// Position of the single active key in `entries`.
     private let activePosition: Int
+    /// Every key with its subkeys derived, built once per keyring value (not per lookup).
+    let tokenKeys: [UInt32: TokenKey]
+    /// The active key's `TokenKey`.
+    let activeTokenKey: TokenKey
 
     /// Makes a keyring from entries, checking every invariant.
     ///
+    /// Derives each key's token subkeys (two HKDF runs per key), so building a keyring costs a
+    /// little; build it once per load or change and share it.
     /// - Throws: `KeyringError.invalid` listing every broken rule (duplicate ids, zero or several
-    ///   active keys, secrets that are not 32 bytes).
+    ///   active keys, secrets that are not 32 bytes); `.keyDerivationFailed` if OpenSSL fails.
     public init(entries: [KeyringEntry]) throws(KeyringError) {
         let problems = Self.problems(in: entries)
-        guard problems.isEmpty else { throw .invalid(problems) }
+        // problems(in:) proves there is exactly one active key, so the lookup below succeeds.
+        guard problems.isEmpty, let activePosition = entries.firstIndex(where: { $0.state == .active }) else {
+            throw .invalid(problems)
+        }
         var positions: [UInt32: Int] = [:]
-        for (position, entry) in entries.enumerated() { positions[entry.id] = position }
+        var tokenKeys: [UInt32: TokenKey] = [:]
+        for (position, entry) in entries.enumerated() {
+            positions[entry.id] = position
+            do {
+                tokenKeys[entry.id] = try TokenKey(id: entry.id, secret: entry.secret)
+            } catch {
+                throw .keyDerivationFailed(id: entry.id, reason: "\(error)")
+            }
+        }
+        guard let activeTokenKey = tokenKeys[entries[activePosition].id] else { throw .invalid(problems) }
         self.entries = entries
         self.positions = positions
-        // problems(in:) proved there is exactly one active key.
-        self.activePosition = entries.firstIndex { $0.state == .active } ?? 0
+        self.activePosition = activePosition
+        self.tokenKeys = tokenKeys
+        self.activeTokenKey = activeTokenKey
     }
 
     /// The key that seals new tokens.

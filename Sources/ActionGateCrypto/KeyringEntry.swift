@@ -38,11 +38,11 @@ public struct KeyringEntry: Sendable, Hashable, CustomStringConvertible {
 
     /// Formats a key id as 8 lowercase hex digits.
     public static func hex(_ id: UInt32) -> String {
-        let digits = String(id, radix: 16)
-        return String(repeating: "0", count: 8 - digits.count) + digits
+        TokenKey.hex(id)
     }
 
     /// Parses 8 lowercase hex digits into a key id; anything else (uppercase, other lengths) is nil.
+    /// Stricter than `TokenKey.id(fromHex:)`, so a file has one spelling per id.
     public static func id(hex: some StringProtocol) -> UInt32? {
         let bytes = Array(hex.utf8)
         guard bytes.count == 8 else { return nil }
