@@ -1,4 +1,4 @@
-import ActionGateCrypto
+import ActionGateCore
 import ArgumentParser
 import Foundation
 
@@ -109,8 +109,16 @@ extension KeyringLocation {
         ///
         /// - Throws: `KeysCommand.Failure` (exit 2) with the configuration's own errors.
         static func load(path: String) throws -> Settings {
-            // SEAM: replaced by ConfigurationLoader once the config branch is merged.
-            throw KeysCommand.Failure("\(path): reading the configuration is not available in this build yet.")
+            let configuration: Configuration
+            do {
+                configuration = try ConfigurationLoader().load(contentsOf: path)
+            } catch {
+                let issues = error.issues.map(\.description).joined(separator: "\n")
+                throw KeysCommand.Failure("the configuration did not load (`actiongate config check` explains):\n" + issues)
+            }
+            return Settings(
+                source: path, keyring: configuration.keyring, lifetimes: TokenLifetimes(configuration),
+                sessionCookie: configuration.session.cookie)
         }
     }
 }

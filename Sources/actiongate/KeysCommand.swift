@@ -1,3 +1,4 @@
+import ActionGateCore
 import ActionGateCrypto
 import ArgumentParser
 import Foundation
@@ -31,7 +32,7 @@ struct KeysCommand: ParsableCommand {
 
     /// Runs a command body, turning its errors into a message on stderr and the documented exit code:
     /// 1 for a refusal or an invalid keyring, 2 for usage and I/O errors.
-    static func run(_ body: () throws -> Void) throws {
+    static func reporting(_ body: () throws -> Void) throws {
         do {
             try body()
         } catch let error as KeyringError {
@@ -61,11 +62,12 @@ struct KeysCommand: ParsableCommand {
         return id
     }
 
-    /// Parses a duration option (`30s`, `10m`, `8h`, `7d`).
+    /// Parses a duration option (`30s`, `10m`, `8h`, `7d`, `1h30m`) as the configuration does.
     static func duration(_ text: String, option: String) throws -> Duration {
-        guard let duration = TokenLifetimes.duration(parsing: text) else {
-            throw Failure("\(option): expected a duration like 30s, 10m, 8h or 7d.")
+        do {
+            return try ConfigDuration(parsing: text).duration
+        } catch {
+            throw Failure("\(option): \(error.message).")
         }
-        return duration
     }
 }

@@ -10,7 +10,7 @@ struct KeysInitCommand: ParsableCommand {
     @OptionGroup var location: KeyringLocation
 
     func run() throws {
-        try KeysCommand.run {
+        try KeysCommand.reporting {
             let path = try location.resolve(lifetimes: .none).keyringPath
             let keyring = try Keyring.initial(now: Date(), randomBytes: Keyring.secureRandomBytes)
             try KeyringFile.create(keyring, at: path)

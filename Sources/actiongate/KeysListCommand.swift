@@ -14,7 +14,7 @@ struct KeysListCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        try KeysCommand.run {
+        try KeysCommand.reporting {
             let resolved = try location.resolve(lifetimes: .informative)
             let keyring = try KeyringFile.load(from: resolved.keyringPath)
             let now = Date()

@@ -15,7 +15,7 @@ struct KeysPromoteCommand: ParsableCommand {
     var id: String?
 
     func run() throws {
-        try KeysCommand.run {
+        try KeysCommand.reporting {
             let resolved = try location.resolve(lifetimes: .informative)
             let id = try self.id.map(KeysCommand.keyID)
             let now = Date()

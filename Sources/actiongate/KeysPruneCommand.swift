@@ -21,7 +21,7 @@ struct KeysPruneCommand: ParsableCommand {
     var force = false
 
     func run() throws {
-        try KeysCommand.run {
+        try KeysCommand.reporting {
             let age = try KeysCommand.duration(olderThan, option: "--older-than")
             let resolved = try location.resolve(lifetimes: force ? .none : .required)
             let now = Date()

@@ -21,7 +21,7 @@ struct KeysRetireCommand: ParsableCommand {
     var force = false
 
     func run() throws {
-        try KeysCommand.run {
+        try KeysCommand.reporting {
             let resolved = try location.resolve(lifetimes: force ? .none : .required)
             let id = try KeysCommand.keyID(self.id)
             try KeyringFile.update(at: resolved.keyringPath) { keyring in

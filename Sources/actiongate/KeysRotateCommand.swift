@@ -15,7 +15,7 @@ struct KeysRotateCommand: ParsableCommand {
     @OptionGroup var location: KeyringLocation
 
     func run() throws {
-        try KeysCommand.run {
+        try KeysCommand.reporting {
             let resolved = try location.resolve(lifetimes: .informative)
             let now = Date()
             let (old, new) = try KeyringFile.update(at: resolved.keyringPath) { keyring in

@@ -11,7 +11,7 @@ struct KeysStageCommand: ParsableCommand {
     @OptionGroup var location: KeyringLocation
 
     func run() throws {
-        try KeysCommand.run {
+        try KeysCommand.reporting {
             let path = try location.resolve(lifetimes: .none).keyringPath
             let staged = try KeyringFile.update(at: path) { keyring in
                 let (next, staged) = try keyring.stagingNewKey(now: Date(), randomBytes: Keyring.secureRandomBytes)

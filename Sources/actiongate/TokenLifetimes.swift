@@ -1,4 +1,4 @@
-import ActionGateCrypto
+import ActionGateCore
 
 /// How long tokens live, which decides when a demoted key may be retired.
 ///
@@ -15,14 +15,31 @@ struct TokenLifetimes: Sendable, Equatable {
     /// Where the values came from, for messages: a config path, or "defaults".
     var source: String
 
-    /// The defaults of an empty configuration.
+    /// The defaults of a configuration that sets none of them.
     static let defaults = TokenLifetimes(
-        sessionMaxAge: .seconds(7 * 86_400), boundArgumentsMaxTTL: .seconds(3600), clockSkew: .seconds(60),
+        sessionMaxAge: SessionConfiguration().maxAge.duration,
+        boundArgumentsMaxTTL: BoundArgumentsConfiguration().maxTTL.duration,
+        clockSkew: SessionConfiguration().clockSkew.duration,
         source: "defaults (no configuration found)")
 
     /// How long after a demotion tokens sealed with the demoted key may still open.
     var retirementGuard: Duration {
         max(sessionMaxAge, boundArgumentsMaxTTL) + clockSkew
+    }
+
+    /// The lifetimes a loaded configuration sets.
+    init(_ configuration: Configuration) {
+        sessionMaxAge = configuration.session.maxAge.duration
+        boundArgumentsMaxTTL = configuration.boundArguments.maxTTL.duration
+        clockSkew = configuration.session.clockSkew.duration
+        source = configuration.sourcePath
+    }
+
+    init(sessionMaxAge: Duration, boundArgumentsMaxTTL: Duration, clockSkew: Duration, source: String) {
+        self.sessionMaxAge = sessionMaxAge
+        self.boundArgumentsMaxTTL = boundArgumentsMaxTTL
+        self.clockSkew = clockSkew
+        self.source = source
     }
 
     /// `7d + 60s skew (from /etc/actiongate/config.yaml)`, for headers and messages.
@@ -41,34 +58,5 @@ struct TokenLifetimes: Sendable, Equatable {
             if parts.count == 2 { break }
         }
         return parts.joined(separator: " ")
-    }
-}
-
-extension TokenLifetimes {
-    /// Parses `30s`, `10m`, `8h`, `7d` (one or more parts, largest unit first, like `1h30m`).
-    // Local until the config branch's ConfigDuration is merged.
-    static func duration(parsing text: String) -> Duration? {
-        let units: [(Character, Int64)] = [("d", 86_400), ("h", 3600), ("m", 60), ("s", 1)]
-        var total: Int64 = 0
-        var digits: Int64?
-        var nextUnit = 0
-        for character in text {
-            if let digit = character.wholeNumberValue, character.isASCII {
-                let (value, overflow) = (digits ?? 0).multipliedReportingOverflow(by: 10)
-                guard !overflow, value <= 10_000_000_000 else { return nil }
-                digits = value + Int64(digit)
-            } else if let position = units.firstIndex(where: { $0.0 == character }), position >= nextUnit,
-                let value = digits
-            {
-                total += value * units[position].1
-                guard total <= 3650 * 86_400 else { return nil }
-                nextUnit = position + 1
-                digits = nil
-            } else {
-                return nil
-            }
-        }
-        guard digits == nil, nextUnit > 0 else { return nil }
-        return .seconds(total)
     }
 }
