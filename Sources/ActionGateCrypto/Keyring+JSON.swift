@@ -17,7 +17,8 @@ extension Keyring {
             document = try JSONValue(parsing: bytes)
         } catch {
             let (line, column) = Self.lineAndColumn(of: error.offset, in: bytes)
-            throw .malformedJSON(path: file ?? "keyring", line: line, column: column, reason: Self.explain(error.reason))
+            throw .malformedJSON(
+                path: file ?? "keyring", line: line, column: column, reason: Self.explain(error.reason))
         }
         var decoder = Decoder(lines: KeyringLineMap(bytes), file: file)
         let entries = decoder.decode(document)
@@ -39,7 +40,8 @@ extension Keyring {
                 }
             """
         }
-        let text = "{\n  \"format\": \"\(Self.format)\",\n  \"keys\": [\n"
+        let text =
+            "{\n  \"format\": \"\(Self.format)\",\n  \"keys\": [\n"
             + keys.joined(separator: ",\n") + "\n  ]\n}\n"
         return Array(text.utf8)
     }
@@ -94,14 +96,18 @@ extension Keyring {
             case .string(Keyring.format): break
             case nil: report("", "format", "missing; add \"format\": \"\(Keyring.format)\".")
             case .string(let other):
-                report("format", "format", "unknown format \(quoted(other)); this version reads only "
-                    + "\"\(Keyring.format)\". Use the actiongate release that wrote this file.")
+                report(
+                    "format", "format",
+                    "unknown format \(quoted(other)); this version reads only "
+                        + "\"\(Keyring.format)\". Use the actiongate release that wrote this file.")
             default: report("format", "format", "must be the string \"\(Keyring.format)\".")
             }
             guard case .array(let keys) = top["keys"] else {
-                report("keys", "keys", top["keys"] == nil
-                    ? "missing; add \"keys\": [...] (or create a keyring with `actiongate keys init`)."
-                    : "must be an array of keys.")
+                report(
+                    "keys", "keys",
+                    top["keys"] == nil
+                        ? "missing; add \"keys\": [...] (or create a keyring with `actiongate keys init`)."
+                        : "must be an array of keys.")
                 return []
             }
             var entries: [(index: Int, entry: KeyringEntry)] = []
@@ -125,20 +131,28 @@ extension Keyring {
                 name = "\(path) (id \(text))"
             }
             if id == nil {
-                report(path + ".id", name + " id", fields["id"] == nil ? "missing; every key needs its 8-hex-digit id."
-                    : "must be 8 lowercase hex digits (the key id tokens carry), like \"3f9a0c12\".")
+                report(
+                    path + ".id", name + " id",
+                    fields["id"] == nil
+                        ? "missing; every key needs its 8-hex-digit id."
+                        : "must be 8 lowercase hex digits (the key id tokens carry), like \"3f9a0c12\".")
             }
             for field in fields.keys.sorted() where !Keyring.keyFields.contains(field) {
-                report(path + "." + field, name, "unknown field \(quoted(field)); a key has only "
-                    + Keyring.keyFields.joined(separator: ", ") + ".")
+                report(
+                    path + "." + field, name,
+                    "unknown field \(quoted(field)); a key has only "
+                        + Keyring.keyFields.joined(separator: ", ") + ".")
             }
             var state: KeyState?
             if case .string(let text) = fields["state"] { state = KeyState(rawValue: text) }
             if state == .active { activeKeys.append(name) }
             if state == nil {
                 someStateUnknown = true
-                report(path + ".state", name + " state", fields["state"] == nil ? "missing."
-                    : "must be one of \"staged\", \"active\", \"decrypt-only\".")
+                report(
+                    path + ".state", name + " state",
+                    fields["state"] == nil
+                        ? "missing."
+                        : "must be one of \"staged\", \"active\", \"decrypt-only\".")
             }
             let created = date(fields, "created_at", path: path, name: name)
             let changed = date(fields, "state_changed_at", path: path, name: name)
@@ -152,13 +166,18 @@ extension Keyring {
                 secret = Array(data)
             }
             if let bytes = secret, bytes.count != Keyring.secretSize {
-                report(path + ".secret", name + " secret", "must be \(Keyring.secretSize) bytes, found "
-                    + "\(bytes.count). Restore the key from a backup, or remove it if it is decrypt-only.")
+                report(
+                    path + ".secret", name + " secret",
+                    "must be \(Keyring.secretSize) bytes, found "
+                        + "\(bytes.count). Restore the key from a backup, or remove it if it is decrypt-only.")
                 secret = nil
             } else if secret == nil {
-                report(path + ".secret", name + " secret", fields["secret"] == nil ? "missing."
-                    : "must be standard base64 (with padding) of \(Keyring.secretSize) bytes. "
-                        + "Restore the key from a backup, or remove it if it is decrypt-only.")
+                report(
+                    path + ".secret", name + " secret",
+                    fields["secret"] == nil
+                        ? "missing."
+                        : "must be standard base64 (with padding) of \(Keyring.secretSize) bytes. "
+                            + "Restore the key from a backup, or remove it if it is decrypt-only.")
             }
             guard let id, let state, let created, let changed, let secret else { return nil }
             return KeyringEntry(id: id, state: state, createdAt: created, stateChangedAt: changed, secret: secret)
@@ -166,8 +185,11 @@ extension Keyring {
 
         mutating func date(_ fields: [String: JSONValue], _ field: String, path: String, name: String) -> Date? {
             if case .string(let text) = fields[field], let date = KeyringTimestamp.parse(text) { return date }
-            report(path + "." + field, name + " " + field, fields[field] == nil ? "missing."
-                : "must be an RFC 3339 UTC time like \"2026-11-21T10:00:00Z\".")
+            report(
+                path + "." + field, name + " " + field,
+                fields[field] == nil
+                    ? "missing."
+                    : "must be an RFC 3339 UTC time like \"2026-11-21T10:00:00Z\".")
             return nil
         }
 
@@ -176,25 +198,33 @@ extension Keyring {
             var seen: [UInt32: Int] = [:]
             for (index, entry) in entries {
                 if let first = seen[entry.id] {
-                    report("keys[\(index)].id", "keys[\(index)] (id \(entry.idHex))", "duplicate id: keys[\(first)] "
-                        + "has the same one. Keep one of them (ids must be unique: tokens name their key by id).")
+                    report(
+                        "keys[\(index)].id", "keys[\(index)] (id \(entry.idHex))",
+                        "duplicate id: keys[\(first)] "
+                            + "has the same one. Keep one of them (ids must be unique: tokens name their key by id).")
                 } else {
                     seen[entry.id] = index
                 }
             }
             if activeKeys.isEmpty, !someStateUnknown {
-                report("keys", "keys", "no active key, so nothing can seal. Set exactly one key's state to "
-                    + "\"active\", or create a keyring with `actiongate keys init`.")
+                report(
+                    "keys", "keys",
+                    "no active key, so nothing can seal. Set exactly one key's state to "
+                        + "\"active\", or create a keyring with `actiongate keys init`.")
             } else if activeKeys.count > 1 {
                 let names = activeKeys.joined(separator: ", ")
-                report("keys", "keys", "\(activeKeys.count) active keys (\(names)); exactly one may be active. "
-                    + "Set the older ones to \"decrypt-only\".")
+                report(
+                    "keys", "keys",
+                    "\(activeKeys.count) active keys (\(names)); exactly one may be active. "
+                        + "Set the older ones to \"decrypt-only\".")
             }
         }
 
         /// A name from the file, quoted, shortened and with control characters replaced.
         func quoted(_ text: String) -> String {
-            let cleaned = text.unicodeScalars.prefix(40).map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) }
+            let cleaned = text.unicodeScalars.prefix(40).map {
+                $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0)
+            }
             return "\"" + String(cleaned) + (text.unicodeScalars.count > 40 ? "…" : "") + "\""
         }
     }

@@ -76,27 +76,40 @@ public struct Keyring: Sendable {
         for (index, entry) in entries.enumerated() {
             let location = "keys[\(index)] (id \(entry.idHex))"
             if let first = seen[entry.id] {
-                problems.append(KeyringProblem(location: location, message:
-                    "duplicate id: keys[\(first)] has the same id. Remove one of them (a copy-paste mistake?)."))
+                problems.append(
+                    KeyringProblem(
+                        location: location,
+                        message:
+                            "duplicate id: keys[\(first)] has the same id. Remove one of them (a copy-paste mistake?).")
+                )
             } else {
                 seen[entry.id] = index
             }
             if entry.secret.count != secretSize {
-                problems.append(KeyringProblem(location: location + " secret", message:
-                    "must be exactly \(secretSize) bytes, found \(entry.secret.count). "
-                    + "Restore the key from a backup, or retire it."))
+                problems.append(
+                    KeyringProblem(
+                        location: location + " secret",
+                        message:
+                            "must be exactly \(secretSize) bytes, found \(entry.secret.count). "
+                            + "Restore the key from a backup, or retire it."))
             }
         }
         let active = entries.enumerated().filter { $0.element.state == .active }
         if active.isEmpty {
-            problems.append(KeyringProblem(location: "keys", message:
-                "no active key, so nothing can seal. Set exactly one key's state to \"active\" "
-                + "(or create a keyring with `actiongate keys init`)."))
+            problems.append(
+                KeyringProblem(
+                    location: "keys",
+                    message:
+                        "no active key, so nothing can seal. Set exactly one key's state to \"active\" "
+                        + "(or create a keyring with `actiongate keys init`)."))
         } else if active.count > 1 {
             let names = active.map { "keys[\($0.offset)] (id \($0.element.idHex))" }.joined(separator: ", ")
-            problems.append(KeyringProblem(location: "keys", message:
-                "\(active.count) active keys (\(names)); exactly one may be active. "
-                + "Set the older ones to \"decrypt-only\"."))
+            problems.append(
+                KeyringProblem(
+                    location: "keys",
+                    message:
+                        "\(active.count) active keys (\(names)); exactly one may be active. "
+                        + "Set the older ones to \"decrypt-only\"."))
         }
         return problems
     }

@@ -78,7 +78,8 @@ public enum KeyringError: Error, Hashable, CustomStringConvertible {
         case .io(let path, let operation, let code):
             return "\(path): \(operation) failed: \(String(cString: strerror(code)))."
         case .randomUnavailable:
-            return "no random bytes available for a new key (OpenSSL RAND_bytes failed); check the system's entropy source."
+            return "no random bytes available for a new key (OpenSSL RAND_bytes failed); "
+                + "check the system's entropy source."
         case .keyDerivationFailed(let id, let reason):
             return "key \(KeyringEntry.hex(id)): could not derive its token subkeys: \(reason)."
         case .noStagedKey:
@@ -90,7 +91,8 @@ public enum KeyringError: Error, Hashable, CustomStringConvertible {
                 + "To replace the active key, `actiongate keys stage` a new one and promote that."
         case .notRetirable(let id, let state):
             return "key \(KeyringEntry.hex(id)) is \(state.rawValue); only decrypt-only keys can be retired, "
-                + "even with --force. " + (state == .active
+                + "even with --force. "
+                + (state == .active
                     ? "Promote another key first (`actiongate keys rotate`, or stage and promote)."
                     : "A staged key was never used to seal; promote it, or retire it after its demotion.")
         case .demotedTooRecently(let ids, let safeAt):

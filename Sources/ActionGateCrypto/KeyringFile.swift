@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Reads and writes keyring files safely: refuses files others can read, writes atomically,
@@ -136,7 +136,9 @@ public enum KeyringFile {
             let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
             if fd >= 0 { return (fd, temporary) }
             let code = errno
-            guard code == EEXIST else { throw .io(path: temporary, operation: "creating a temporary file", errno: code) }
+            guard code == EEXIST else {
+                throw .io(path: temporary, operation: "creating a temporary file", errno: code)
+            }
         }
         throw .io(path: folder, operation: "creating a temporary file", errno: EEXIST)
     }

@@ -45,9 +45,10 @@ struct KeyringLineMap {
                 break
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 let path = valueStarts(&stack, &lines, line: line)
-                stack.append(byte == UInt8(ascii: "{")
-                    ? .object(path: path, member: nil, expectingName: true)
-                    : .array(path: path, index: 0, elementStarted: false))
+                stack.append(
+                    byte == UInt8(ascii: "{")
+                        ? .object(path: path, member: nil, expectingName: true)
+                        : .array(path: path, index: 0, elementStarted: false))
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
                 _ = stack.popLast()
             case UInt8(ascii: ","):

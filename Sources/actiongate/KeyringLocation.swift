@@ -114,7 +114,8 @@ extension KeyringLocation {
                 configuration = try ConfigurationLoader().load(contentsOf: path)
             } catch {
                 let issues = error.issues.map(\.description).joined(separator: "\n")
-                throw KeysCommand.Failure("the configuration did not load (`actiongate config check` explains):\n" + issues)
+                throw KeysCommand.Failure(
+                    "the configuration did not load (`actiongate config check` explains):\n" + issues)
             }
             return Settings(
                 source: path, keyring: configuration.keyring, lifetimes: TokenLifetimes(configuration),

@@ -68,8 +68,10 @@ struct KeysListCommand: ParsableCommand {
     static func table(_ rows: [Row]) -> String {
         let header = ["ID", "STATE", "CREATED", "AGE", "RETIREMENT"]
         let cells = rows.map { row in
-            [row.entry.idHex, row.entry.state.rawValue, KeyringTimestamp.format(row.entry.createdAt),
-             TokenLifetimes.format(row.age), row.note()]
+            [
+                row.entry.idHex, row.entry.state.rawValue, KeyringTimestamp.format(row.entry.createdAt),
+                TokenLifetimes.format(row.age), row.note(),
+            ]
         }
         let widths = header.indices.map { column in
             ([header] + cells).map { $0[column].count }.max() ?? 0

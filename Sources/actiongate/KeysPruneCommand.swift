@@ -14,7 +14,8 @@ struct KeysPruneCommand: ParsableCommand {
 
     @OptionGroup var location: KeyringLocation
 
-    @Option(help: ArgumentHelp("Remove keys demoted more than this long ago (30s, 10m, 8h, 7d).", valueName: "duration"))
+    @Option(
+        help: ArgumentHelp("Remove keys demoted more than this long ago (30s, 10m, 8h, 7d).", valueName: "duration"))
     var olderThan: String
 
     @Flag(help: "Remove them even if tokens they sealed may still be valid.")
@@ -36,7 +37,8 @@ struct KeysPruneCommand: ParsableCommand {
                 print("nothing to prune: no decrypt-only key was demoted before \(KeyringTimestamp.format(cutoff)).")
             } else {
                 let ids = removed.map(\.idHex).joined(separator: ", ")
-                print("pruned \(removed.count) key\(removed.count == 1 ? "" : "s"): \(ids). Tokens they sealed no longer open.")
+                let keys = removed.count == 1 ? "key" : "keys"
+                print("pruned \(removed.count) \(keys): \(ids). Tokens they sealed no longer open.")
             }
         }
     }

@@ -24,7 +24,8 @@ struct KeysRotateCommand: ParsableCommand {
                 return (old, keyring.active)
             }
             print(KeysPromoteCommand.report(old: old, new: new, now: now, lifetimes: resolved.lifetimes))
-            print("""
+            print(
+                """
                 note: rotate suits a single instance. With several replicas, do instead: \
                 `keys stage` → copy the keyring to every replica → `keys promote ID` → wait the longest \
                 token lifetime → `keys retire OLD-ID` (docs/key-rotation.md).

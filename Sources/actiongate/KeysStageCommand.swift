@@ -18,7 +18,8 @@ struct KeysStageCommand: ParsableCommand {
                 keyring = next
                 return staged
             }
-            print("""
+            print(
+                """
                 staged key \(staged.idHex) in \(path).
                 next: copy the keyring to every replica (each reloads it on change or SIGHUP), \
                 then run `actiongate keys promote \(staged.idHex)`.

@@ -17,8 +17,10 @@ struct SealCommand: ParsableCommand {
     @Option(help: ArgumentHelp("How long the token is valid (30s, 10m, 8h, 7d).", valueName: "duration"))
     var ttl: String
 
-    @Option(help: ArgumentHelp("The JSON to seal: session claims (an object with \"sub\") or the arguments.",
-                               valueName: "json"))
+    @Option(
+        help: ArgumentHelp(
+            "The JSON to seal: session claims (an object with \"sub\") or the arguments.",
+            valueName: "json"))
     var data: String
 
     func run() throws {
@@ -58,7 +60,8 @@ struct SealCommand: ParsableCommand {
     /// outlive the retirement guard, and still open after `keys retire` was judged safe.
     static func check(ttl: Duration, purpose: ContextOptions.Purpose, lifetimes: TokenLifetimes) throws {
         guard ttl > .zero else { throw KeysCommand.Failure("--ttl must be longer than 0s.") }
-        let (limit, name) = purpose == .session
+        let (limit, name) =
+            purpose == .session
             ? (lifetimes.sessionMaxAge, "session.max_age")
             : (lifetimes.boundArgumentsMaxTTL, "bound_args.max_ttl")
         guard ttl <= limit else {
@@ -82,8 +85,10 @@ extension SealCommand {
         @Option(help: "session or bound-args.")
         var purpose: Purpose
 
-        @Option(help: ArgumentHelp("Session cookie name (default: the configuration's, else __Host-actiongate).",
-                                   valueName: "name"))
+        @Option(
+            help: ArgumentHelp(
+                "Session cookie name (default: the configuration's, else __Host-actiongate).",
+                valueName: "name"))
         var cookie: String?
 
         @Option(help: ArgumentHelp("Bound arguments: the action id they are bound to.", valueName: "id"))
@@ -92,8 +97,10 @@ extension SealCommand {
         @Option(help: ArgumentHelp("Bound arguments: the subject they are tied to, if any.", valueName: "subject"))
         var subject: String?
 
-        @Option(help: ArgumentHelp("Unix time to use instead of the clock (for reproducible interop tests).",
-                                   valueName: "seconds"))
+        @Option(
+            help: ArgumentHelp(
+                "Unix time to use instead of the clock (for reproducible interop tests).",
+                valueName: "seconds"))
         var now: Int64?
 
         /// The context for the chosen purpose, refusing options that belong to the other one.
@@ -101,7 +108,8 @@ extension SealCommand {
             switch purpose {
             case .session:
                 guard action == nil, subject == nil else {
-                    throw KeysCommand.Failure("--action and --subject are for --purpose bound-args; sessions use --cookie.")
+                    throw KeysCommand.Failure(
+                        "--action and --subject are for --purpose bound-args; sessions use --cookie.")
                 }
                 return .session(cookieName: cookie ?? defaultCookie)
             case .boundArgs:

@@ -42,9 +42,10 @@ struct TokenLifetimes: Sendable, Equatable {
         self.source = source
     }
 
-    /// `7d + 60s skew (from /etc/actiongate/config.yaml)`, for headers and messages.
+    /// `7d + 1m clock skew, from /etc/actiongate/config.yaml`, for headers and messages.
     var summary: String {
-        "\(Self.format(max(sessionMaxAge, boundArgumentsMaxTTL))) + \(Self.format(clockSkew)) clock skew, from \(source)"
+        let longest = Self.format(max(sessionMaxAge, boundArgumentsMaxTTL))
+        return "\(longest) + \(Self.format(clockSkew)) clock skew, from \(source)"
     }
 
     /// A compact human duration: `7d`, `1h 30m`, `45s`.

@@ -30,7 +30,8 @@ import Testing
     @Test func aTokenOutlivesRotationButNotRetirement() throws {
         let before = try keyringFixture()
         let sealingKey = try #require(before.sealingKey)
-        let token = try SealedToken.seal(context: context, data: .string("x"), iat: now, exp: now + 600, key: sealingKey)
+        let token = try SealedToken.seal(
+            context: context, data: .string("x"), iat: now, exp: now + 600, key: sealingKey)
 
         let rotated = try before.rotating(now: keyringNow, randomBytes: keyringRandom)
         #expect(rotated.sealingKey?.id != sealingKey.id)

@@ -68,67 +68,104 @@ import Testing
     }
 
     static let cases: [Case] = [
-        Case(name: "promote without id takes the oldest staged",
-             change: { k throws(KeyringError) in try k.promoting(id: nil, now: keyringNow) }, outcome: .active(0x51)),
-        Case(name: "promote a named staged key",
-             change: { k throws(KeyringError) in try k.promoting(id: 0x52, now: keyringNow) }, outcome: .active(0x52)),
-        Case(name: "promote an unknown id",
-             change: { k throws(KeyringError) in try k.promoting(id: 0x99, now: keyringNow) },
-             outcome: .refused(.unknownKey(id: 0x99))),
-        Case(name: "promote the active key",
-             change: { k throws(KeyringError) in try k.promoting(id: 0xa1, now: keyringNow) },
-             outcome: .refused(.notStaged(id: 0xa1, state: .active))),
-        Case(name: "promote a decrypt-only key",
-             change: { k throws(KeyringError) in try k.promoting(id: 0xd1, now: keyringNow) },
-             outcome: .refused(.notStaged(id: 0xd1, state: .decryptOnly))),
-        Case(name: "promote without id when nothing is staged",
-             change: { k throws(KeyringError) in
-                 try k.promoting(id: 0x51, now: keyringNow).promoting(id: 0x52, now: keyringNow)
-                     .promoting(id: nil, now: keyringNow)
-             }, outcome: .refused(.noStagedKey)),
-        Case(name: "retire a decrypt-only key past the guard",
-             change: { k throws(KeyringError) in try k.retiring(id: 0xd1, now: keyringNow, minimumAge: Self.week, force: false) },
-             outcome: .active(0xa1, removed: [0xd1])),
-        Case(name: "retire a recently demoted key",
-             change: { k throws(KeyringError) in try k.retiring(id: 0xd2, now: keyringNow, minimumAge: Self.week, force: false) },
-             outcome: .refused(.demotedTooRecently(ids: [0xd2], safeAt: keyringNow - 3600 + 7 * 86_400))),
-        Case(name: "retire a recently demoted key with force",
-             change: { k throws(KeyringError) in try k.retiring(id: 0xd2, now: keyringNow, minimumAge: Self.week, force: true) },
-             outcome: .active(0xa1, removed: [0xd2])),
-        Case(name: "retire exactly when the guard ends",
-             change: { k throws(KeyringError) in
-                 try k.retiring(id: 0xd2, now: keyringNow - 3600 + 7 * 86_400, minimumAge: Self.week, force: false)
-             }, outcome: .active(0xa1, removed: [0xd2])),
-        Case(name: "retire the active key even with force",
-             change: { k throws(KeyringError) in try k.retiring(id: 0xa1, now: keyringNow, minimumAge: .zero, force: true) },
-             outcome: .refused(.notRetirable(id: 0xa1, state: .active))),
-        Case(name: "retire a staged key even with force",
-             change: { k throws(KeyringError) in try k.retiring(id: 0x51, now: keyringNow, minimumAge: .zero, force: true) },
-             outcome: .refused(.notRetirable(id: 0x51, state: .staged))),
-        Case(name: "retire an unknown id",
-             change: { k throws(KeyringError) in try k.retiring(id: 0x99, now: keyringNow, minimumAge: Self.week, force: true) },
-             outcome: .refused(.unknownKey(id: 0x99))),
-        Case(name: "prune keys demoted over 7 days ago",
-             change: { k throws(KeyringError) in
-                 try k.pruning(demotedBefore: keyringNow - 7 * 86_400, now: keyringNow, minimumAge: Self.week, force: false).keyring
-             }, outcome: .active(0xa1, removed: [0xd1])),
-        Case(name: "prune with a cutoff inside the guard",
-             change: { k throws(KeyringError) in
-                 try k.pruning(demotedBefore: keyringNow - 60, now: keyringNow, minimumAge: Self.week, force: false).keyring
-             }, outcome: .refused(.demotedTooRecently(ids: [0xd2], safeAt: keyringNow - 3600 + 7 * 86_400))),
-        Case(name: "prune with a cutoff inside the guard, forced",
-             change: { k throws(KeyringError) in
-                 try k.pruning(demotedBefore: keyringNow - 60, now: keyringNow, minimumAge: Self.week, force: true).keyring
-             }, outcome: .active(0xa1, removed: [0xd1, 0xd2])),
-        Case(name: "prune with nothing old enough",
-             change: { k throws(KeyringError) in
-                 try k.pruning(demotedBefore: keyringNow - 60 * 86_400, now: keyringNow, minimumAge: Self.week, force: false)
-                     .keyring
-             }, outcome: .active(0xa1)),
-        Case(name: "prune never removes active or staged keys",
-             change: { k throws(KeyringError) in
-                 try k.pruning(demotedBefore: keyringNow + 86_400, now: keyringNow, minimumAge: .zero, force: true).keyring
-             }, outcome: .active(0xa1, removed: [0xd1, 0xd2])),
+        Case(
+            name: "promote without id takes the oldest staged",
+            change: { k throws(KeyringError) in try k.promoting(id: nil, now: keyringNow) }, outcome: .active(0x51)),
+        Case(
+            name: "promote a named staged key",
+            change: { k throws(KeyringError) in try k.promoting(id: 0x52, now: keyringNow) }, outcome: .active(0x52)),
+        Case(
+            name: "promote an unknown id",
+            change: { k throws(KeyringError) in try k.promoting(id: 0x99, now: keyringNow) },
+            outcome: .refused(.unknownKey(id: 0x99))),
+        Case(
+            name: "promote the active key",
+            change: { k throws(KeyringError) in try k.promoting(id: 0xa1, now: keyringNow) },
+            outcome: .refused(.notStaged(id: 0xa1, state: .active))),
+        Case(
+            name: "promote a decrypt-only key",
+            change: { k throws(KeyringError) in try k.promoting(id: 0xd1, now: keyringNow) },
+            outcome: .refused(.notStaged(id: 0xd1, state: .decryptOnly))),
+        Case(
+            name: "promote without id when nothing is staged",
+            change: { k throws(KeyringError) in
+                try k.promoting(id: 0x51, now: keyringNow).promoting(id: 0x52, now: keyringNow)
+                    .promoting(id: nil, now: keyringNow)
+            }, outcome: .refused(.noStagedKey)),
+        Case(
+            name: "retire a decrypt-only key past the guard",
+            change: { k throws(KeyringError) in
+                try k.retiring(id: 0xd1, now: keyringNow, minimumAge: Self.week, force: false)
+            },
+            outcome: .active(0xa1, removed: [0xd1])),
+        Case(
+            name: "retire a recently demoted key",
+            change: { k throws(KeyringError) in
+                try k.retiring(id: 0xd2, now: keyringNow, minimumAge: Self.week, force: false)
+            },
+            outcome: .refused(.demotedTooRecently(ids: [0xd2], safeAt: keyringNow - 3600 + 7 * 86_400))),
+        Case(
+            name: "retire a recently demoted key with force",
+            change: { k throws(KeyringError) in
+                try k.retiring(id: 0xd2, now: keyringNow, minimumAge: Self.week, force: true)
+            },
+            outcome: .active(0xa1, removed: [0xd2])),
+        Case(
+            name: "retire exactly when the guard ends",
+            change: { k throws(KeyringError) in
+                try k.retiring(id: 0xd2, now: keyringNow - 3600 + 7 * 86_400, minimumAge: Self.week, force: false)
+            }, outcome: .active(0xa1, removed: [0xd2])),
+        Case(
+            name: "retire the active key even with force",
+            change: { k throws(KeyringError) in
+                try k.retiring(id: 0xa1, now: keyringNow, minimumAge: .zero, force: true)
+            },
+            outcome: .refused(.notRetirable(id: 0xa1, state: .active))),
+        Case(
+            name: "retire a staged key even with force",
+            change: { k throws(KeyringError) in
+                try k.retiring(id: 0x51, now: keyringNow, minimumAge: .zero, force: true)
+            },
+            outcome: .refused(.notRetirable(id: 0x51, state: .staged))),
+        Case(
+            name: "retire an unknown id",
+            change: { k throws(KeyringError) in
+                try k.retiring(id: 0x99, now: keyringNow, minimumAge: Self.week, force: true)
+            },
+            outcome: .refused(.unknownKey(id: 0x99))),
+        Case(
+            name: "prune keys demoted over 7 days ago",
+            change: { k throws(KeyringError) in
+                try k.pruning(
+                    demotedBefore: keyringNow - 7 * 86_400, now: keyringNow, minimumAge: Self.week, force: false
+                ).keyring
+            }, outcome: .active(0xa1, removed: [0xd1])),
+        Case(
+            name: "prune with a cutoff inside the guard",
+            change: { k throws(KeyringError) in
+                try k.pruning(demotedBefore: keyringNow - 60, now: keyringNow, minimumAge: Self.week, force: false)
+                    .keyring
+            }, outcome: .refused(.demotedTooRecently(ids: [0xd2], safeAt: keyringNow - 3600 + 7 * 86_400))),
+        Case(
+            name: "prune with a cutoff inside the guard, forced",
+            change: { k throws(KeyringError) in
+                try k.pruning(demotedBefore: keyringNow - 60, now: keyringNow, minimumAge: Self.week, force: true)
+                    .keyring
+            }, outcome: .active(0xa1, removed: [0xd1, 0xd2])),
+        Case(
+            name: "prune with nothing old enough",
+            change: { k throws(KeyringError) in
+                try k.pruning(
+                    demotedBefore: keyringNow - 60 * 86_400, now: keyringNow, minimumAge: Self.week, force: false
+                )
+                .keyring
+            }, outcome: .active(0xa1)),
+        Case(
+            name: "prune never removes active or staged keys",
+            change: { k throws(KeyringError) in
+                try k.pruning(demotedBefore: keyringNow + 86_400, now: keyringNow, minimumAge: .zero, force: true)
+                    .keyring
+            }, outcome: .active(0xa1, removed: [0xd1, 0xd2])),
     ]
 
     @Test(arguments: cases)

@@ -39,51 +39,74 @@ import Testing
 
     static let cases: [Case] = [
         Case(name: "missing format", text: "{\"keys\": [\(key())]}", problems: ["1: format: missing; add"]),
-        Case(name: "unknown format", text: document(format: "\"actiongate-keyring-v2\"", keys: [key()]),
-             problems: ["2: format: unknown format \"actiongate-keyring-v2\"; this version reads only"]),
-        Case(name: "format not a string", text: document(format: "1", keys: [key()]),
-             problems: ["2: format: must be the string"]),
-        Case(name: "duplicate ids", text: document(keys: [key(), key(state: "decrypt-only")]),
-             problems: ["5: keys[1] (id 0000000a): duplicate id: keys[0] has the same one"]),
-        Case(name: "no active key", text: document(keys: [key(state: "staged")]),
-             problems: ["3: keys: no active key"]),
+        Case(
+            name: "unknown format", text: document(format: "\"actiongate-keyring-v2\"", keys: [key()]),
+            problems: ["2: format: unknown format \"actiongate-keyring-v2\"; this version reads only"]),
+        Case(
+            name: "format not a string", text: document(format: "1", keys: [key()]),
+            problems: ["2: format: must be the string"]),
+        Case(
+            name: "duplicate ids", text: document(keys: [key(), key(state: "decrypt-only")]),
+            problems: ["5: keys[1] (id 0000000a): duplicate id: keys[0] has the same one"]),
+        Case(
+            name: "no active key", text: document(keys: [key(state: "staged")]),
+            problems: ["3: keys: no active key"]),
         Case(name: "no keys at all", text: document(keys: []), problems: ["3: keys: no active key"]),
-        Case(name: "two active keys", text: document(keys: [key(), key(id: "0000000b")]),
-             problems: ["3: keys: 2 active keys (keys[0] (id 0000000a), keys[1] (id 0000000b))"]),
-        Case(name: "secret of 31 bytes", text: document(keys: [key(secret: shortSecret)]),
-             problems: ["4: keys[0] (id 0000000a) secret: must be 32 bytes, found 31"]),
-        Case(name: "secret not base64", text: document(keys: [key(secret: "not base64!")]),
-             problems: ["4: keys[0] (id 0000000a) secret: must be standard base64"]),
-        Case(name: "secret in base64url", text: document(keys: [key(secret: "-_" + secret.dropFirst(2))]),
-             problems: ["secret: must be standard base64"]),
-        Case(name: "secret without padding", text: document(keys: [key(secret: String(secret.dropLast()))]),
-             problems: ["secret: must be standard base64"]),
-        Case(name: "unknown state", text: document(keys: [key(state: "retired")]),
-             problems: ["4: keys[0] (id 0000000a) state: must be one of \"staged\", \"active\", \"decrypt-only\""]),
-        Case(name: "uppercase id", text: document(keys: [key(id: "0000000A")]),
-             problems: ["4: keys[0] id: must be 8 lowercase hex digits"]),
+        Case(
+            name: "two active keys", text: document(keys: [key(), key(id: "0000000b")]),
+            problems: ["3: keys: 2 active keys (keys[0] (id 0000000a), keys[1] (id 0000000b))"]),
+        Case(
+            name: "secret of 31 bytes", text: document(keys: [key(secret: shortSecret)]),
+            problems: ["4: keys[0] (id 0000000a) secret: must be 32 bytes, found 31"]),
+        Case(
+            name: "secret not base64", text: document(keys: [key(secret: "not base64!")]),
+            problems: ["4: keys[0] (id 0000000a) secret: must be standard base64"]),
+        Case(
+            name: "secret in base64url", text: document(keys: [key(secret: "-_" + secret.dropFirst(2))]),
+            problems: ["secret: must be standard base64"]),
+        Case(
+            name: "secret without padding", text: document(keys: [key(secret: String(secret.dropLast()))]),
+            problems: ["secret: must be standard base64"]),
+        Case(
+            name: "unknown state", text: document(keys: [key(state: "retired")]),
+            problems: ["4: keys[0] (id 0000000a) state: must be one of \"staged\", \"active\", \"decrypt-only\""]),
+        Case(
+            name: "uppercase id", text: document(keys: [key(id: "0000000A")]),
+            problems: ["4: keys[0] id: must be 8 lowercase hex digits"]),
         Case(name: "short id", text: document(keys: [key(id: "abc")]), problems: ["4: keys[0] id: must be 8"]),
-        Case(name: "impossible date", text: document(keys: [key(created: "2026-02-30T00:00:00Z")]),
-             problems: ["4: keys[0] (id 0000000a) created_at: must be an RFC 3339 UTC time"]),
-        Case(name: "date with an offset", text: document(keys: [key(changed: "2026-11-18T11:06:40+01:00")]),
-             problems: ["state_changed_at: must be an RFC 3339 UTC time"]),
-        Case(name: "state changed before creation",
-             text: document(keys: [key(created: "2026-11-18T11:06:40Z", changed: "2026-11-17T11:06:40Z")]),
-             problems: ["4: keys[0] (id 0000000a) state_changed_at: is before created_at"]),
-        Case(name: "unknown key field", text: document(keys: [key(extra: ", \"comment\": \"hi\"")]),
-             problems: ["4: keys[0] (id 0000000a): unknown field \"comment\"; a key has only"]),
-        Case(name: "unknown top-level field", text: document(keys: [key()], extra: ",\n  \"version\": 2"),
-             problems: ["6: document: unknown field \"version\""]),
-        Case(name: "missing fields", text: document(keys: ["{\"id\": \"0000000a\"}"]),
-             problems: ["state: missing", "created_at: missing", "state_changed_at: missing", "secret: missing"]),
-        Case(name: "key not an object", text: document(keys: [key(), "42"]), problems: ["5: keys[1]: must be an object"]),
-        Case(name: "keys not an array", text: "{\"format\": \"actiongate-keyring-v1\", \"keys\": {}}",
-             problems: ["1: keys: must be an array"]),
+        Case(
+            name: "impossible date", text: document(keys: [key(created: "2026-02-30T00:00:00Z")]),
+            problems: ["4: keys[0] (id 0000000a) created_at: must be an RFC 3339 UTC time"]),
+        Case(
+            name: "date with an offset", text: document(keys: [key(changed: "2026-11-18T11:06:40+01:00")]),
+            problems: ["state_changed_at: must be an RFC 3339 UTC time"]),
+        Case(
+            name: "state changed before creation",
+            text: document(keys: [key(created: "2026-11-18T11:06:40Z", changed: "2026-11-17T11:06:40Z")]),
+            problems: ["4: keys[0] (id 0000000a) state_changed_at: is before created_at"]),
+        Case(
+            name: "unknown key field", text: document(keys: [key(extra: ", \"comment\": \"hi\"")]),
+            problems: ["4: keys[0] (id 0000000a): unknown field \"comment\"; a key has only"]),
+        Case(
+            name: "unknown top-level field", text: document(keys: [key()], extra: ",\n  \"version\": 2"),
+            problems: ["6: document: unknown field \"version\""]),
+        Case(
+            name: "missing fields", text: document(keys: ["{\"id\": \"0000000a\"}"]),
+            problems: ["state: missing", "created_at: missing", "state_changed_at: missing", "secret: missing"]),
+        Case(
+            name: "key not an object", text: document(keys: [key(), "42"]),
+            problems: ["5: keys[1]: must be an object"]),
+        Case(
+            name: "keys not an array", text: "{\"format\": \"actiongate-keyring-v1\", \"keys\": {}}",
+            problems: ["1: keys: must be an array"]),
         Case(name: "a top-level array", text: "[]", problems: ["document: must be a JSON object"]),
-        Case(name: "every problem at once",
-             text: document(format: "\"v0\"", keys: [key(state: "staged", secret: "x"), key(id: "zz", state: "on")]),
-             problems: ["2: format: unknown format", "4: keys[0] (id 0000000a) secret", "5: keys[1] id",
-                        "5: keys[1] state"]),
+        Case(
+            name: "every problem at once",
+            text: document(format: "\"v0\"", keys: [key(state: "staged", secret: "x"), key(id: "zz", state: "on")]),
+            problems: [
+                "2: format: unknown format", "4: keys[0] (id 0000000a) secret", "5: keys[1] id",
+                "5: keys[1] state",
+            ]),
     ]
 
     @Test(arguments: cases)
@@ -101,7 +124,8 @@ import Testing
                 let lines = problems.map(\.description)
                 #expect(lines.count == testCase.problems.count, "\(lines)")
                 for expected in testCase.problems {
-                    #expect(lines.contains { $0.hasPrefix(path + ":") && $0.contains(expected) }, "\(expected) in \(lines)")
+                    #expect(
+                        lines.contains { $0.hasPrefix(path + ":") && $0.contains(expected) }, "\(expected) in \(lines)")
                 }
                 #expect(!lines.joined().contains(Self.secret), "a problem must never quote a secret")
                 return true
@@ -117,7 +141,9 @@ import Testing
             #expect {
                 try KeyringFile.load(from: path)
             } throws: { error in
-                guard case .malformedJSON(let file, let line, let column, _) = error as? KeyringError else { return false }
+                guard case .malformedJSON(let file, let line, let column, _) = error as? KeyringError else {
+                    return false
+                }
                 return file == path && line >= 1 && column >= 1
             }
         }
@@ -132,7 +158,8 @@ import Testing
             } throws: { error in
                 let error = error as? KeyringError
                 guard case .malformedJSON(_, 4, 1, let reason) = error else { return false }
-                return reason.contains("trailing comma") && error?.description.hasPrefix(path + ":4:1: not valid JSON") == true
+                return reason.contains("trailing comma")
+                    && error?.description.hasPrefix(path + ":4:1: not valid JSON") == true
             }
         }
     }
@@ -140,7 +167,8 @@ import Testing
     @Test func aValidDocumentLoads() throws {
         try withKeyringFolder { folder in
             let path = folder + "/keys.json"
-            try writeKeyringFile(Self.document(keys: [Self.key(), Self.key(id: "0000000b", state: "staged")]), to: path)
+            try writeKeyringFile(
+                Self.document(keys: [Self.key(), Self.key(id: "0000000b", state: "staged")]), to: path)
             let keyring = try KeyringFile.load(from: path)
             #expect(keyring.active.id == 0x0a)
             #expect(keyring.staged.map(\.id) == [0x0b])

@@ -159,7 +159,8 @@ func writeConfig(in folder: URL, name: String = "config.yaml", extra: String = "
             for (arguments, status, message) in cases {
                 let result = try actiongate(["keys"] + arguments + ["--keyring", "keys.json"], in: folder)
                 #expect(result.status == status, "\(arguments): \(result.stderr)")
-                #expect((result.stdout + result.stderr).contains(message), "\(arguments): \(result.stdout)\(result.stderr)")
+                #expect(
+                    (result.stdout + result.stderr).contains(message), "\(arguments): \(result.stdout)\(result.stderr)")
             }
             let remaining = try listedKeys("keys.json", in: folder).compactMap { $0["id"] as? String }
             #expect(Set(remaining) == [active, staged])
@@ -177,11 +178,13 @@ func writeConfig(in folder: URL, name: String = "config.yaml", extra: String = "
             #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("env.json").path))
 
             let option = try actiongate(
-                ["keys", "init", "--keyring", "option.json"], in: folder, environment: ["ACTIONGATE_KEYRING": "env.json"])
+                ["keys", "init", "--keyring", "option.json"], in: folder,
+                environment: ["ACTIONGATE_KEYRING": "env.json"])
             #expect(option.status == 0)
             #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("option.json").path))
 
-            try FileManager.default.createDirectory(at: folder.appendingPathComponent("sub"), withIntermediateDirectories: false)
+            try FileManager.default.createDirectory(
+                at: folder.appendingPathComponent("sub"), withIntermediateDirectories: false)
             try writeConfig(in: folder.appendingPathComponent("sub"), name: "other.yaml")
             let viaEnvConfig = try actiongate(
                 ["keys", "list"], in: folder, environment: ["ACTIONGATE_CONFIG": "sub/other.yaml"])
@@ -205,10 +208,12 @@ func writeConfig(in folder: URL, name: String = "config.yaml", extra: String = "
 
             try Data("session: [".utf8).write(to: folder.appendingPathComponent("broken.yaml"))
             let demoted = try keyIDs("keys.json", in: folder, state: "decrypt-only")[0]
-            let refused = try actiongate(["keys", "retire", demoted, "--config", "broken.yaml", "--keyring", "keys.json"], in: folder)
+            let refused = try actiongate(
+                ["keys", "retire", demoted, "--config", "broken.yaml", "--keyring", "keys.json"], in: folder)
             #expect(refused.status == 2, "the guard needs the lifetimes")
             #expect(refused.stderr.contains("broken.yaml:"))
-            let listed = try actiongate(["keys", "list", "--config", "broken.yaml", "--keyring", "keys.json"], in: folder)
+            let listed = try actiongate(
+                ["keys", "list", "--config", "broken.yaml", "--keyring", "keys.json"], in: folder)
             #expect(listed.status == 0)
             #expect(listed.stderr.contains("using default token lifetimes"))
         }
@@ -223,7 +228,8 @@ func writeConfig(in folder: URL, name: String = "config.yaml", extra: String = "
             #expect(open.status == 1)
             #expect(open.stderr.contains("chmod 600 keys.json"))
 
-            try Data("{\n  \"format\": \"actiongate-keyring-v1\",\n  \"keys\": []\n}\n".utf8).write(to: URL(fileURLWithPath: path))
+            try Data("{\n  \"format\": \"actiongate-keyring-v1\",\n  \"keys\": []\n}\n".utf8).write(
+                to: URL(fileURLWithPath: path))
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
             let broken = try actiongate(["keys", "stage", "--keyring", "keys.json"], in: folder)
             #expect(broken.status == 1)

@@ -14,7 +14,8 @@ import Testing
                 group.enter()
                 Thread {
                     defer { group.leave() }
-                    let status = (try? actiongate(["keys", "stage", "--keyring", "keys.json"], in: folder).status) ?? -1
+                    let status =
+                        (try? actiongate(["keys", "stage", "--keyring", "keys.json"], in: folder).status) ?? -1
                     statuses.withLock { $0.append(status) }
                 }.start()
             }
@@ -24,7 +25,9 @@ import Testing
             #expect(keys.filter { $0["state"] as? String == "staged" }.count == 20)
             #expect(keys.filter { $0["state"] as? String == "active" }.count == 1)
             #expect(Set(keys.compactMap { $0["id"] as? String }).count == 21)
-            let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains(".tmp-") }
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter {
+                $0.contains(".tmp-")
+            }
             #expect(leftovers.isEmpty)
         }
     }
