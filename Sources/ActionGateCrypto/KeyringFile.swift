@@ -63,7 +63,8 @@ public enum KeyringFile {
 
     /// Reads the whole file after checking it is a private, regular, bounded file.
     static func readPrivateFile(_ path: String) throws(KeyringError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO put at the keyring's path must not hang; regular files ignore it.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             let code = errno
             throw code == ENOENT ? .notFound(path: path) : .io(path: path, operation: "opening", errno: code)

@@ -6,8 +6,11 @@ import Foundation
 /// of a second is accepted and dropped. No `DateFormatter`: its behaviour follows the locale.
 public enum KeyringTimestamp {
     /// Formats a date as `YYYY-MM-DDTHH:MM:SSZ`, dropping any fraction of a second.
+    /// Dates beyond years 0000–9999 (never produced by the keyring) are clamped to that range.
     public static func format(_ date: Date) -> String {
-        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+        let raw = date.timeIntervalSince1970.rounded(.down)
+        // Clamp before converting: Int64(_:) traps on values it cannot hold (and on NaN).
+        let seconds = raw.isNaN ? 0 : Int64(min(max(raw, -62_167_219_200), 253_402_300_799))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = civil(fromDays: days)

@@ -69,6 +69,12 @@ func writeKeyringFile(_ text: String, to path: String, mode: Int = 0o600) throws
                 guard case .notAKeyringFile = error as? KeyringError else { return false }
                 return true
             }
+            let fifo = folder + "/fifo.json"
+            #expect(mkfifo(fifo, 0o600) == 0)
+            #expect { try KeyringFile.load(from: fifo) } throws: { error in
+                guard case .notAKeyringFile = error as? KeyringError else { return false }
+                return true
+            }
             let big = folder + "/big.json"
             try writeKeyringFile(String(repeating: " ", count: KeyringFile.maximumSize + 1), to: big)
             #expect { try KeyringFile.load(from: big) } throws: { error in

@@ -30,6 +30,8 @@ import Testing
     @Test func formatsAndRoundTrips() {
         #expect(KeyringTimestamp.format(Date(timeIntervalSince1970: 1_795_255_200.7)) == "2026-11-21T10:00:00Z")
         #expect(KeyringTimestamp.format(Date(timeIntervalSince1970: -1)) == "1969-12-31T23:59:59Z")
+        #expect(KeyringTimestamp.format(Date.distantFuture.addingTimeInterval(1e300)) == "9999-12-31T23:59:59Z")
+        #expect(KeyringTimestamp.format(Date(timeIntervalSince1970: -1e300)) == "0000-01-01T00:00:00Z")
         var seconds: Int64 = -2_000_000_000
         while seconds < 4_000_000_000 {
             let date = Date(timeIntervalSince1970: Double(seconds))
