@@ -85,7 +85,7 @@ extension String {
             switch (a.next(), b.next()) {
             case (nil, nil):
                 return true
-            case let (x?, y?):
+            case (let x?, let y?):
                 if x != y && UInt8.asciiLowercased(x) != UInt8.asciiLowercased(y) { return false }
             default:
                 return false

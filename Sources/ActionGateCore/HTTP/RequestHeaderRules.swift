@@ -12,7 +12,8 @@ public enum RequestHeaderRules {
     /// sends `_` names; nginx (`underscores_in_headers off`) and Apache drop them by default too.
     public static let stripRules: [HeaderStripRule] = {
         var rules: [HeaderStripRule] = []
-        let hopByHop = "hop-by-hop: meaningful for one connection only (RFC 9110 §7.6.1); h2c upgrades tunnel past the gateway"
+        let hopByHop =
+            "hop-by-hop: meaningful for one connection only (RFC 9110 §7.6.1); h2c upgrades tunnel past the gateway"
         rules.append(HeaderStripRule(family: "hop-by-hop", pattern: .listedInConnection, reason: hopByHop))
         for name in ["connection", "keep-alive", "te", "trailer", "transfer-encoding", "upgrade"] {
             rules.append(HeaderStripRule(family: "hop-by-hop", pattern: .exact(name), reason: hopByHop))
@@ -46,10 +47,12 @@ public enum RequestHeaderRules {
         }
         let forwarding = "client-asserted addresses: only trusted proxies may say where a request came from"
         rules.append(
-            HeaderStripRule(family: "forwarding", pattern: .prefix("x-forwarded-"), scope: .untrustedPeers, reason: forwarding))
+            HeaderStripRule(
+                family: "forwarding", pattern: .prefix("x-forwarded-"), scope: .untrustedPeers, reason: forwarding))
         for name in ["forwarded", "x-real-ip"] {
             rules.append(
-                HeaderStripRule(family: "forwarding", pattern: .exact(name), scope: .untrustedPeers, reason: forwarding))
+                HeaderStripRule(family: "forwarding", pattern: .exact(name), scope: .untrustedPeers, reason: forwarding)
+            )
         }
         return rules
     }()
@@ -81,7 +84,9 @@ public enum RequestHeaderRules {
     ///
     /// - Throws: `GatewayHeaderError` when a value has a byte outside printable ASCII; values come
     ///   from the gateway, so this is a bug, but a header must never be injectable.
-    public static func addGatewayHeaders(_ gateway: GatewayHeaders, to headers: HeaderFields) throws(GatewayHeaderError) -> HeaderFields {
+    public static func addGatewayHeaders(_ gateway: GatewayHeaders, to headers: HeaderFields) throws(GatewayHeaderError)
+        -> HeaderFields
+    {
         var result = headers
         var forwardedFor = gateway.peerAddress
         if gateway.peerIsTrustedProxy {
@@ -104,7 +109,8 @@ public enum RequestHeaderRules {
         return result
     }
 
-    private static func set(_ name: String, _ value: String?, in headers: inout HeaderFields) throws(GatewayHeaderError) {
+    private static func set(_ name: String, _ value: String?, in headers: inout HeaderFields) throws(GatewayHeaderError)
+    {
         guard let value else {
             headers.remove(name)
             return

@@ -52,7 +52,8 @@ public enum ResponseHeaderRules {
                 continue
             }
             let strip = field.name.withUTF8Buffer { name in
-                CompiledStripRule.anyMatches(compiledRules, name, trusted: false) || (!listed.isEmpty && listed.contains(name))
+                CompiledStripRule.anyMatches(compiledRules, name, trusted: false)
+                    || (!listed.isEmpty && listed.contains(name))
             }
             if strip { continue }
             if field.name.asciiCaseInsensitiveEquals("set-cookie")
