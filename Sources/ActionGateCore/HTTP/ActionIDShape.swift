@@ -19,8 +19,9 @@ public enum ActionIDShape: String, Sendable, Equatable, CaseIterable {
         guard !bytes.isEmpty, bytes.count <= maxConfiguredLength else { return nil }
         if bytes.count == 40 || bytes.count == 42, bytes.allSatisfy(ASCII.isLowerHex) { return .nextJS }
         for byte in bytes {
-            guard ASCII.isAlpha(byte) || ASCII.isDigit(byte) || byte == ASCII.underscore || byte == ASCII.hyphen
-                || byte == ASCII.dot || byte == ASCII.colon
+            guard
+                ASCII.isAlpha(byte) || ASCII.isDigit(byte) || byte == ASCII.underscore || byte == ASCII.hyphen
+                    || byte == ASCII.dot || byte == ASCII.colon
             else { return nil }
         }
         return .configured

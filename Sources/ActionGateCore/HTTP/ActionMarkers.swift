@@ -102,7 +102,8 @@ public struct ActionMarkers: Sendable, Equatable {
         guard let end = value[start...].firstIndex(of: ASCII.quote) else { throw .malformedDescriptor }
         let shape = value[start..<end].withUnsafeBufferPointer { ActionIDShape.of($0) }
         guard let shape else { throw .malformedID }
-        return Marker(id: String(decoding: value[start..<end], as: UTF8.self), shape: shape, source: .referenceDescriptor)
+        return Marker(
+            id: String(decoding: value[start..<end], as: UTF8.self), shape: shape, source: .referenceDescriptor)
     }
 }
 

@@ -19,7 +19,9 @@ struct ContentDisposition {
         var isFile: Bool
     }
 
-    static func parse(_ value: UnsafeBufferPointer<UInt8>, limits: FormFields.Limits) -> Result<ContentDisposition, MultipartFormError> {
+    static func parse(_ value: UnsafeBufferPointer<UInt8>, limits: FormFields.Limits) -> Result<
+        ContentDisposition, MultipartFormError
+    > {
         var typeEnd = 0
         while typeEnd < value.count && ASCII.isTokenByte(value[typeEnd]) { typeEnd &+= 1 }
         guard ASCII.equalsLowercase(value.slice(0..<typeEnd), formData) else {

@@ -53,7 +53,9 @@ struct PartHeaders {
     }
 
     /// Checks one header line; returns the value range when it is `Content-Disposition`.
-    private static func headerLine(_ bytes: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> Result<Range<Int>?, MultipartFormError> {
+    private static func headerLine(_ bytes: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> Result<
+        Range<Int>?, MultipartFormError
+    > {
         var colon = line.lowerBound
         while colon < line.upperBound && ASCII.isTokenByte(bytes[colon]) { colon &+= 1 }
         // An empty name covers obs-fold (a line starting with SP/HTAB) and whitespace before `:`.

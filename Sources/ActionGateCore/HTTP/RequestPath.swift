@@ -47,7 +47,9 @@ public struct RequestPath: Sendable, Equatable {
         self.query = query
     }
 
-    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, maxLength: Int) -> Result<RequestPath, RequestPathError> {
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, maxLength: Int) -> Result<
+        RequestPath, RequestPathError
+    > {
         guard !bytes.isEmpty else { return .failure(.empty) }
         guard bytes.count <= maxLength else { return .failure(.tooLong) }
         guard bytes[0] == ASCII.slash else { return .failure(classifyNonOriginForm(bytes)) }

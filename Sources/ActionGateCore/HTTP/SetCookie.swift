@@ -9,7 +9,9 @@ public enum SetCookie {
     ///     `__Host-`/`__Secure-` name (browsers reject those without `Secure`).
     /// - Throws: `SetCookieError` when the name is not a token or the value has bytes a cookie
     ///   value cannot carry: a header must never be injectable through these arguments.
-    public static func session(name: String, value: String, maxAge: Int64, secure: Bool = true) throws(SetCookieError) -> String {
+    public static func session(name: String, value: String, maxAge: Int64, secure: Bool = true) throws(SetCookieError)
+        -> String
+    {
         guard isValidName(name) else { throw .invalidName }
         guard isValidValue(value) else { throw .invalidValue }
         return name + "=" + value + "; Max-Age=" + String(max(0, maxAge)) + attributes(secure: secure)

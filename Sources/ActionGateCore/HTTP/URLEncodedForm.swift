@@ -19,7 +19,9 @@ public enum URLEncodedForm {
         return try result.get()
     }
 
-    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, limits: FormFields.Limits) -> Result<FormFields, URLEncodedFormError> {
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, limits: FormFields.Limits) -> Result<
+        FormFields, URLEncodedFormError
+    > {
         var fields = FormFields()
         var start = 0
         while start < bytes.count {
