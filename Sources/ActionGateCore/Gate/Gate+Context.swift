@@ -53,7 +53,7 @@ extension Gate {
         guard let value = values.first,
             let entry = value.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false).first
         else { return nil }
-        let trimmed = entry.trimmingASCIISpaces()
+        let trimmed = String(entry).trimmingASCIISpaces()
         return trimmed.isEmpty ? nil : trimmed
     }
 }
