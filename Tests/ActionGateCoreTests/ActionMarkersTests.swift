@@ -8,12 +8,14 @@ struct ActionMarkersTests {
     static let nextID42 = "00" + nextID
 
     /// Fields from `(name, value)`; every name is listed, `$ACTION_` ones also carry their value.
-    static func fields(_ pairs: [(String, String)], files: Set<String> = [], truncated: Set<String> = []) -> FormFields {
+    static func fields(_ pairs: [(String, String)], files: Set<String> = [], truncated: Set<String> = []) -> FormFields
+    {
         FormFields(
             names: pairs.map(\.0),
             actionFields: pairs.filter { $0.0.hasPrefix("$ACTION_") }.map {
                 FormFields.ActionField(
-                    name: $0.0, value: Array($0.1.utf8), isTruncated: truncated.contains($0.0), isFile: files.contains($0.0))
+                    name: $0.0, value: Array($0.1.utf8), isTruncated: truncated.contains($0.0),
+                    isFile: files.contains($0.0))
             })
     }
 
@@ -27,21 +29,29 @@ struct ActionMarkersTests {
 
     static let named: [Named] = [
         Named(label: "no markers", pairs: [("title", "x")], ids: [], sources: []),
-        Named(label: "id field", pairs: [("$ACTION_ID_\(nextID)", ""), ("a", "1")], ids: [nextID], sources: [.idField]),
+        Named(
+            label: "id field", pairs: [("$ACTION_ID_\(nextID)", ""), ("a", "1")], ids: [nextID], sources: [.idField]),
         Named(label: "42-digit id", pairs: [("$ACTION_ID_\(nextID42)", "")], ids: [nextID42], sources: [.idField]),
         Named(label: "configured id", pairs: [("$ACTION_ID_createPost", "")], ids: ["createPost"], sources: [.idField]),
         Named(
-            label: "reference", pairs: [("$ACTION_REF_1", ""), ("$ACTION_1:0", #"{"id":"\#(nextID)","bound":"$@1"}"#),
-                                        ("$ACTION_1:1", "[1]"), ("$ACTION_KEY", "k1")],
+            label: "reference",
+            pairs: [
+                ("$ACTION_REF_1", ""), ("$ACTION_1:0", #"{"id":"\#(nextID)","bound":"$@1"}"#),
+                ("$ACTION_1:1", "[1]"), ("$ACTION_KEY", "k1"),
+            ],
             ids: [nextID], sources: [.referenceDescriptor]),
         Named(
             label: "form and submitter reference",
-            pairs: [("$ACTION_REF_1", ""), ("$ACTION_1:0", #"{"id":"login"}"#),
-                    ("$ACTION_REF_2", ""), ("$ACTION_2:0", #"{"id":"logout","bound":null}"#)],
+            pairs: [
+                ("$ACTION_REF_1", ""), ("$ACTION_1:0", #"{"id":"login"}"#),
+                ("$ACTION_REF_2", ""), ("$ACTION_2:0", #"{"id":"logout","bound":null}"#),
+            ],
             ids: ["login", "logout"], sources: [.referenceDescriptor, .referenceDescriptor]),
         Named(
             label: "id then reference: all returned in order, last wins",
-            pairs: [("$ACTION_ID_a", ""), ("$ACTION_REF_p", ""), ("$ACTION_p:0", #"{"id":"b"}"#), ("$ACTION_ID_c", "")],
+            pairs: [
+                ("$ACTION_ID_a", ""), ("$ACTION_REF_p", ""), ("$ACTION_p:0", #"{"id":"b"}"#), ("$ACTION_ID_c", ""),
+            ],
             ids: ["a", "b", "c"], sources: [.idField, .referenceDescriptor, .idField]),
         Named(label: "orphan descriptor names nothing", pairs: [("$ACTION_1:0", #"{"id":"x"}"#)], ids: [], sources: []),
         Named(label: "key alone names nothing", pairs: [("$ACTION_KEY", "k")], ids: [], sources: []),
@@ -81,16 +91,22 @@ struct ActionMarkersTests {
         Refused(label: "empty id", pairs: [("$ACTION_ID_", "")], error: .malformedID),
         Refused(label: "id with space", pairs: [("$ACTION_ID_a b", "")], error: .malformedID),
         Refused(label: "id with slash", pairs: [("$ACTION_ID_../x", "")], error: .malformedID),
-        Refused(label: "id too long", pairs: [("$ACTION_ID_" + String(repeating: "a", count: 129), "")], error: .malformedID),
+        Refused(
+            label: "id too long", pairs: [("$ACTION_ID_" + String(repeating: "a", count: 129), "")], error: .malformedID
+        ),
         Refused(label: "non-ASCII id", pairs: [("$ACTION_ID_caf\u{e9}", "")], error: .malformedID),
         Refused(
             label: "three references",
-            pairs: [("$ACTION_REF_1", ""), ("$ACTION_1:0", #"{"id":"a"}"#), ("$ACTION_REF_2", ""),
-                    ("$ACTION_2:0", #"{"id":"a"}"#), ("$ACTION_REF_3", ""), ("$ACTION_3:0", #"{"id":"a"}"#)],
+            pairs: [
+                ("$ACTION_REF_1", ""), ("$ACTION_1:0", #"{"id":"a"}"#), ("$ACTION_REF_2", ""),
+                ("$ACTION_2:0", #"{"id":"a"}"#), ("$ACTION_REF_3", ""), ("$ACTION_3:0", #"{"id":"a"}"#),
+            ],
             error: .tooManyReferences),
         Refused(
             label: "same reference three times",
-            pairs: [("$ACTION_REF_1", ""), ("$ACTION_REF_1", ""), ("$ACTION_REF_1", ""), ("$ACTION_1:0", #"{"id":"a"}"#)],
+            pairs: [
+                ("$ACTION_REF_1", ""), ("$ACTION_REF_1", ""), ("$ACTION_REF_1", ""), ("$ACTION_1:0", #"{"id":"a"}"#),
+            ],
             error: .tooManyReferences),
         Refused(label: "reference without descriptor", pairs: [("$ACTION_REF_1", "")], error: .missingDescriptor),
         Refused(
@@ -107,23 +123,31 @@ struct ActionMarkersTests {
             label: "descriptor with spaces", pairs: [("$ACTION_REF_1", ""), ("$ACTION_1:0", #"{ "id":"a"}"#)],
             error: .malformedDescriptor),
         Refused(
-            label: "descriptor other key first", pairs: [("$ACTION_REF_1", ""), ("$ACTION_1:0", #"{"bound":null,"id":"a"}"#)],
+            label: "descriptor other key first",
+            pairs: [("$ACTION_REF_1", ""), ("$ACTION_1:0", #"{"bound":null,"id":"a"}"#)],
             error: .malformedDescriptor),
         Refused(
             label: "descriptor without closing quote", pairs: [("$ACTION_REF_1", ""), ("$ACTION_1:0", #"{"id":"abc"#)],
             error: .malformedDescriptor),
-        Refused(label: "empty descriptor", pairs: [("$ACTION_REF_1", ""), ("$ACTION_1:0", "")], error: .malformedDescriptor),
         Refused(
-            label: "descriptor with escaped quote", pairs: [("$ACTION_REF_1", ""), ("$ACTION_1:0", #"{"id":"a\"b"}"#)],
+            label: "empty descriptor", pairs: [("$ACTION_REF_1", ""), ("$ACTION_1:0", "")],
+            error: .malformedDescriptor),
+        Refused(
+            label: "descriptor with escaped quote",
+            pairs: [("$ACTION_REF_1", ""), ("$ACTION_1:0", #"{"id":"a\"b"}"#)],
             error: .malformedID),
         Refused(
             label: "descriptor with empty id", pairs: [("$ACTION_REF_1", ""), ("$ACTION_1:0", #"{"id":""}"#)],
             error: .malformedID),
-        Refused(label: "two bound tokens", pairs: [("$ACTION_BOUND", "a"), ("$ACTION_BOUND", "b")], error: .duplicateBoundArguments),
-        Refused(label: "bound token as a file", pairs: [("$ACTION_BOUND", "a")], files: ["$ACTION_BOUND"],
-                error: .malformedBoundArguments),
-        Refused(label: "truncated bound token", pairs: [("$ACTION_BOUND", "a")], truncated: ["$ACTION_BOUND"],
-                error: .malformedBoundArguments),
+        Refused(
+            label: "two bound tokens", pairs: [("$ACTION_BOUND", "a"), ("$ACTION_BOUND", "b")],
+            error: .duplicateBoundArguments),
+        Refused(
+            label: "bound token as a file", pairs: [("$ACTION_BOUND", "a")], files: ["$ACTION_BOUND"],
+            error: .malformedBoundArguments),
+        Refused(
+            label: "truncated bound token", pairs: [("$ACTION_BOUND", "a")], truncated: ["$ACTION_BOUND"],
+            error: .malformedBoundArguments),
     ]
 
     @Test(arguments: refused)

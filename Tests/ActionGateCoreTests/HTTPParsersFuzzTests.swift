@@ -21,7 +21,8 @@ struct ParserFuzzRandom: RandomNumberGenerator {
     /// Random bytes, mostly drawn from `alphabet` (the bytes a parser cares about), some arbitrary.
     mutating func bytes(upTo maxCount: Int, alphabet: [UInt8]) -> [UInt8] {
         (0..<Int.random(in: 0...maxCount, using: &self)).map { _ in
-            Int.random(in: 0..<8, using: &self) == 0 ? UInt8.random(in: 0...255, using: &self) : alphabet.randomElement(using: &self)!
+            Int.random(in: 0..<8, using: &self) == 0
+                ? UInt8.random(in: 0...255, using: &self) : alphabet.randomElement(using: &self)!
         }
     }
 
@@ -53,7 +54,8 @@ struct HTTPParsersFuzzTests {
         var random = ParserFuzzRandom(seed: seed)
         let seeds = ["/a/b?c=d", "/%2e%2e/x", "//admin/./", "/caf%C3%A9"].map { Array($0.utf8) }
         for _ in 0..<Self.iterations {
-            let bytes = Bool.random(using: &random)
+            let bytes =
+                Bool.random(using: &random)
                 ? random.bytes(upTo: 48, alphabet: Self.pathAlphabet)
                 : random.mutate(seeds.randomElement(using: &random)!, alphabet: Self.pathAlphabet)
             let raw = String(decoding: bytes, as: UTF8.self)
@@ -94,11 +96,13 @@ struct HTTPParsersFuzzTests {
         let valid = Array(
             ("--xYz\r\nContent-Disposition: form-data; name=\"$ACTION_REF_1\"\r\n\r\n\r\n"
                 + "--xYz\r\nContent-Disposition: form-data; name=\"$ACTION_1:0\"; filename=\"a\\b\"\r\n\r\n"
-                + "{\"id\":\"abc\"}\r\n--xYz\r\ncontent-type: text/plain\r\nContent-Disposition: form-data; name=t\r\n\r\n"
+                + "{\"id\":\"abc\"}\r\n--xYz\r\ncontent-type: text/plain\r\n"
+                + "Content-Disposition: form-data; name=t\r\n\r\n"
                 + "v\r\n--xYz--\r\n").utf8)
         #expect(try MultipartForm.parse(valid, boundary: boundary).names.count == 3)
         let alphabet = Array("-xYz\r\n\";=\\:% aAname".utf8)
-        let limits = FormFields.Limits(maxFields: 4, maxFieldNameBytes: 16, maxActionValueBytes: 8, maxPartHeaderBytes: 80)
+        let limits = FormFields.Limits(
+            maxFields: 4, maxFieldNameBytes: 16, maxActionValueBytes: 8, maxPartHeaderBytes: 80)
         for _ in 0..<Self.iterations {
             let body = random.mutate(valid, alphabet: alphabet)
             guard let fields = try? MultipartForm.parse(body, boundary: boundary, limits: limits) else { continue }
@@ -118,7 +122,9 @@ struct HTTPParsersFuzzTests {
         let alphabet = Array("$ACTION_ID_REF=&%+2a4F:0".utf8)
         for _ in 0..<Self.iterations {
             let body = random.bytes(upTo: 64, alphabet: alphabet)
-            guard let fields = try? URLEncodedForm.parse(body, limits: FormFields.Limits(maxFields: 5)) else { continue }
+            guard let fields = try? URLEncodedForm.parse(body, limits: FormFields.Limits(maxFields: 5)) else {
+                continue
+            }
             #expect(fields.names.count <= 5)
             _ = try? ActionMarkers(fields)
         }
@@ -127,7 +133,8 @@ struct HTTPParsersFuzzTests {
     @Test(arguments: [1, 2] as [UInt64])
     func headerRules(seed: UInt64) throws {
         var random = ParserFuzzRandom(seed: seed)
-        let names = RequestHeaderRules.stripRules.compactMap(\.example) + ["Host", "Cookie", "Connection", "Set-Cookie"]
+        let names =
+            RequestHeaderRules.stripRules.compactMap(\.example) + ["Host", "Cookie", "Connection", "Set-Cookie"]
         let alphabet = Array("xX-_aActiongate, =;".utf8)
         for _ in 0..<Self.iterations {
             let pairs = (0..<Int.random(in: 0...8, using: &random)).map { _ in
@@ -138,9 +145,11 @@ struct HTTPParsersFuzzTests {
             let headers = HeaderFields(pairs)
             for trusted in [false, true] {
                 let sanitised = RequestHeaderRules.sanitize(headers, peerIsTrustedProxy: trusted)
-                #expect(sanitised.allSatisfy { !$0.name.contains("_") && !$0.name.lowercased().hasPrefix("x-actiongate") })
+                #expect(
+                    sanitised.allSatisfy { !$0.name.contains("_") && !$0.name.lowercased().hasPrefix("x-actiongate") })
                 _ = try? RequestHeaderRules.addGatewayHeaders(
-                    GatewayHeaders(peerAddress: "::1", peerIsTrustedProxy: trusted, proto: "https", host: "h", requestID: "r"),
+                    GatewayHeaders(
+                        peerAddress: "::1", peerIsTrustedProxy: trusted, proto: "https", host: "h", requestID: "r"),
                     to: sanitised)
             }
             let response = ResponseHeaderRules.rewrite(

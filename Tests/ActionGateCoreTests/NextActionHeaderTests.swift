@@ -73,11 +73,12 @@ struct NextActionHeaderTests {
         #expect(throws: NextActionHeaderError.duplicated) { try NextActionHeader.parse(headers) }
     }
 
-    @Test(arguments: [
-        ("", nil), ("a", ActionIDShape.configured), (hex40, .nextJS), (hex42, .nextJS),
-        (String(repeating: "a", count: 41), .configured), ("ABCDEF" + hex40.dropFirst(6), .configured),
-        ("a/b", nil), ("a%20", nil), ("a\u{301}", nil),
-    ] as [(String, ActionIDShape?)])
+    @Test(
+        arguments: [
+            ("", nil), ("a", ActionIDShape.configured), (hex40, .nextJS), (hex42, .nextJS),
+            (String(repeating: "a", count: 41), .configured), ("ABCDEF" + hex40.dropFirst(6), .configured),
+            ("a/b", nil), ("a%20", nil), ("a\u{301}", nil),
+        ] as [(String, ActionIDShape?)])
     func shapes(_ id: String, _ shape: ActionIDShape?) {
         #expect(ActionIDShape.of(id) == shape)
     }

@@ -20,14 +20,19 @@ struct RequestHeaderRulesGatewayTests {
 
     static let chains: [Chain] = [
         Chain(label: "untrusted, no header", trusted: false, clientValues: [], forwardedFor: "10.0.0.7"),
-        Chain(label: "untrusted, spoofed header replaced", trusted: false, clientValues: ["6.6.6.6"], forwardedFor: "10.0.0.7"),
+        Chain(
+            label: "untrusted, spoofed header replaced", trusted: false, clientValues: ["6.6.6.6"],
+            forwardedFor: "10.0.0.7"),
         Chain(label: "trusted, no header", trusted: true, clientValues: [], forwardedFor: "10.0.0.7"),
-        Chain(label: "trusted chain appended", trusted: true, clientValues: ["1.1.1.1, 10.0.0.1"],
-              forwardedFor: "1.1.1.1, 10.0.0.1, 10.0.0.7"),
-        Chain(label: "trusted, two lines joined", trusted: true, clientValues: ["1.1.1.1", " 2.2.2.2 "],
-              forwardedFor: "1.1.1.1, 2.2.2.2, 10.0.0.7"),
-        Chain(label: "trusted, empty line skipped", trusted: true, clientValues: ["", "1.1.1.1"],
-              forwardedFor: "1.1.1.1, 10.0.0.7"),
+        Chain(
+            label: "trusted chain appended", trusted: true, clientValues: ["1.1.1.1, 10.0.0.1"],
+            forwardedFor: "1.1.1.1, 10.0.0.1, 10.0.0.7"),
+        Chain(
+            label: "trusted, two lines joined", trusted: true, clientValues: ["1.1.1.1", " 2.2.2.2 "],
+            forwardedFor: "1.1.1.1, 2.2.2.2, 10.0.0.7"),
+        Chain(
+            label: "trusted, empty line skipped", trusted: true, clientValues: ["", "1.1.1.1"],
+            forwardedFor: "1.1.1.1, 10.0.0.7"),
     ]
 
     @Test(arguments: chains)
@@ -44,7 +49,8 @@ struct RequestHeaderRulesGatewayTests {
             ("Accept", "*/*"),
         ])
         let sanitised = RequestHeaderRules.sanitize(client, peerIsTrustedProxy: true)
-        let result = try RequestHeaderRules.addGatewayHeaders(Self.gateway(trusted: true, subject: "user-1"), to: sanitised)
+        let result = try RequestHeaderRules.addGatewayHeaders(
+            Self.gateway(trusted: true, subject: "user-1"), to: sanitised)
         #expect(
             result
                 == HeaderFields([
@@ -63,7 +69,8 @@ struct RequestHeaderRulesGatewayTests {
         #expect(!result.contains("X-ActionGate-Bound-Args"))
         var withArgs = Self.gateway(trusted: false)
         withArgs.boundArguments = "WzFd"
-        #expect(try RequestHeaderRules.addGatewayHeaders(withArgs, to: stale).values("x-actiongate-bound-args") == ["WzFd"])
+        #expect(
+            try RequestHeaderRules.addGatewayHeaders(withArgs, to: stale).values("x-actiongate-bound-args") == ["WzFd"])
     }
 
     @Test(arguments: ["a\r\nX-Injected: 1", "a\u{0}", "caf\u{e9}", "tab\there"])

@@ -6,8 +6,11 @@ import Testing
 struct RequestHeaderRulesTests {
     /// Spellings of one header name a client might use to slip it past a case-sensitive check.
     static func spellings(_ name: String) -> [String] {
-        let alternating = String(name.enumerated().map { $0.offset % 2 == 0 ? Character($0.element.uppercased()) : $0.element })
-        let words = name.split(separator: "-", omittingEmptySubsequences: false).map { $0.prefix(1).uppercased() + $0.dropFirst() }
+        let alternating = String(
+            name.enumerated().map { $0.offset % 2 == 0 ? Character($0.element.uppercased()) : $0.element })
+        let words = name.split(separator: "-", omittingEmptySubsequences: false).map {
+            $0.prefix(1).uppercased() + $0.dropFirst()
+        }
         return [name, name.uppercased(), alternating, words.joined(separator: "-")]
     }
 
@@ -28,9 +31,10 @@ struct RequestHeaderRulesTests {
 
     /// Underscore spellings of every stripped name, and of names the gateway sets, are dropped
     /// from every peer.
-    @Test(arguments: rulesWithExamples.compactMap(\.example) + [
-        "x-actiongate-subject", "x-forwarded-for", "cookie", "host", "next-action", "content-type",
-    ])
+    @Test(
+        arguments: rulesWithExamples.compactMap(\.example) + [
+            "x-actiongate-subject", "x-forwarded-for", "cookie", "host", "next-action", "content-type",
+        ])
     func stripsUnderscoreAliases(_ name: String) {
         let alias = String(name.map { $0 == "-" ? "_" : $0 })
         guard alias.contains("_") else { return }
@@ -82,7 +86,8 @@ struct RequestHeaderRulesTests {
             ("x-action-forwarded", "1"), ("X-Real-IP", "1.2.3.4"),
         ])
         #expect(
-            RequestHeaderRules.sanitize(headers, peerIsTrustedProxy: false) == HeaderFields([("Host", "app.example.com")]))
+            RequestHeaderRules.sanitize(headers, peerIsTrustedProxy: false)
+                == HeaderFields([("Host", "app.example.com")]))
         let trusted = RequestHeaderRules.sanitize(headers, peerIsTrustedProxy: true)
         #expect(trusted.fields.map(\.name) == ["Host", "X-Forwarded-Host", "Forwarded", "X-Real-IP"])
     }
@@ -90,9 +95,14 @@ struct RequestHeaderRulesTests {
     @Test func everyFamilyIsInTheTable() {
         let families = Set(RequestHeaderRules.stripRules.map(\.family))
         #expect(
-            families == ["hop-by-hop", "framing", "gateway", "underscore", "nextjs-internal", "method-override", "forwarding"])
+            families == [
+                "hop-by-hop", "framing", "gateway", "underscore", "nextjs-internal", "method-override", "forwarding",
+            ])
         #expect(RequestHeaderRules.stripRules.contains { $0.pattern == .listedInConnection })
-        #expect(RequestHeaderRules.stripRules.filter { $0.scope == .untrustedPeers }.allSatisfy { $0.family == "forwarding" })
+        #expect(
+            RequestHeaderRules.stripRules.filter { $0.scope == .untrustedPeers }.allSatisfy {
+                $0.family == "forwarding"
+            })
     }
 
     @Test func hugeHeaderLists() {

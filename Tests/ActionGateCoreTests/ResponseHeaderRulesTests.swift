@@ -25,7 +25,7 @@ struct ResponseHeaderRulesTests {
 
     static let directives: [Directive] = [
         Directive(values: [], directive: nil),
-        Directive(values: [#"{"sub":"u1","roles":["admin"]}"#], directive: .issue(claims: #"{"sub":"u1","roles":["admin"]}"#)),
+        Directive(values: [#"{"sub":"u1","roles":["a"]}"#], directive: .issue(claims: #"{"sub":"u1","roles":["a"]}"#)),
         Directive(values: [#"  {"sub":"u1"} "#], directive: .issue(claims: #"{"sub":"u1"}"#)),
         Directive(values: ["clear"], directive: .clear),
         Directive(values: [" clear "], directive: .clear),
@@ -92,16 +92,20 @@ struct ResponseHeaderRulesTests {
 
     static let caching: [Caching] = [
         Caching(label: "action without Cache-Control", isAction: true, upstream: [], cacheControl: ["no-store"]),
-        Caching(label: "action keeps the handler's", isAction: true, upstream: ["max-age=60"], cacheControl: ["max-age=60"]),
+        Caching(label: "action keeps its own", isAction: true, upstream: ["max-age=60"], cacheControl: ["max-age=60"]),
         Caching(label: "page keeps none", isAction: false, upstream: [], cacheControl: []),
-        Caching(label: "page keeps its own", isAction: false, upstream: ["public, max-age=600"],
-                cacheControl: ["public, max-age=600"]),
-        Caching(label: "gateway cookie replaces on a page", isAction: false, upstream: ["public, max-age=600"],
-                setCookies: ["s=1"], cacheControl: ["no-store"]),
-        Caching(label: "gateway cookie replaces on an action", isAction: true, upstream: ["max-age=60", "private"],
-                setCookies: ["s=1"], cacheControl: ["no-store"]),
-        Caching(label: "interim response untouched", status: 103, isAction: true, upstream: [], setCookies: ["s=1"],
-                cacheControl: []),
+        Caching(
+            label: "page keeps its own", isAction: false, upstream: ["public, max-age=600"],
+            cacheControl: ["public, max-age=600"]),
+        Caching(
+            label: "gateway cookie replaces on a page", isAction: false, upstream: ["public, max-age=600"],
+            setCookies: ["s=1"], cacheControl: ["no-store"]),
+        Caching(
+            label: "gateway cookie replaces on an action", isAction: true, upstream: ["max-age=60", "private"],
+            setCookies: ["s=1"], cacheControl: ["no-store"]),
+        Caching(
+            label: "interim response untouched", status: 103, isAction: true, upstream: [], setCookies: ["s=1"],
+            cacheControl: []),
     ]
 
     @Test(arguments: caching)

@@ -77,7 +77,8 @@ struct URLEncodedFormTests {
 
     @Test func actionValuesAreCappedAndFlagged() throws {
         let limits = FormFields.Limits(maxActionValueBytes: 4)
-        let fields = try URLEncodedForm.parse(Array("$ACTION_1:1=%41%42%43%44%45&$ACTION_KEY=abcd".utf8), limits: limits)
+        let fields = try URLEncodedForm.parse(
+            Array("$ACTION_1:1=%41%42%43%44%45&$ACTION_KEY=abcd".utf8), limits: limits)
         #expect(fields.actionFields.map(\.value) == [Array("ABCD".utf8), Array("abcd".utf8)])
         #expect(fields.actionFields.map(\.isTruncated) == [true, false])
     }
