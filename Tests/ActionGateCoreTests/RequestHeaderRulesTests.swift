@@ -61,10 +61,21 @@ struct RequestHeaderRulesTests {
 
     @Test func stripsWhatConnectionLists() {
         let headers = HeaderFields([
-            ("Connection", "keep-alive, X-Custom, cookie"), ("connection", " Foo ,, "), ("X-CUSTOM", "1"),
-            ("Cookie", "a=1"), ("foo", "2"), ("Bar", "3"), ("Keep-Alive", "timeout=5"),
+            ("Connection", "keep-alive, X-Custom, accept"), ("connection", " Foo ,, "), ("X-CUSTOM", "1"),
+            ("Accept", "*/*"), ("foo", "2"), ("Bar", "3"), ("Keep-Alive", "timeout=5"),
         ])
         #expect(RequestHeaderRules.sanitize(headers, peerIsTrustedProxy: true) == HeaderFields([("Bar", "3")]))
+    }
+
+    /// The headers the Gate decides on reach the upstream whatever `Connection` says.
+    @Test func connectionCannotRemoveDecisionInputs() {
+        let inputs = [
+            ("Host", "a"), ("Content-Type", "text/plain"), ("Content-Encoding", "gzip"), ("Cookie", "a=1"),
+            ("Origin", "https://a"), ("Next-Action", "x"), ("Action-Bound", "t"),
+        ]
+        let listed = inputs.map(\.0).joined(separator: ", ").uppercased()
+        let headers = HeaderFields([("Connection", listed)] + inputs)
+        #expect(RequestHeaderRules.sanitize(headers, peerIsTrustedProxy: false) == HeaderFields(inputs))
     }
 
     @Test func connectionListIsBounded() {
