@@ -83,6 +83,16 @@ struct URLEncodedFormTests {
         #expect(fields.actionFields.map(\.isTruncated) == [true, false])
     }
 
+    @Test func hugeBodies() throws {
+        let many = Array(String(repeating: "a=1&", count: 1 << 18).utf8)
+        #expect(throws: URLEncodedFormError.tooManyFields) { try URLEncodedForm.parse(many) }
+        let big = Array(("$ACTION_BOUND=" + String(repeating: "A", count: 1 << 20)).utf8)
+        let fields = try URLEncodedForm.parse(big)
+        #expect(fields.actionFields.first?.value.count == 64 * 1024)
+        #expect(fields.actionFields.first?.isTruncated == true)
+        #expect(throws: ActionMarkerError.malformedBoundArguments) { try ActionMarkers(fields) }
+    }
+
     @Test func escapesAfterTheCapAreStillValidated() {
         let limits = FormFields.Limits(maxActionValueBytes: 2)
         #expect(throws: URLEncodedFormError.invalidPercentEncoding) {

@@ -28,8 +28,11 @@ public struct ActionMarkers: Sendable, Equatable {
 
     /// One action named by the body.
     public struct Marker: Sendable, Equatable {
+        /// The action id as named.
         public var id: String
+        /// Its shape (Next.js or configured).
         public var shape: ActionIDShape
+        /// Where it was named.
         public var source: Source
 
         /// A marker.

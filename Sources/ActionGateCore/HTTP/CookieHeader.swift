@@ -12,7 +12,9 @@
 public struct CookieHeader: Sendable, Equatable {
     /// One `name=value` pair, as parsed: both trimmed of SP/HTAB, otherwise raw.
     public struct Pair: Sendable, Equatable {
+        /// The cookie name (case-sensitive).
         public var name: String
+        /// The value exactly as sent (quotes included).
         public var value: String
 
         /// A pair.
@@ -24,6 +26,7 @@ public struct CookieHeader: Sendable, Equatable {
 
     /// What a lookup by name found.
     public enum Lookup: Sendable, Equatable {
+        /// No pair has the name.
         case absent
         /// Exactly one pair has the name; its value.
         case found(String)

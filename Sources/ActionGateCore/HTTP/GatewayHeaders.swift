@@ -22,10 +22,15 @@ public struct GatewayHeaders: Sendable, Equatable {
     public var peerAddress: String
     /// The peer is in `trusted_proxies`: its `X-Forwarded-For` chain is kept and extended.
     public var peerIsTrustedProxy: Bool
+    /// `X-Forwarded-Proto` value.
     public var proto: String
+    /// `X-Forwarded-Host` value.
     public var host: String
+    /// `X-ActionGate-Request-Id` value.
     public var requestID: String
+    /// `X-ActionGate-Action` value; `nil` when the request names no action (a page render).
     public var action: String?
+    /// `X-ActionGate-Subject` value; `nil` without a valid session.
     public var subject: String?
     /// Already encoded (base64url JSON).
     public var claims: String?

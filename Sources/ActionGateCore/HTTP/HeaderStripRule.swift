@@ -24,7 +24,9 @@ public struct HeaderStripRule: Sendable, Equatable {
 
     /// The family, e.g. `hop-by-hop`, for logs and test names.
     public var family: String
+    /// Which names it covers.
     public var pattern: Pattern
+    /// Whose headers it applies to.
     public var scope: Scope
     /// Why the family is stripped.
     public var reason: String
