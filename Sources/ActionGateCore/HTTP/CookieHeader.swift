@@ -79,7 +79,10 @@ public struct CookieHeader: Sendable, Equatable {
     ///
     /// Junk pairs are not forwarded: the upstream sees only what the gateway understood.
     public func serialized(removing name: String) -> String? {
+        var capacity = 0
+        for pair in pairs { capacity &+= pair.name.utf8.count &+ pair.value.utf8.count &+ 3 }
         var result = ""
+        result.reserveCapacity(capacity)
         for pair in pairs where pair.name != name {
             if !result.isEmpty { result += "; " }
             result += pair.name

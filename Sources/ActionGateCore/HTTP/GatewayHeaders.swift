@@ -18,6 +18,18 @@ public struct GatewayHeaders: Sendable, Equatable {
     /// `X-ActionGate-Bound-Args`: the opened bound arguments, base64url JSON without padding.
     public static let boundArguments = "X-ActionGate-Bound-Args"
 
+    /// Every header `RequestHeaderRules.addGatewayHeaders` sets (and so first removes).
+    public static let names = [
+        forwardedFor, forwardedProto, forwardedHost, requestID, action, subject, claims, boundArguments,
+    ]
+
+    /// True when `name` is one of `names`, in any case.
+    static func isGatewayName(_ name: String) -> Bool {
+        // Every gateway name starts with `X-`: most client headers are ruled out by one byte.
+        guard let first = name.utf8.first, first | 0x20 == 0x78 else { return false }
+        return names.contains { name.asciiCaseInsensitiveEquals($0) }
+    }
+
     /// The TCP peer's address (appended to a trusted proxy's `X-Forwarded-For` chain).
     public var peerAddress: String
     /// The peer is in `trusted_proxies`: its `X-Forwarded-For` chain is kept and extended.

@@ -49,7 +49,12 @@ public enum MultipartForm {
         boundary.withUTF8Buffer { bytes -> [UInt8]? in
             guard (1...70).contains(bytes.count), bytes[bytes.count &- 1] != ASCII.space else { return nil }
             for byte in bytes where !isBoundaryByte(byte) { return nil }
-            return [ASCII.hyphen, ASCII.hyphen] + Array(bytes)
+            var pattern: [UInt8] = []
+            pattern.reserveCapacity(bytes.count &+ 2)
+            pattern.append(ASCII.hyphen)
+            pattern.append(ASCII.hyphen)
+            pattern.append(contentsOf: bytes)
+            return pattern
         }
     }
 
