@@ -1,15 +1,13 @@
 /// What the Gate decided about a request before reading its body, carried to `evaluateBody`.
 public struct PendingState: Sendable, Equatable {
-    /// The matched route's `path_prefix`.
-    public var route: String
-    /// The action identified from the head (header or path), if any; the body may still name one.
-    public var action: String?
-    /// The normalised path.
-    public var path: String
+    /// Path, route, host and client, as resolved from the head.
+    public var context: RequestContext
+    /// The action identified from the head (`Next-Action` or path), if any; the body may still name
+    /// one, which must then be the same.
+    public var action: ActionConfiguration?
 
-    public init(route: String, action: String?, path: String) {
-        self.route = route
+    public init(context: RequestContext, action: ActionConfiguration?) {
+        self.context = context
         self.action = action
-        self.path = path
     }
 }

@@ -1,6 +1,6 @@
 /// A refused request: the status and reason the client sees, extra response headers, and a detail
 /// for the audit log only (never sent to the client).
-public struct Rejection: Sendable, Equatable {
+public struct Rejection: Error, Sendable, Equatable {
     public var reason: RejectionReason
     /// Extra response headers, e.g. `Allow: POST` or `x-nextjs-action-not-found: 1`.
     public var headers: HeaderFields

@@ -7,6 +7,8 @@ public enum RejectionReason: String, Sendable, Equatable, CaseIterable {
     case invalidActionID = "invalid_action_id"
     case ambiguousAction = "ambiguous_action"
     case unknownAction = "unknown_action"
+    /// No route's `path_prefix` covers the path (a configuration without a `/` route).
+    case noRoute = "no_route"
     case methodNotAllowed = "method_not_allowed"
     case unsupportedContentType = "unsupported_content_type"
     case originRejected = "origin_rejected"
@@ -27,7 +29,7 @@ public enum RejectionReason: String, Sendable, Equatable, CaseIterable {
         case .malformedRequest, .invalidActionID, .ambiguousAction, .malformedOrigin: 400
         case .unauthenticated: 401
         case .originRejected, .forbidden, .boundArgsRejected: 403
-        case .unknownAction: 404
+        case .unknownAction, .noRoute: 404
         case .methodNotAllowed: 405
         case .requestTimeout: 408
         case .bodyTooLarge: 413

@@ -12,5 +12,5 @@ public protocol RequestGate: Sendable {
     /// Rewrites the upstream's response head for the client: strips hop-by-hop and `X-ActionGate-*`
     /// headers after acting on them (session issuance), adds the gateway's cookies and
     /// `Cache-Control: no-store` where `plan.response` says so.
-    func rewriteResponse(status: Int, headers: HeaderFields, plan: ForwardPlan, now: Int64) -> HeaderFields
+    func rewriteResponse(status: Int, headers: HeaderFields, plan: ForwardPlan, now: Int64) -> ResponseRewrite
 }

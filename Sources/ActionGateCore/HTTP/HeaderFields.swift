@@ -5,26 +5,35 @@
 public struct HeaderFields: Sendable, Equatable, Sequence {
     /// One header field line.
     public struct Field: Sendable, Equatable {
+        /// The name as received (any case).
         public var name: String
+        /// The value as received; the data plane has already refused CR, LF and NUL.
         public var value: String
+
+        /// A field.
         public init(name: String, value: String) {
             self.name = name
             self.value = value
         }
     }
 
+    /// The fields in order.
     public private(set) var fields: [Field]
 
+    /// Fields from `(name, value)` pairs, in order.
     public init(_ fields: [(String, String)] = []) {
         self.fields = fields.map { Field(name: $0.0, value: $0.1) }
     }
 
+    /// Fields, in order.
     public init(fields: [Field]) {
         self.fields = fields
     }
 
+    /// The number of field lines.
     public var count: Int { fields.count }
 
+    /// Iterates the fields in order.
     public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
 
     /// Every value of the fields named `name`, in order.
@@ -32,17 +41,19 @@ public struct HeaderFields: Sendable, Equatable, Sequence {
         fields.compactMap { $0.name.asciiCaseInsensitiveEquals(name) ? $0.value : nil }
     }
 
-    /// The value of the only field named `name`; `nil` when absent.
+    /// The value of the first field named `name`; `nil` when absent.
     ///
     /// Callers that must reject duplicates use `values(_:)` instead.
     public func first(_ name: String) -> String? {
         fields.first { $0.name.asciiCaseInsensitiveEquals(name) }?.value
     }
 
+    /// True when some field is named `name`.
     public func contains(_ name: String) -> Bool {
         fields.contains { $0.name.asciiCaseInsensitiveEquals(name) }
     }
 
+    /// Appends a field (after any of the same name).
     public mutating func add(_ name: String, _ value: String) {
         fields.append(Field(name: name, value: value))
     }
@@ -68,13 +79,15 @@ extension String {
     /// ASCII case-insensitive equality, the comparison HTTP uses for header names and schemes.
     @inlinable
     public func asciiCaseInsensitiveEquals(_ other: String) -> Bool {
+        // O(1) for native strings, and most header names differ in length.
+        guard self.utf8.count == other.utf8.count else { return false }
         var a = self.utf8.makeIterator()
         var b = other.utf8.makeIterator()
         while true {
             switch (a.next(), b.next()) {
             case (nil, nil):
                 return true
-            case let (x?, y?):
+            case (let x?, let y?):
                 if x != y && UInt8.asciiLowercased(x) != UInt8.asciiLowercased(y) { return false }
             default:
                 return false

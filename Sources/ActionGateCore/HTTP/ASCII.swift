@@ -1,0 +1,151 @@
+/// Byte classes shared by the HTTP parsers (RFC 9110, RFC 3986), on raw UTF-8 bytes.
+///
+/// Every parser here works on bytes, never on `Character`s: grapheme breaking is slow and would let
+/// combining marks hide a delimiter from one parser and not another.
+enum ASCII {
+    static let cr: UInt8 = 0x0D
+    static let lf: UInt8 = 0x0A
+    static let space: UInt8 = 0x20
+    static let tab: UInt8 = 0x09
+    static let quote: UInt8 = 0x22
+    static let percent: UInt8 = 0x25
+    static let ampersand: UInt8 = 0x26
+    static let plus: UInt8 = 0x2B
+    static let comma: UInt8 = 0x2C
+    static let hyphen: UInt8 = 0x2D
+    static let dot: UInt8 = 0x2E
+    static let slash: UInt8 = 0x2F
+    static let colon: UInt8 = 0x3A
+    static let semicolon: UInt8 = 0x3B
+    static let equals: UInt8 = 0x3D
+    static let question: UInt8 = 0x3F
+    static let backslash: UInt8 = 0x5C
+    static let underscore: UInt8 = 0x5F
+    static let hash: UInt8 = 0x23
+
+    /// The value of a hex digit (either case), or nil.
+    @inline(__always)
+    static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 0x30...0x39: byte &- 0x30
+        case 0x41...0x46: byte &- 0x37
+        case 0x61...0x66: byte &- 0x57
+        default: nil
+        }
+    }
+
+    /// The uppercase hex digit for a nibble (0–15).
+    @inline(__always)
+    static func upperHex(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? 0x30 &+ nibble : 0x37 &+ (nibble & 0x0F)
+    }
+
+    @inline(__always)
+    static func isLowerHex(_ byte: UInt8) -> Bool {
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66)
+    }
+
+    @inline(__always)
+    static func isAlpha(_ byte: UInt8) -> Bool {
+        (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A
+    }
+
+    @inline(__always)
+    static func isDigit(_ byte: UInt8) -> Bool {
+        byte >= 0x30 && byte <= 0x39
+    }
+
+    /// RFC 3986 `unreserved`: ALPHA / DIGIT / "-" / "." / "_" / "~".
+    @inline(__always)
+    static func isUnreserved(_ byte: UInt8) -> Bool {
+        isAlpha(byte) || isDigit(byte) || byte == 0x2D || byte == 0x2E || byte == 0x5F || byte == 0x7E
+    }
+
+    /// RFC 9110 `tchar`, the bytes of a token (header names, media types, parameter names).
+    @inline(__always)
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
+        case 0x21, 0x23, 0x24, 0x25, 0x26, 0x27, 0x2A, 0x2B, 0x2D, 0x2E, 0x5E, 0x5F, 0x60, 0x7C, 0x7E: true
+        default: false
+        }
+    }
+
+    /// C0 controls and DEL.
+    @inline(__always)
+    static func isControl(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == 0x7F
+    }
+
+    /// Optional whitespace (SP / HTAB).
+    @inline(__always)
+    static func isOWS(_ byte: UInt8) -> Bool {
+        byte == space || byte == tab
+    }
+
+    /// True when `bytes` equals `lowercaseLiteral` ASCII case-insensitively.
+    ///
+    /// `lowercaseLiteral` must already be lowercase.
+    @inline(__always)
+    static func equalsLowercase(_ bytes: UnsafeBufferPointer<UInt8>, _ lowercaseLiteral: [UInt8]) -> Bool {
+        guard bytes.count == lowercaseLiteral.count else { return false }
+        for index in 0..<bytes.count where UInt8.asciiLowercased(bytes[index]) != lowercaseLiteral[index] {
+            return false
+        }
+        return true
+    }
+
+    /// True when `bytes` begins with `lowercasePrefix`, ASCII case-insensitively.
+    @inline(__always)
+    static func hasLowercasePrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ lowercasePrefix: [UInt8]) -> Bool {
+        guard bytes.count >= lowercasePrefix.count else { return false }
+        for index in 0..<lowercasePrefix.count where UInt8.asciiLowercased(bytes[index]) != lowercasePrefix[index] {
+            return false
+        }
+        return true
+    }
+
+    /// True when `bytes` begins with `prefix`, byte for byte (case-sensitive).
+    @inline(__always)
+    static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ prefix: [UInt8]) -> Bool {
+        guard bytes.count >= prefix.count else { return false }
+        for index in 0..<prefix.count where bytes[index] != prefix[index] {
+            return false
+        }
+        return true
+    }
+
+    /// The range of `bytes` without leading and trailing SP / HTAB.
+    @inline(__always)
+    static func trimmedOWS(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int> {
+        var lower = range.lowerBound
+        var upper = range.upperBound
+        while lower < upper && isOWS(bytes[lower]) { lower &+= 1 }
+        while upper > lower && isOWS(bytes[upper &- 1]) { upper &-= 1 }
+        return lower..<upper
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// A `String` of the bytes in `range`, with ill-formed UTF-8 repaired (U+FFFD), as WHATWG decoders do.
+    @inline(__always)
+    func string(_ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: self[range]), as: UTF8.self)
+    }
+
+    /// The bytes in `range`, rebased so that indices start at zero.
+    @inline(__always)
+    func slice(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: self[range])
+    }
+}
+
+extension String {
+    /// Calls `body` with the string's UTF-8 bytes, without copying native Swift strings.
+    @inline(__always)
+    func withUTF8Buffer<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let result = utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = self
+        return copy.withUTF8(body)
+    }
+}

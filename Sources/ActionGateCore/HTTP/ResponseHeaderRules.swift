@@ -1,0 +1,104 @@
+/// What the gateway does to an upstream response head before the client sees it (DESIGN.md
+/// "Headers", "Sessions"): a pure function of the head and the plan.
+public enum ResponseHeaderRules {
+    /// The upstream's session instruction header: JSON claims to issue a session, or `clear`.
+    public static let sessionHeader = "X-ActionGate-Session"
+
+    /// The families stripped from upstream responses, as data.
+    public static let stripRules: [HeaderStripRule] = {
+        var rules = RequestHeaderRules.stripRules.filter { $0.family == "hop-by-hop" }
+        rules.append(
+            HeaderStripRule(
+                family: "gateway", pattern: .prefix("x-actiongate"),
+                reason: "gateway headers are instructions to the gateway (sessions), never for clients"))
+        return rules
+    }()
+
+    static let table = StripTable(stripRules)
+
+    /// A rewritten response head and the session instruction found in it.
+    public struct Rewrite: Sendable, Equatable {
+        /// The headers to send to the client.
+        public var headers: HeaderFields
+        /// What `X-ActionGate-Session` asked for; `nil` when absent (or on a 1xx response).
+        public var session: SessionDirective?
+    }
+
+    /// Rewrites an upstream response head.
+    ///
+    /// Strips hop-by-hop headers (and those `Connection` lists), every `X-ActionGate-*` (after
+    /// reading `X-ActionGate-Session`), and every `Set-Cookie` whose cookie name is the session
+    /// cookie's (compared ASCII case-insensitively: dropping a look-alike is harmless, letting one
+    /// through is not). Action responses without `Cache-Control` get `Cache-Control: no-store`; when
+    /// the gateway adds cookies, `Cache-Control` is always replaced with `no-store` and the cookies
+    /// are appended. Interim (1xx) responses are only stripped.
+    ///
+    /// The caller honours `session` only for actions with `issues_session: true`, and then passes
+    /// the resulting cookie in `gatewaySetCookies` of the final rewrite.
+    public static func rewrite(
+        status: Int,
+        headers: HeaderFields,
+        isAction: Bool,
+        sessionCookieName: String,
+        gatewaySetCookies: [String]
+    ) -> Rewrite {
+        let listed = ConnectionOptions(headers)
+        var kept: [HeaderFields.Field] = []
+        kept.reserveCapacity(headers.count &+ gatewaySetCookies.count &+ 1)
+        var sessionValues: [String] = []
+        let table = Self.table
+        for field in headers.fields {
+            if field.name.asciiCaseInsensitiveEquals(sessionHeader) {
+                sessionValues.append(field.value)
+                continue
+            }
+            let strip = field.name.withUTF8Buffer { name in
+                table.matches(name, trusted: false)
+                    || (!listed.isEmpty && listed.contains(name))
+            }
+            if strip { continue }
+            if field.name.asciiCaseInsensitiveEquals("set-cookie")
+                && SetCookie.cookieName(of: field.value).asciiCaseInsensitiveEquals(sessionCookieName)
+            {
+                continue
+            }
+            kept.append(field)
+        }
+        var result = HeaderFields(fields: kept)
+        guard status >= 200 else { return Rewrite(headers: result, session: nil) }
+        if !gatewaySetCookies.isEmpty {
+            result.replace("Cache-Control", "no-store")
+            for cookie in gatewaySetCookies { result.add("Set-Cookie", cookie) }
+        } else if isAction && !result.contains("Cache-Control") {
+            result.add("Cache-Control", "no-store")
+        }
+        return Rewrite(headers: result, session: SessionDirective(sessionValues))
+    }
+}
+
+/// What an upstream asked for with `X-ActionGate-Session`.
+public enum SessionDirective: Sendable, Equatable {
+    /// Issue a session with these claims (raw JSON text, to be parsed and checked by the caller).
+    case issue(claims: String)
+    /// `clear`: log out (expire the cookie).
+    case clear
+    /// Empty, or more than one header line: ignored by the gateway and logged as an upstream error.
+    case malformed
+
+    /// The directive of the header's values; nil when there are none.
+    init?(_ values: [String]) {
+        guard let value = values.first else { return nil }
+        guard values.count == 1 else {
+            self = .malformed
+            return
+        }
+        let trimmed = value.withUTF8Buffer { $0.string(ASCII.trimmedOWS($0, 0..<$0.count)) }
+        if trimmed.isEmpty {
+            self = .malformed
+        } else if trimmed == "clear" {
+            self = .clear
+        } else {
+            self = .issue(claims: trimmed)
+        }
+    }
+}

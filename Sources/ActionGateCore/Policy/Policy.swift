@@ -1,0 +1,51 @@
+/// A named authorization policy: `allow` and `deny` rule lists (DESIGN.md "policy semantics").
+///
+/// A request is allowed when no deny rule matches and at least one allow rule matches; a rule matches
+/// when all of its criteria match. Evaluation stops at the first deciding rule and does not allocate.
+public struct Policy: Sendable, Equatable {
+    /// The policy's name (its key under `policies:`).
+    public let name: String
+    /// Rules that allow; the first that matches decides unless a deny rule matched.
+    public let allow: [PolicyRule]
+    /// Rules that deny; any match denies, whatever the allow rules say.
+    public let deny: [PolicyRule]
+
+    /// A policy from its rules.
+    public init(name: String, allow: [PolicyRule], deny: [PolicyRule] = []) {
+        self.name = name
+        self.allow = allow
+        self.deny = deny
+    }
+
+    /// Decides for a request.
+    ///
+    /// - Parameters:
+    ///   - identity: the valid session's identity, `nil` without one.
+    ///   - clientAddress: the client after trusted-proxy resolution, for `source_ip`.
+    public func evaluate(identity: Identity?, clientAddress: IPAddress?) -> PolicyDecision {
+        for index in deny.indices where deny[index].matches(identity: identity, clientAddress: clientAddress) {
+            return PolicyDecision(policy: name, basis: .denyRule(index))
+        }
+        for index in allow.indices where allow[index].matches(identity: identity, clientAddress: clientAddress) {
+            return PolicyDecision(policy: name, basis: .allowRule(index))
+        }
+        return PolicyDecision(policy: name, basis: .noAllowRuleMatched)
+    }
+
+    /// Evaluates every rule and criterion, for operators (`policy test --explain`). Not for the hot path.
+    public func explain(identity: Identity?, clientAddress: IPAddress?) -> PolicyExplanation {
+        func results(_ rules: [PolicyRule], _ kind: String) -> [PolicyExplanation.RuleResult] {
+            rules.enumerated().map { index, rule in
+                let criteria = rule.criteria.map {
+                    PolicyExplanation.CriterionResult(
+                        key: $0.key, matched: $0.matches(identity: identity, clientAddress: clientAddress))
+                }
+                return PolicyExplanation.RuleResult(
+                    rule: "\(name).\(kind)[\(index)]", matched: criteria.allSatisfy(\.matched), criteria: criteria)
+            }
+        }
+        return PolicyExplanation(
+            decision: evaluate(identity: identity, clientAddress: clientAddress),
+            rules: results(deny, "deny") + results(allow, "allow"))
+    }
+}
