@@ -26,6 +26,8 @@ public struct RequestRecord: Sendable, Equatable {
     public var status: Int
     /// The Gate's audit facts for forwarded requests.
     public var audit: AuditFacts?
+    /// What the Gate did with the upstream's `X-ActionGate-Session` header, if anything.
+    public var sessionEvent: ResponseRewrite.SessionEvent?
     /// The upstream name for forwarded requests.
     public var upstream: String?
     /// Time from handing the request to the upstream pool until the response head arrived.
@@ -46,6 +48,7 @@ public struct RequestRecord: Sendable, Equatable {
         outcome: Outcome,
         status: Int,
         audit: AuditFacts? = nil,
+        sessionEvent: ResponseRewrite.SessionEvent? = nil,
         upstream: String? = nil,
         upstreamLatency: Duration? = nil,
         totalLatency: Duration,
@@ -59,6 +62,7 @@ public struct RequestRecord: Sendable, Equatable {
         self.outcome = outcome
         self.status = status
         self.audit = audit
+        self.sessionEvent = sessionEvent
         self.upstream = upstream
         self.upstreamLatency = upstreamLatency
         self.totalLatency = totalLatency

@@ -78,6 +78,7 @@ extension ClientConnectionHandler {
             outcome: request.outcome ?? .aborted(detail: "connection closed before a response"),
             status: request.status,
             audit: request.plan?.audit,
+            sessionEvent: request.sessionEvent,
             upstream: request.plan?.upstream,
             upstreamLatency: request.upstreamLatency,
             totalLatency: .nanoseconds((NIODeadline.now() - request.startedAt).nanoseconds),

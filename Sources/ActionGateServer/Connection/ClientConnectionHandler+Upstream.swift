@@ -100,7 +100,9 @@ extension ClientConnectionHandler: UpstreamExchange {
         }
         let status = Int(head.status.code)
         let upstreamHeaders = HeaderFields(fields: head.headers.map { HeaderFields.Field(name: $0.name, value: $0.value) })
-        let headers = snapshot.gate.rewriteResponse(status: status, headers: upstreamHeaders, plan: plan, now: unixNow())
+        let rewrite = snapshot.gate.rewriteResponse(status: status, headers: upstreamHeaders, plan: plan, now: unixNow())
+        let headers = rewrite.headers
+        request.sessionEvent = rewrite.sessionEvent
         let framing = ResponseBodyFraming.forRelay(
             status: status,
             isHEAD: request.isHEAD,

@@ -25,6 +25,8 @@ struct InFlightRequest {
     var bytesOut = 0
     var status = 0
     var outcome: RequestRecord.Outcome?
+    /// What the Gate did with the upstream's session header.
+    var sessionEvent: ResponseRewrite.SessionEvent?
     /// The settings of the upstream the request was handed to.
     var upstreamSettings: UpstreamSettings?
     var upstreamStartedAt: NIODeadline?

@@ -25,12 +25,18 @@ struct TestGate: RequestGate {
             return .reject(Rejection(reason, headers: headers, detail: "test gate"))
         }
         if path.hasPrefix("/body/") {
-            let pending = PendingRequest(
-                limit: Int(last) ?? 1024,
-                head: head,
-                state: PendingState(route: "/body/", action: nil, path: path)
+            guard let target = try? RequestPath(parsing: head.target) else {
+                return .reject(Rejection(.malformedRequest, detail: "test gate: path"))
+            }
+            let limit = Int(last) ?? 1024
+            let route = RouteConfiguration(
+                pathPrefix: "/body/", upstream: "app", mode: .passthrough, methods: ["POST"],
+                maxBody: ByteSize(bytes: limit)
             )
-            return .needBody(pending)
+            let context = RequestContext(
+                target: target, route: route, host: "a", proto: "http", peerIsTrustedProxy: false, clientAddress: nil
+            )
+            return .needBody(PendingRequest(limit: limit, head: head, state: PendingState(context: context, action: nil)))
         }
         if path.hasPrefix("/stream/") {
             return .forward(plan(head, body: .stream(limit: Int(last) ?? 1024)))
@@ -53,11 +59,11 @@ struct TestGate: RequestGate {
         return .forward(plan(pending.head, body: .buffered(body)))
     }
 
-    func rewriteResponse(status: Int, headers: HeaderFields, plan: ForwardPlan, now: Int64) -> HeaderFields {
+    func rewriteResponse(status: Int, headers: HeaderFields, plan: ForwardPlan, now: Int64) -> ResponseRewrite {
         var headers = headers
         headers.remove("x-upstream-secret")
         headers.add("x-rewritten", label)
-        return headers
+        return ResponseRewrite(headers: headers, sessionEvent: headers.contains("x-session") ? .issued : nil)
     }
 
     private func plan(_ head: RequestHead, body: ForwardPlan.Body) -> ForwardPlan {
