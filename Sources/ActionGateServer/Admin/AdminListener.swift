@@ -1,3 +1,4 @@
+import ActionGateCore
 import NIOCore
 import NIOHTTP1
 import NIOPosix

@@ -1,3 +1,5 @@
+import ActionGateCore
+
 /// Everything the data plane needs that is not a security decision: where to listen, framing
 /// limits, and the upstreams by name.
 ///
