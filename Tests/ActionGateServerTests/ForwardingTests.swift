@@ -1,5 +1,6 @@
 import ActionGateCore
 import ActionGateServer
+import NIOHTTP1
 import Testing
 
 @Suite struct ForwardingTests {
@@ -26,6 +27,23 @@ import Testing
             #expect(record.upstream == "app")
             #expect(record.upstreamLatency != nil)
             #expect(record.bytesOut == 2)
+        }
+    }
+
+    @Test func ordinaryHTTPClientKeepsItsConnection() async throws {
+        try await GatewayHarness.with { gateway in
+            let client = try await HTTPTestClient.connect(to: gateway.address)
+            var post = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/body/100", headers: ["Host": "a"])
+            post.headers.add(name: "Content-Length", value: "4")
+            let responses = try await client.exchange([
+                (HTTPRequestHead(version: .http1_1, method: .GET, uri: "/one", headers: ["Host": "a"]), nil),
+                (post, "body"),
+                (HTTPRequestHead(version: .http1_1, method: .GET, uri: "/chunked", headers: ["Host": "a"]), nil),
+            ])
+            #expect(responses.map(\.head.status.code) == [200, 200, 200])
+            #expect(responses.map(\.body) == ["ok", "ok", "hello chunked world"])
+            #expect(gateway.upstream.received.map(\.target) == ["/one", "/body/100", "/chunked"])
+            #expect(gateway.server.counters.openConnections <= 1)
         }
     }
 

@@ -1,6 +1,7 @@
 import ActionGateCore
 import ActionGateServer
 import NIOCore
+import NIOPosix
 
 /// A running gateway in front of a real test upstream, stopped when the test body ends.
 struct GatewayHarness: Sendable {
@@ -57,6 +58,7 @@ struct GatewayHarness: Sendable {
         adminRoutes: [AdminRoute] = [],
         readiness: @escaping @Sendable () -> String? = { nil },
         reload: ((_ upstreams: [String: UpstreamSettings]) -> ReloadInputs)? = nil,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         _ body: (GatewayHarness) async throws -> Void
     ) async throws {
         let upstream = try await TestUpstream.start()
@@ -78,7 +80,8 @@ struct GatewayHarness: Sendable {
                 snapshot: GatewaySnapshot(settings: settings, gate: gate, readiness: readiness),
                 reload: reload?(settings.upstreams),
                 adminRoutes: adminRoutes,
-                audit: audit
+                audit: audit,
+                group: group
             )
         } catch {
             await upstream.stop()

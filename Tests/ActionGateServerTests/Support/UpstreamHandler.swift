@@ -46,6 +46,8 @@ final class UpstreamHandler: ChannelInboundHandler {
         } else if path.hasPrefix("/arm-stale") {
             armedStale = true
             send(status: .ok, body: "armed", context: context)
+        } else if path.hasPrefix("/trickle/") {
+            trickle(count: Int(last) ?? 1, context: context)
         } else if path.hasPrefix("/slow/") {
             let delay = Int64(last) ?? 100
             context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(delay)) {
@@ -79,6 +81,24 @@ final class UpstreamHandler: ChannelInboundHandler {
         } else {
             send(status: .ok, body: "ok", extra: [("x-upstream-secret", "s3cret"), ("x-upstream", "1")], context: context)
         }
+    }
+
+    /// A head promising `count` bytes, then one byte every 100 ms.
+    private func trickle(count: Int, context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        headers.add(name: "content-length", value: String(count))
+        context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+        func next(_ remaining: Int) {
+            guard remaining > 0 else {
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                return
+            }
+            context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(100)) {
+                context.writeAndFlush(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: "x")))), promise: nil)
+                next(remaining - 1)
+            }
+        }
+        next(count)
     }
 
     private func send(status: HTTPResponseStatus, body: String, extra: [(String, String)] = [], context: ChannelHandlerContext) {
