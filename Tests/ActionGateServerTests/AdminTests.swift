@@ -34,7 +34,8 @@ import Testing
     @Test func extraRoutesGetHeadersAndABoundedBody() async throws {
         let echo = AdminRoute(method: "POST", path: "/v1/echo") { request in
             let token = request.headers.first("authorization") ?? "-"
-            return .text(status: 201, "\(token) \(request.query ?? "-") \(String(decoding: request.body, as: UTF8.self))")
+            return .text(
+                status: 201, "\(token) \(request.query ?? "-") \(String(decoding: request.body, as: UTF8.self))")
         }
         try await GatewayHarness.with(admin: true, adminRoutes: [echo]) { gateway in
             let created = try await gateway.admin(

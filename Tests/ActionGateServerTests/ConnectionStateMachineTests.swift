@@ -132,12 +132,22 @@ import Testing
         Overdue(phase: .awaitingHead(started: false), head: true, expected: .closeSilently),
         Overdue(phase: .awaitingHead(started: true), head: true, expected: .requestTimeout),
         Overdue(phase: .awaitingHead(started: true), expected: nil),
-        Overdue(phase: .inFlight(body: .collect, bodyComplete: false, response: .deciding), body: true, expected: .requestTimeout),
-        Overdue(phase: .inFlight(body: .stream, bodyComplete: false, response: .upstream), body: true, expected: .requestTimeout),
-        Overdue(phase: .inFlight(body: .stream, bodyComplete: false, response: .upstream), upstream: true, expected: .upstreamDeadline),
-        Overdue(phase: .inFlight(body: .none, bodyComplete: true, response: .upstream), upstream: true, expected: .upstreamDeadline),
-        Overdue(phase: .inFlight(body: .none, bodyComplete: true, response: .relaying), upstream: true, expected: .abort),
-        Overdue(phase: .inFlight(body: .stream, bodyComplete: false, response: .relaying), body: true, expected: .abort),
+        Overdue(
+            phase: .inFlight(body: .collect, bodyComplete: false, response: .deciding), body: true,
+            expected: .requestTimeout),
+        Overdue(
+            phase: .inFlight(body: .stream, bodyComplete: false, response: .upstream), body: true,
+            expected: .requestTimeout),
+        Overdue(
+            phase: .inFlight(body: .stream, bodyComplete: false, response: .upstream), upstream: true,
+            expected: .upstreamDeadline),
+        Overdue(
+            phase: .inFlight(body: .none, bodyComplete: true, response: .upstream), upstream: true,
+            expected: .upstreamDeadline),
+        Overdue(
+            phase: .inFlight(body: .none, bodyComplete: true, response: .relaying), upstream: true, expected: .abort),
+        Overdue(
+            phase: .inFlight(body: .stream, bodyComplete: false, response: .relaying), body: true, expected: .abort),
         Overdue(phase: .inFlight(body: .none, bodyComplete: true, response: .deciding), body: true, expected: nil),
     ]
 
@@ -156,7 +166,8 @@ import Testing
             machine.closed()
         }
         #expect(machine.phase == overdue.phase)
-        let action = machine.timeoutAction(headOverdue: overdue.head, bodyOverdue: overdue.body, upstreamOverdue: overdue.upstream)
+        let action = machine.timeoutAction(
+            headOverdue: overdue.head, bodyOverdue: overdue.body, upstreamOverdue: overdue.upstream)
         #expect(action == overdue.expected)
     }
 }

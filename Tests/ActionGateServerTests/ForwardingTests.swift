@@ -102,7 +102,8 @@ import Testing
     @Test func expectContinueIsAnsweredAfterTheHeadVerdict() async throws {
         try await GatewayHarness.with { gateway in
             let client = try await gateway.connect()
-            try await client.send("POST /body/100 HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n")
+            try await client.send(
+                "POST /body/100 HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n")
             let interim = try await client.readResponse()
             #expect(interim.status == 100)
             try await client.send("data")
@@ -124,7 +125,8 @@ import Testing
     @Test func bufferedBodyIsReframedWithContentLength() async throws {
         try await GatewayHarness.with { gateway in
             let response = try await gateway.roundTrip(
-                "POST /body/100 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n4\r\ndefg\r\n0\r\n\r\n"
+                "POST /body/100 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "3\r\nabc\r\n4\r\ndefg\r\n0\r\n\r\n"
             )
             #expect(response.status == 200)
             let seen = try #require(gateway.upstream.received.first)
@@ -137,7 +139,8 @@ import Testing
     @Test func streamedBodyIsRelayedWithItsOwnFraming() async throws {
         try await GatewayHarness.with { gateway in
             let client = try await gateway.connect()
-            try await client.send("POST /stream/1000/echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n")
+            try await client.send(
+                "POST /stream/1000/echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n")
             try await client.send("6\r\n world\r\n0\r\n\r\n")
             let chunked = try await client.readResponse()
             #expect(chunked.status == 200)

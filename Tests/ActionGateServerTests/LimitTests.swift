@@ -68,7 +68,8 @@ import Testing
         try await GatewayHarness.with { gateway in
             let client = try await gateway.connect()
             let chunk = String(repeating: "z", count: 60)
-            try await client.send("POST \(path) HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3c\r\n\(chunk)\r\n")
+            try await client.send(
+                "POST \(path) HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3c\r\n\(chunk)\r\n")
             try await client.send("3c\r\n\(chunk)\r\n")
             // No terminating chunk: the refusal cannot wait for the end of the body.
             let response = try await client.readResponse()
@@ -112,7 +113,9 @@ import Testing
     @Test func globalBodyBufferCapGets503() async throws {
         try await GatewayHarness.with(limits: ServerLimits(maxBufferedBodyBytes: 100)) { gateway in
             let holder = try await gateway.connect()
-            try await holder.send("POST /body/1000 HTTP/1.1\r\nHost: a\r\nContent-Length: 200\r\n\r\n" + String(repeating: "a", count: 80))
+            try await holder.send(
+                "POST /body/1000 HTTP/1.1\r\nHost: a\r\nContent-Length: 200\r\n\r\n" + String(repeating: "a", count: 80)
+            )
             #expect(await gateway.eventually { gateway.server.counters.bufferedBodyBytes == 80 })
             let response = try await gateway.roundTrip(
                 "POST /body/1000 HTTP/1.1\r\nHost: a\r\nContent-Length: 50\r\n\r\n" + String(repeating: "b", count: 50)

@@ -13,23 +13,54 @@ import Testing
     }
 
     static let refused: [Case] = [
-        Case(name: "CL+TE", raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
-        Case(name: "TE+CL", raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n\r\n"),
-        Case(name: "duplicate CL, same", raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc"),
-        Case(name: "duplicate CL, different", raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd"),
+        Case(
+            name: "CL+TE",
+            raw:
+                "POST /body/999 HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+        ),
+        Case(
+            name: "TE+CL",
+            raw:
+                "POST /body/999 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n0\r\n\r\n"
+        ),
+        Case(
+            name: "duplicate CL, same",
+            raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc"),
+        Case(
+            name: "duplicate CL, different",
+            raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd"),
         Case(name: "CL list", raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nContent-Length: 3, 3\r\n\r\nabc"),
         Case(name: "CL sign", raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nContent-Length: +3\r\n\r\nabc"),
         Case(name: "CL negative", raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nContent-Length: -3\r\n\r\nabc"),
         Case(name: "CL empty", raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nContent-Length:\r\n\r\nabc"),
-        Case(name: "CL overflow", raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999999999999999\r\n\r\n"),
-        Case(name: "TE chunked, identity", raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n"),
+        Case(
+            name: "CL overflow",
+            raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nContent-Length: 99999999999999999999999\r\n\r\n"),
+        Case(
+            name: "TE chunked, identity",
+            raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n"),
         Case(name: "TE identity", raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: identity\r\n\r\nabc"),
-        Case(name: "TE xchunked", raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\n"),
-        Case(name: "TE gzip, chunked", raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n"),
-        Case(name: "TE twice", raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
-        Case(name: "TE space before colon", raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n"),
-        Case(name: "TE vertical tab", raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: \u{0B}chunked\r\n\r\n0\r\n\r\n"),
-        Case(name: "TE on HTTP/1.0", raw: "POST /body/999 HTTP/1.0\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+        Case(
+            name: "TE xchunked",
+            raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\n"),
+        Case(
+            name: "TE gzip, chunked",
+            raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n"),
+        Case(
+            name: "TE twice",
+            raw:
+                "POST /body/999 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+        ),
+        Case(
+            name: "TE space before colon",
+            raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n"),
+        Case(
+            name: "TE vertical tab",
+            raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: \u{0B}chunked\r\n\r\n0\r\n\r\n"),
+        Case(
+            name: "TE on HTTP/1.0",
+            raw: "POST /body/999 HTTP/1.0\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
         Case(name: "obs-fold space", raw: "GET / HTTP/1.1\r\nHost: a\r\nX-A: b\r\n c\r\n\r\n"),
         Case(name: "obs-fold tab", raw: "GET / HTTP/1.1\r\nHost: a\r\nX-A: b\r\n\tc\r\n\r\n"),
         Case(name: "whitespace before first field", raw: "GET / HTTP/1.1\r\n Host: a\r\n\r\n"),
@@ -62,13 +93,27 @@ import Testing
         Case(name: "HTTP/2 preface", raw: "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"),
         Case(name: "missing Host", raw: "GET / HTTP/1.1\r\n\r\n"),
         Case(name: "two Hosts", raw: "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"),
-        Case(name: "bad chunk size", raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n\r\n"),
-        Case(name: "chunk size overflow", raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffffff\r\n"),
-        Case(name: "space after chunk size", raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3 \r\nabc\r\n0\r\n\r\n"),
-        Case(name: "bare LF in chunks", raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\nabc\n0\n\n"),
-        Case(name: "chunk without CRLF", raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX0\r\n\r\n"),
-        Case(name: "huge field", raw: "GET / HTTP/1.1\r\nHost: a\r\nX-Big: \(String(repeating: "a", count: 17_000))\r\n\r\n", status: 431),
-        Case(name: "huge target", raw: "GET /\(String(repeating: "a", count: 17_000)) HTTP/1.1\r\nHost: a\r\n\r\n", status: 431),
+        Case(
+            name: "bad chunk size",
+            raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n\r\n"),
+        Case(
+            name: "chunk size overflow",
+            raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffffff\r\n"),
+        Case(
+            name: "space after chunk size",
+            raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3 \r\nabc\r\n0\r\n\r\n"),
+        Case(
+            name: "bare LF in chunks",
+            raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\nabc\n0\n\n"),
+        Case(
+            name: "chunk without CRLF",
+            raw: "POST /body/999 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcX0\r\n\r\n"),
+        Case(
+            name: "huge field",
+            raw: "GET / HTTP/1.1\r\nHost: a\r\nX-Big: \(String(repeating: "a", count: 17_000))\r\n\r\n", status: 431),
+        Case(
+            name: "huge target", raw: "GET /\(String(repeating: "a", count: 17_000)) HTTP/1.1\r\nHost: a\r\n\r\n",
+            status: 431),
         Case(
             name: "too many fields",
             raw: "GET / HTTP/1.1\r\nHost: a\r\n" + (0..<120).map { "X-\($0): v\r\n" }.joined() + "\r\n",
@@ -104,10 +149,20 @@ import Testing
         Case(name: "HTTP/1.0 without Host", raw: "GET /x HTTP/1.0\r\n\r\n"),
         Case(name: "underscore in a name", raw: "GET /x HTTP/1.1\r\nHost: a\r\nX_A: b\r\n\r\n"),
         Case(name: "UTF-8 in a value", raw: "GET /x HTTP/1.1\r\nHost: a\r\nX-A: bé\r\n\r\n"),
-        Case(name: "Chunked in capitals", raw: "POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: Chunked\r\n\r\n0\r\n\r\n"),
-        Case(name: "tab before chunked", raw: "POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:\tchunked \r\n\r\n0\r\n\r\n"),
-        Case(name: "chunk extension", raw: "POST /body/99 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3;a=b\r\nabc\r\n0\r\n\r\n"),
-        Case(name: "trailers", raw: "POST /body/99 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX-T: 1\r\n\r\n"),
+        Case(
+            name: "Chunked in capitals",
+            raw: "POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: Chunked\r\n\r\n0\r\n\r\n"),
+        Case(
+            name: "tab before chunked",
+            raw: "POST /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding:\tchunked \r\n\r\n0\r\n\r\n"),
+        Case(
+            name: "chunk extension",
+            raw: "POST /body/99 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3;a=b\r\nabc\r\n0\r\n\r\n"),
+        Case(
+            name: "trailers",
+            raw:
+                "POST /body/99 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX-T: 1\r\n\r\n"
+        ),
     ]
 
     /// Parsed unambiguously by NIO's decoder, so harmless to a gateway that re-frames: exactly one

@@ -34,7 +34,8 @@ import Testing
         return Gate(configuration: configuration, keys: OneKey(key: key))
     }
 
-    static let browser = "Host: app.example.com\r\nOrigin: https://app.example.com\r\nContent-Type: application/json\r\n"
+    static let browser =
+        "Host: app.example.com\r\nOrigin: https://app.example.com\r\nContent-Type: application/json\r\n"
 
     @Test func actionIsForwardedWithGatewayHeaders() async throws {
         try await GatewayHarness.with(gate: try Self.gate()) { gateway in

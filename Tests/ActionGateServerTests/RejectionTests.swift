@@ -65,7 +65,8 @@ import Testing
     @Test func rejectionToHEADHasNoBody() async throws {
         try await GatewayHarness.with { gateway in
             let client = try await gateway.connect()
-            try await client.send("HEAD /reject/forbidden HTTP/1.1\r\nHost: a\r\n\r\nGET /next HTTP/1.1\r\nHost: a\r\n\r\n")
+            try await client.send(
+                "HEAD /reject/forbidden HTTP/1.1\r\nHost: a\r\n\r\nGET /next HTTP/1.1\r\nHost: a\r\n\r\n")
             let head = try await client.readResponse(isHEAD: true)
             #expect(head.status == 403)
             #expect(head.body.isEmpty)

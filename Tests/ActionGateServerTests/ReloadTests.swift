@@ -8,7 +8,8 @@ import Testing
     static func inputs(file: URL, sighup: Bool = false) -> (_ upstreams: [String: UpstreamSettings]) -> ReloadInputs {
         { upstreams in
             ReloadInputs(watchedFiles: [file.path], pollInterval: .milliseconds(30), reloadsOnSIGHUP: sighup) {
-                let label = try String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+                let label = try String(contentsOf: file, encoding: .utf8).trimmingCharacters(
+                    in: .whitespacesAndNewlines)
                 guard label != "bad" else { throw LoadError(message: "\(file.lastPathComponent):1: label: bad") }
                 return GatewaySnapshot(gate: TestGate(label: label), upstreams: upstreams)
             }

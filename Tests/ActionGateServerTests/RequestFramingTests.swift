@@ -15,16 +15,35 @@ import Testing
 
     static let cases: [Case] = [
         Case(name: "no body", expected: .success(.none)),
-        Case(name: "content-length", headers: [("Host", "a"), ("Content-Length", "12")], expected: .success(.contentLength(12))),
+        Case(
+            name: "content-length", headers: [("Host", "a"), ("Content-Length", "12")],
+            expected: .success(.contentLength(12))),
         Case(name: "zero length", headers: [("Host", "a"), ("Content-Length", "0")], expected: .success(.none)),
-        Case(name: "chunked", headers: [("Host", "a"), ("Transfer-Encoding", " Chunked\t")], expected: .success(.chunked)),
-        Case(name: "gzip, chunked", headers: [("Host", "a"), ("Transfer-Encoding", "gzip, chunked")], expected: .failure(.unsupportedTransferEncoding)),
-        Case(name: "two TE", headers: [("Host", "a"), ("Transfer-Encoding", "chunked"), ("transfer-encoding", "chunked")], expected: .failure(.unsupportedTransferEncoding)),
-        Case(name: "CL and TE", headers: [("Host", "a"), ("Content-Length", "1"), ("Transfer-Encoding", "chunked")], expected: .failure(.contentLengthWithTransferEncoding)),
-        Case(name: "two CL", headers: [("Host", "a"), ("Content-Length", "1"), ("content-length", "1")], expected: .failure(.multipleContentLengths)),
-        Case(name: "CL overflow", headers: [("Host", "a"), ("Content-Length", "99999999999999999999")], expected: .failure(.invalidContentLength)),
-        Case(name: "CL letters", headers: [("Host", "a"), ("Content-Length", "1e3")], expected: .failure(.invalidContentLength)),
-        Case(name: "TE on 1.0", version: .http1_0, headers: [("Transfer-Encoding", "chunked")], expected: .failure(.transferEncodingInHTTP10)),
+        Case(
+            name: "chunked", headers: [("Host", "a"), ("Transfer-Encoding", " Chunked\t")], expected: .success(.chunked)
+        ),
+        Case(
+            name: "gzip, chunked", headers: [("Host", "a"), ("Transfer-Encoding", "gzip, chunked")],
+            expected: .failure(.unsupportedTransferEncoding)),
+        Case(
+            name: "two TE",
+            headers: [("Host", "a"), ("Transfer-Encoding", "chunked"), ("transfer-encoding", "chunked")],
+            expected: .failure(.unsupportedTransferEncoding)),
+        Case(
+            name: "CL and TE", headers: [("Host", "a"), ("Content-Length", "1"), ("Transfer-Encoding", "chunked")],
+            expected: .failure(.contentLengthWithTransferEncoding)),
+        Case(
+            name: "two CL", headers: [("Host", "a"), ("Content-Length", "1"), ("content-length", "1")],
+            expected: .failure(.multipleContentLengths)),
+        Case(
+            name: "CL overflow", headers: [("Host", "a"), ("Content-Length", "99999999999999999999")],
+            expected: .failure(.invalidContentLength)),
+        Case(
+            name: "CL letters", headers: [("Host", "a"), ("Content-Length", "1e3")],
+            expected: .failure(.invalidContentLength)),
+        Case(
+            name: "TE on 1.0", version: .http1_0, headers: [("Transfer-Encoding", "chunked")],
+            expected: .failure(.transferEncodingInHTTP10)),
         Case(name: "1.0 without host", version: .http1_0, headers: [], expected: .success(.none)),
         Case(name: "1.1 without host", headers: [], expected: .failure(.missingHost)),
         Case(name: "two hosts", headers: [("Host", "a"), ("host", "b")], expected: .failure(.multipleHosts)),
@@ -36,7 +55,9 @@ import Testing
         Case(name: "backslash in path", target: "/a\\b", expected: .failure(.backslashInPath)),
         Case(name: "backslash in query", target: "/a?b=\\", expected: .success(.none)),
         Case(name: "HTTP/2", version: HTTPVersion(major: 2, minor: 0), expected: .failure(.unsupportedVersion)),
-        Case(name: "too many fields", headers: [("Host", "a")] + (0..<100).map { ("X-\($0)", "v") }, expected: .failure(.tooManyHeaderFields)),
+        Case(
+            name: "too many fields", headers: [("Host", "a")] + (0..<100).map { ("X-\($0)", "v") },
+            expected: .failure(.tooManyHeaderFields)),
     ]
 
     @Test(arguments: cases)

@@ -1,5 +1,6 @@
 import ActionGateCore
 import ActionGateServer
+import NIOCore
 import Testing
 
 @Suite struct UpstreamFailureTests {
@@ -116,5 +117,3 @@ import Testing
         }
     }
 }
-
-import NIOCore

@@ -62,7 +62,8 @@ import Testing
         let plan = ForwardPlan(
             upstream: "app", method: "POST", target: "/x?y=1",
             headers: HeaderFields([
-                ("Host", "app.test"), ("Content-Length", "1"), ("Transfer-Encoding", "chunked"), ("Connection", "close"),
+                ("Host", "app.test"), ("Content-Length", "1"), ("Transfer-Encoding", "chunked"),
+                ("Connection", "close"),
                 ("Upgrade", "h2c"), ("Expect", "100-continue"), ("TE", "trailers"), ("X-Keep", "1"),
             ]),
             body: .buffered(Array("abc".utf8)),
@@ -71,7 +72,8 @@ import Testing
         )
         let framing = UpstreamRequestHead.framing(for: plan.body, method: plan.method, streamLength: nil)
         #expect(framing == .contentLength(3))
-        let head = UpstreamRequestHead.make(plan: plan, framing: framing, upstream: UpstreamSettings(host: "127.0.0.1", port: 3000))
+        let head = UpstreamRequestHead.make(
+            plan: plan, framing: framing, upstream: UpstreamSettings(host: "127.0.0.1", port: 3000))
         #expect(head.method == .POST)
         #expect(head.uri == "/x?y=1")
         #expect(head.headers.map { "\($0.name): \($0.value)" } == ["Host: app.test", "X-Keep: 1", "content-length: 3"])
@@ -85,19 +87,23 @@ import Testing
         #expect(bare.headers["host"] == ["[::1]:3000"])
         #expect(UpstreamRequestHead.framing(for: .none, method: "GET", streamLength: nil) == .none)
         #expect(UpstreamRequestHead.framing(for: .stream(limit: 9), method: "PUT", streamLength: nil) == .chunked)
-        #expect(UpstreamRequestHead.framing(for: .stream(limit: 9), method: "PUT", streamLength: 4) == .contentLength(4))
+        #expect(
+            UpstreamRequestHead.framing(for: .stream(limit: 9), method: "PUT", streamLength: 4) == .contentLength(4))
     }
 
     @Test func rejectionBodyAndHeaders() {
         var buffer = ByteBuffer()
-        let rejection = Rejection(.methodNotAllowed, headers: HeaderFields([("Allow", "POST")]), detail: "secret detail")
+        let rejection = Rejection(
+            .methodNotAllowed, headers: HeaderFields([("Allow", "POST")]), detail: "secret detail")
         RejectionResponse.write(
             rejection, requestID: "abc", isHEAD: false, close: false, keepAliveForHTTP10: true, into: &buffer
         )
         let text = String(buffer: buffer)
         let body = "{\"error\":\"method_not_allowed\",\"request_id\":\"abc\"}"
         #expect(text.hasPrefix("HTTP/1.1 405 Method Not Allowed\r\nAllow: POST\r\ncontent-type: application/json\r\n"))
-        #expect(text.contains("cache-control: no-store\r\ncontent-length: \(body.utf8.count)\r\nconnection: keep-alive\r\n"))
+        #expect(
+            text.contains("cache-control: no-store\r\ncontent-length: \(body.utf8.count)\r\nconnection: keep-alive\r\n")
+        )
         #expect(text.hasSuffix("\r\n\r\n" + body))
         #expect(!text.contains("secret"))
     }

@@ -81,10 +81,13 @@ final class AdminHandler: ChannelInboundHandler {
         }
         headers.add(name: "content-length", value: String(response.body.count))
         headers.add(name: "connection", value: request.isKeepAlive ? "keep-alive" : "close")
-        let head = HTTPResponseHead(version: request.version, status: .init(statusCode: response.status), headers: headers)
+        let head = HTTPResponseHead(
+            version: request.version, status: .init(statusCode: response.status), headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         if request.method != .HEAD, !response.body.isEmpty {
-            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))), promise: nil)
+            context.write(
+                wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))),
+                promise: nil)
         }
         let keepAlive = request.isKeepAlive
         context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in

@@ -8,13 +8,16 @@ enum AdminListener {
     /// Largest admin request body (e.g. a `/v1/seal` request); beyond it 413.
     static let maxBodyBytes = 64 * 1024
 
-    static func bind(_ address: ListenAddress, routes: [AdminRoute], group: any EventLoopGroup) async throws -> any Channel {
+    static func bind(_ address: ListenAddress, routes: [AdminRoute], group: any EventLoopGroup) async throws
+        -> any Channel
+    {
         try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(AdminHandler(routes: routes, maxBodyBytes: maxBodyBytes))
+                    try channel.pipeline.syncOperations.addHandler(
+                        AdminHandler(routes: routes, maxBodyBytes: maxBodyBytes))
                 }
             }
             .bind(host: address.host, port: address.port)

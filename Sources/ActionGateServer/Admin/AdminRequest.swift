@@ -14,7 +14,8 @@ public struct AdminRequest: Sendable {
     public var peerAddress: String
 
     /// Creates a request.
-    public init(method: String, path: String, query: String?, headers: HeaderFields, body: [UInt8], peerAddress: String) {
+    public init(method: String, path: String, query: String?, headers: HeaderFields, body: [UInt8], peerAddress: String)
+    {
         self.method = method
         self.path = path
         self.query = query

@@ -24,7 +24,9 @@ public struct AdminResponse: Sendable, Equatable {
     }
 
     /// A plain-text response (e.g. Prometheus exposition with `contentType` set accordingly).
-    public static func text(status: Int, _ text: String, contentType: String = "text/plain; charset=utf-8") -> AdminResponse {
+    public static func text(status: Int, _ text: String, contentType: String = "text/plain; charset=utf-8")
+        -> AdminResponse
+    {
         AdminResponse(status: status, headers: HeaderFields([("content-type", contentType)]), body: Array(text.utf8))
     }
 }

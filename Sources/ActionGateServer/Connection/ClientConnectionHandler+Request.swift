@@ -54,7 +54,8 @@ extension ClientConnectionHandler {
                 return
             }
             request?.pending = pending
-            collector = BodyCollector(limit: pending.limit, expectedLength: request?.declaredLength, counters: loop.counters)
+            collector = BodyCollector(
+                limit: pending.limit, expectedLength: request?.declaredLength, counters: loop.counters)
             machine.bodyMode(framing.body == .none ? .none : .collect)
             sendContinueIfExpected()
         case .forward(let plan):
@@ -221,7 +222,7 @@ extension ClientConnectionHandler {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

@@ -37,7 +37,8 @@ extension ClientConnectionHandler: UpstreamExchange {
         upstream = connection
         request?.onReusedConnection = connection.exchangeCount > 0
         guard let settings = request?.upstreamSettings else { return }
-        let framing = UpstreamRequestHead.framing(for: plan.body, method: plan.method, streamLength: request?.declaredLength)
+        let framing = UpstreamRequestHead.framing(
+            for: plan.body, method: plan.method, streamLength: request?.declaredLength)
         connection.start(self, head: UpstreamRequestHead.make(plan: plan, framing: framing, upstream: settings))
         switch plan.body {
         case .none:
@@ -99,8 +100,10 @@ extension ClientConnectionHandler: UpstreamExchange {
             request.upstreamLatency = .nanoseconds((now - started).nanoseconds)
         }
         let status = Int(head.status.code)
-        let upstreamHeaders = HeaderFields(fields: head.headers.map { HeaderFields.Field(name: $0.name, value: $0.value) })
-        let rewrite = snapshot.gate.rewriteResponse(status: status, headers: upstreamHeaders, plan: plan, now: unixNow())
+        let upstreamHeaders = HeaderFields(
+            fields: head.headers.map { HeaderFields.Field(name: $0.name, value: $0.value) })
+        let rewrite = snapshot.gate.rewriteResponse(
+            status: status, headers: upstreamHeaders, plan: plan, now: unixNow())
         let headers = rewrite.headers
         request.sessionEvent = rewrite.sessionEvent
         let framing = ResponseBodyFraming.forRelay(

@@ -35,7 +35,8 @@ enum UpstreamRequestHead {
         case .chunked:
             headers.add(name: "transfer-encoding", value: "chunked")
         }
-        return HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: plan.method), uri: plan.target, headers: headers)
+        return HTTPRequestHead(
+            version: .http1_1, method: HTTPMethod(rawValue: plan.method), uri: plan.target, headers: headers)
     }
 
     /// The framing for a plan's body; `streamLength` is the client's declared length when streaming.

@@ -89,7 +89,8 @@ extension GatewayServer {
                     }
                     let sync = channel.pipeline.syncOperations
                     if loop.counters.connectionOpened() > limits.maxConnections {
-                        try sync.addHandler(OverloadResponder(counters: loop.counters, requestID: loop.requestIDs.next()))
+                        try sync.addHandler(
+                            OverloadResponder(counters: loop.counters, requestID: loop.requestIDs.next()))
                         return
                     }
                     var decoderLimits = NIOHTTPDecoderLimitConfiguration()
@@ -99,7 +100,8 @@ extension GatewayServer {
                     let handler = ClientConnectionHandler(loop: loop)
                     try sync.addHandlers(
                         HeadByteGuard(connection: handler),
-                        ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits)),
+                        ByteToMessageHandler(
+                            HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits)),
                         handler
                     )
                 }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The identity and change times of a file, to notice edits, atomic replacements (new inode) and
@@ -21,11 +21,11 @@ struct FileStamp: Equatable {
         inode = UInt64(info.st_ino)
         size = Int64(info.st_size)
         #if canImport(Darwin)
-        modified = info.st_mtimespec
-        changed = info.st_ctimespec
+            modified = info.st_mtimespec
+            changed = info.st_ctimespec
         #else
-        modified = info.st_mtim
-        changed = info.st_ctim
+            modified = info.st_mtim
+            changed = info.st_ctim
         #endif
     }
 

@@ -4,9 +4,9 @@ import ServiceLifecycle
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Rebuilds the snapshot when a watched file changes (polled) or on SIGHUP, and publishes it only

@@ -69,4 +69,3 @@ struct ParsedResponse: Sendable {
         return nil
     }
 }
-

@@ -36,7 +36,8 @@ struct TestGate: RequestGate {
             let context = RequestContext(
                 target: target, route: route, host: "a", proto: "http", peerIsTrustedProxy: false, clientAddress: nil
             )
-            return .needBody(PendingRequest(limit: limit, head: head, state: PendingState(context: context, action: nil)))
+            return .needBody(
+                PendingRequest(limit: limit, head: head, state: PendingState(context: context, action: nil)))
         }
         if path.hasPrefix("/stream/") {
             return .forward(plan(head, body: .stream(limit: Int(last) ?? 1024)))

@@ -5,12 +5,15 @@ import Synchronization
 
 /// A real HTTP/1.1 upstream on 127.0.0.1 that records every request it receives.
 ///
-/// Behaviour by path: `/arm-stale` answers, then drops the next request on that connection;
-/// `/trickle/<n>` sends n body bytes 100 ms apart; `/slow/<ms>` answers after a delay; `/close` closes without answering;
-/// `/close-mid` sends a head promising 100 bytes, 10 of them, then closes; `/chunked` answers with
-/// a chunked body; `/big/<n>` answers with n bytes; `/echo` echoes the body; `/conn-close` answers
-/// with `Connection: close`; `/status/<code>` answers with that status; anything else: 200 `ok`
-/// with `x-upstream-secret` and `x-upstream` headers.
+/// Behaviour by path:
+/// - `/arm-stale`: answers, then drops the next request on that connection;
+/// - `/trickle/<n>`: n body bytes, 100 ms apart;
+/// - `/slow/<ms>`: answers after a delay;
+/// - `/close`: closes without answering;
+/// - `/close-mid`: a head promising 100 bytes, 10 of them, then closes;
+/// - `/chunked`: a chunked body; `/big/<n>`: n bytes; `/echo`: the request body;
+/// - `/conn-close`: answers with `Connection: close`; `/status/<code>`: that status;
+/// - anything else: 200 `ok` with `x-upstream-secret` and `x-upstream` headers.
 final class TestUpstream: Sendable {
     /// One request as the upstream saw it.
     struct Received: Sendable {

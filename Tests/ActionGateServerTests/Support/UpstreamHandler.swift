@@ -56,7 +56,9 @@ final class UpstreamHandler: ChannelInboundHandler {
         } else if path.hasPrefix("/close-mid") {
             var headers = HTTPHeaders()
             headers.add(name: "content-length", value: "100")
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+            context.write(
+                wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil
+            )
             let part = context.channel.allocator.buffer(string: "0123456789")
             context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(part))), promise: nil)
             context.close(promise: nil)
@@ -65,9 +67,12 @@ final class UpstreamHandler: ChannelInboundHandler {
         } else if path.hasPrefix("/chunked") {
             var headers = HTTPHeaders()
             headers.add(name: "transfer-encoding", value: "chunked")
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+            context.write(
+                wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil
+            )
             for text in ["hello ", "chunked ", "world"] {
-                context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: text)))), promise: nil)
+                context.write(
+                    wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: text)))), promise: nil)
             }
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         } else if path.hasPrefix("/big/") {
@@ -79,7 +84,9 @@ final class UpstreamHandler: ChannelInboundHandler {
         } else if path.hasPrefix("/status/") {
             send(status: .init(statusCode: Int(last) ?? 200), body: "", context: context)
         } else {
-            send(status: .ok, body: "ok", extra: [("x-upstream-secret", "s3cret"), ("x-upstream", "1")], context: context)
+            send(
+                status: .ok, body: "ok", extra: [("x-upstream-secret", "s3cret"), ("x-upstream", "1")], context: context
+            )
         }
     }
 
@@ -87,27 +94,34 @@ final class UpstreamHandler: ChannelInboundHandler {
     private func trickle(count: Int, context: ChannelHandlerContext) {
         var headers = HTTPHeaders()
         headers.add(name: "content-length", value: String(count))
-        context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+        context.writeAndFlush(
+            wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
         func next(_ remaining: Int) {
             guard remaining > 0 else {
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
                 return
             }
             context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(100)) {
-                context.writeAndFlush(self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: "x")))), promise: nil)
+                context.writeAndFlush(
+                    self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: "x")))),
+                    promise: nil)
                 next(remaining - 1)
             }
         }
         next(count)
     }
 
-    private func send(status: HTTPResponseStatus, body: String, extra: [(String, String)] = [], context: ChannelHandlerContext) {
+    private func send(
+        status: HTTPResponseStatus, body: String, extra: [(String, String)] = [], context: ChannelHandlerContext
+    ) {
         var headers = HTTPHeaders(extra)
         let hasBody = status.mayHaveResponseBody
         if hasBody { headers.add(name: "content-length", value: String(body.utf8.count)) }
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        context.write(
+            wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
         if hasBody, !body.isEmpty {
-            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
+            context.write(
+                wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
         }
         let close = extra.contains { $0.0 == "connection" && $0.1 == "close" }
         context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
