@@ -2,8 +2,11 @@ import ActionGateCore
 
 /// What an `AdminRoute` handler answers. The listener adds `Content-Length`.
 public struct AdminResponse: Sendable, Equatable {
+    /// The HTTP status.
     public var status: Int
+    /// Response headers; framing and connection fields are set by the listener.
     public var headers: HeaderFields
+    /// The body bytes.
     public var body: [UInt8]
 
     /// Creates a response.

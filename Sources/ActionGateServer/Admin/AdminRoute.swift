@@ -7,6 +7,7 @@ public struct AdminRoute: Sendable {
     public var method: String
     /// The path, e.g. `/metrics` (exact match; the query is not part of it).
     public var path: String
+    /// Answers a matching request; runs as a task, so it may await.
     public var handler: @Sendable (AdminRequest) async -> AdminResponse
 
     /// Creates a route.

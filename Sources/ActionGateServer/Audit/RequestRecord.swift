@@ -21,6 +21,7 @@ public struct RequestRecord: Sendable, Equatable {
     public var method: String
     /// The raw request-target as sent (path and query); empty when the head could not be parsed.
     public var target: String
+    /// How the request ended.
     public var outcome: Outcome
     /// The status the client saw; 0 when the connection closed before a status was sent.
     public var status: Int
