@@ -61,6 +61,19 @@ import Testing
         #expect(machine.phase == (result == .close ? .closed : .awaitingHead(started: false)))
     }
 
+    /// A response written while the request body is still unread announces the close.
+    @Test(arguments: [
+        (Machine.BodyMode.none, false), (.collect, true), (.stream, true), (.ignore, true), (.discard, true),
+    ])
+    func responseAnnouncesCloseWhileTheBodyIsUnread(_ mode: Machine.BodyMode, _ closes: Bool) {
+        var machine = Self.inFlight(mode)
+        #expect(machine.closesAfterResponse == closes)
+        if mode != .ignore {
+            _ = machine.requestEnded()
+            #expect(!machine.closesAfterResponse)
+        }
+    }
+
     @Test func upgradeAndHalfCloseAndQuiesceForbidKeepAlive() {
         var upgrade = Machine()
         upgrade.headReceived(keepAlive: true, asksUpgrade: true)

@@ -95,6 +95,28 @@ import Testing
         }
     }
 
+    @Test func publishingANewUpstreamTableMovesTrafficWithoutDroppingClients() async throws {
+        try await GatewayHarness.with { gateway in
+            let second = try await TestUpstream.start()
+            let client = try await gateway.connect()
+            try await client.send("GET /first HTTP/1.1\r\nHost: a\r\n\r\n")
+            #expect(try await client.readResponse().status == 200)
+            let moved = UpstreamSettings(host: "127.0.0.1", port: second.port)
+            gateway.server.publish(GatewaySnapshot(gate: TestGate(label: "v2"), upstreams: ["app": moved]))
+            let switched = await gateway.eventually {
+                guard (try? await client.send("GET /second HTTP/1.1\r\nHost: a\r\n\r\n")) != nil,
+                    let response = try? await client.readResponse()
+                else { return false }
+                return response.header("x-rewritten") == "v2"
+            }
+            #expect(switched)
+            #expect(second.received.last?.target == "/second")
+            #expect(!client.isClosedByPeer)
+            await client.close()
+            await second.stop()
+        }
+    }
+
     @Test func failedReloadKeepsTheOldSnapshot() async throws {
         let file = try Self.temporaryFile("v1")
         defer { try? FileManager.default.removeItem(at: file) }

@@ -17,12 +17,13 @@ struct BodyCollector {
     private var reserved = 0
     private let counters: GatewayCounters
 
-    /// Starts a collector; `expectedLength` (a declared Content-Length) sizes the first allocation.
+    /// Starts a collector; `expectedLength` (a declared Content-Length) sizes the first allocation,
+    /// but never beyond 64 KiB: a declared length is a claim, and memory follows bytes received.
     init(limit: Int, expectedLength: Int?, counters: GatewayCounters) {
         self.limit = limit
         self.counters = counters
         counters.bodyBufferAllocated()
-        bytes.reserveCapacity(min(expectedLength ?? 4096, limit, 1 << 20))
+        bytes.reserveCapacity(min(expectedLength ?? 4096, limit, 64 * 1024))
     }
 
     /// Appends one body part.

@@ -16,7 +16,7 @@ extension ClientConnectionHandler {
         self.request = request
         var buffer = context.channel.allocator.buffer(capacity: 256)
         RejectionResponse.write(
-            rejection, requestID: request.id, isHEAD: request.isHEAD, close: machine.closeAfterResponse,
+            rejection, requestID: request.id, isHEAD: request.isHEAD, close: machine.closesAfterResponse,
             keepAliveForHTTP10: request.http10KeepAlive, into: &buffer
         )
         context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
@@ -97,7 +97,8 @@ extension ClientConnectionHandler {
 
     /// Runs once when the channel goes away: ends the request, returns resources, unregisters.
     func tearDown() {
-        guard registryIndex >= 0 || request != nil || collector != nil else { return }
+        guard isCounted else { return }
+        isCounted = false
         if request != nil {
             abortRecord("client connection closed")
         } else {

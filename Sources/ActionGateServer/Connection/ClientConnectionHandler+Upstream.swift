@@ -122,7 +122,7 @@ extension ClientConnectionHandler: UpstreamExchange {
         updateDeadline()
         var buffer = context.channel.allocator.buffer(capacity: 512)
         ResponseHeadWriter.write(
-            status: status, headers: headers, framing: framing, close: machine.closeAfterResponse,
+            status: status, headers: headers, framing: framing, close: machine.closesAfterResponse,
             keepAliveForHTTP10: request.http10KeepAlive, into: &buffer
         )
         context.write(wrapOutboundOut(buffer), promise: nil)

@@ -32,14 +32,17 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     var collector: BodyCollector?
     var upstream: UpstreamConnection?
     var waitingPool: UpstreamPool?
-    var backlog = CircularBuffer<ByteBuffer>()
+    var backlog = CircularBuffer<ByteBuffer>(initialCapacity: 2)
     var peer = ""
-    private var queue = CircularBuffer<Event>()
+    private var queue = CircularBuffer<Event>(initialCapacity: 2)
     private var readPending = false
     private var headBytes = 0
     private var isActive = false
     /// Set once `close()` asked the channel to close.
     var isClosing = false
+    /// The connection is counted in `GatewayCounters.openConnections` (by the channel initializer)
+    /// until `tearDown` runs.
+    var isCounted = true
     var headDeadline = NIODeadline.distantFuture
     var bodyDeadline = NIODeadline.distantFuture
     var upstreamDeadline = NIODeadline.distantFuture

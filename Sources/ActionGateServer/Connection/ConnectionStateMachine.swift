@@ -65,6 +65,15 @@ struct ConnectionStateMachine {
     private var inputClosed = false
     private var quiescing = false
 
+    /// True when the response being written now will be followed by a close: keep-alive is
+    /// forbidden, or the request's body is still unread (only a body-less request's end is certain
+    /// to follow).
+    var closesAfterResponse: Bool {
+        if closeAfterResponse { return true }
+        if case .inFlight(let body, bodyComplete: false, _) = phase, body != .none { return true }
+        return false
+    }
+
     /// Raw bytes are arriving; true when they start a new head (start the header timer).
     mutating func bytesArrived() -> Bool {
         guard case .awaitingHead(started: false) = phase else { return false }
