@@ -179,7 +179,6 @@ extension ConfigurationDecoder {
             ids = try NextJSManifest.actionIDs(in: bytes)
         } catch {
             self.error(nil, nil, error.message, file: path)
-            for id in error.invalidIDs { self.error(nil, nil, "not a Next.js action id: \(id)", file: path) }
             return []
         }
         guard let policyName = defaults.policy, let policy = policies.policies[policyName] else {

@@ -52,7 +52,7 @@ extension ConfigurationDecoder {
             trustedProxies: trustedProxies, allowedOriginsFile: allowedOriginsFile, allowedOrigins: allowedOrigins,
             keyring: keyring, upstreams: upstreams, routes: routes, session: session ?? SessionConfiguration(),
             limits: limits, boundArguments: boundArguments, actions: actions, policies: PolicySet(Array(policies.policies.values)),
-            warnings: issues.filter { $0.severity == .warning })
+            warnings: issues.filter { $0.severity == .warning }.sorted { ($0.line ?? 0) < ($1.line ?? 0) })
     }
 
     private func reportYAMLError(_ yamlError: YamlError) {

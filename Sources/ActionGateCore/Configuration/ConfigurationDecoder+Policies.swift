@@ -47,7 +47,9 @@ extension ConfigurationDecoder {
     }
 
     private func decodeRule(_ node: Node, _ key: String) -> PolicyRule? {
+        let start = errorCount
         guard let map = mapping(node, key, allowed: Self.criteria, noun: "criterion") else { return nil }
+        guard errorCount == start else { return nil }
         guard !map.entries.isEmpty else {
             error(map.line, key, "a rule needs at least one criterion (anyone: true matches every request)")
             return nil
