@@ -3,5 +3,7 @@ import ActionGateServer
 
 @main
 struct ActionGateCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "actiongate", abstract: "A security gateway for action handlers.")
+    static let configuration = CommandConfiguration(
+        commandName: "actiongate", abstract: "A security gateway for action handlers.",
+        subcommands: [ConfigCommand.self, OriginsCommand.self, PolicyCommand.self])
 }

@@ -1,0 +1,109 @@
+import ActionGateCore
+import ArgumentParser
+import Foundation
+
+/// `actiongate config …`: configuration tools.
+struct ConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config",
+        abstract: "Check the gateway's configuration.",
+        subcommands: [Check.self])
+
+    /// `actiongate config check [F] [--config F]`.
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "check",
+            abstract: "Validate config.yaml and the files it names; print a summary or every problem.",
+            discussion: """
+                Problems are printed on standard error as file:line: key: message, all at once. \
+                Exit status: 0 valid, 1 invalid, 2 unreadable file or usage error.
+                """)
+
+        @Argument(help: "The configuration file (the same as --config).")
+        var file: String?
+
+        @Option(help: "The configuration file (default: $ACTIONGATE_CONFIG, else ./config.yaml).")
+        var config: String?
+
+        func validate() throws {
+            if let file, let config, file != config {
+                throw StandardStreams.usageError("name the configuration file once: as an argument or with --config")
+            }
+        }
+
+        func run() throws {
+            let path = ConfigLocation.resolve(file ?? config)
+            let configuration: Configuration
+            do {
+                configuration = try ConfigurationLoader().load(contentsOf: path)
+            } catch {
+                switch error {
+                case .unreadable(_, let reason):
+                    StandardStreams.error("\(path): \(reason)")
+                    throw ExitCode(2)
+                case .invalid(let issues):
+                    for issue in issues { StandardStreams.error(issue.description) }
+                    let count = issues.count { $0.severity == .error }
+                    StandardStreams.error("\(path): \(count) error\(count == 1 ? "" : "s"); the configuration is invalid")
+                    throw ExitCode(1)
+                }
+            }
+            for warning in configuration.warnings { StandardStreams.error(warning.description) }
+            for line in Self.summary(configuration, path: path) { StandardStreams.out(line) }
+        }
+
+        /// The short summary printed for a valid configuration.
+        static func summary(_ config: Configuration, path: String) -> [String] {
+            var lines = ["\(path): ok"]
+            let seal = config.admin.tokenFile.map { "seal endpoint token \($0)" } ?? "seal endpoint off: no token_file"
+            lines.append(
+                "listen: \(config.listen.map(\.description).joined(separator: ", ")); "
+                    + "admin: \(config.admin.listen) (\(seal))")
+            lines.append(
+                "public origins: \(config.publicOrigins.count) (\(config.publicOrigins.map(\.description).joined(separator: ", ")))")
+            if let file = config.allowedOriginsFile {
+                lines.append("allowed origins: \(config.allowedOrigins.entries.count) entries from \(file)")
+            } else {
+                lines.append("allowed origins: none (no allowed_origins_file)")
+            }
+            if !config.trustedProxies.isEmpty {
+                lines.append("trusted proxies: \(config.trustedProxies.map(\.description).joined(separator: ", "))")
+            }
+            let upstreams = config.upstreams.values.sorted { $0.name < $1.name }.map { "\($0.name) \($0.url)" }
+            lines.append("upstreams: \(upstreams.count) (\(upstreams.joined(separator: ", ")))")
+            let routes = config.routes.map { "\($0.pathPrefix) \($0.mode.rawValue) → \($0.upstream)" }
+            lines.append("routes: \(routes.count) (\(routes.joined(separator: ", ")))")
+            let manifest = config.actions.manifestCount
+            lines.append(
+                "actions: \(config.actions.list.count)\(manifest > 0 ? " (\(manifest) from the Next.js manifest)" : ""); "
+                    + "policies: \(config.policies.count)")
+            if let keyring = config.keyring {
+                lines.append("keyring: \(keyring) (\(KeyringSummary.state(of: keyring)))")
+            } else {
+                lines.append("keyring: not configured")
+            }
+            return lines
+        }
+    }
+}
+
+extension ConfigCommand.Check {
+    /// What `config check` can say about the keyring file without opening its secrets.
+    enum KeyringSummary {
+        static func state(of path: String) -> String {
+            let manager = FileManager.default
+            guard manager.fileExists(atPath: path) else {
+                return "missing: create it with actiongate keys init --keyring \(path)"
+            }
+            guard let attributes = try? manager.attributesOfItem(atPath: path),
+                let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue
+            else { return "present, permissions unknown" }
+            let octal = String(mode & 0o777, radix: 8)
+            if mode & 0o077 != 0 {
+                return "unsafe permissions \(octal): the gateway refuses it; run chmod 600 \(path)"
+            }
+            guard manager.isReadableFile(atPath: path) else { return "present (mode \(octal)), not readable by this user" }
+            return "present (mode \(octal))"
+        }
+    }
+}
