@@ -44,7 +44,8 @@ struct ConfigCommand: ParsableCommand {
                 case .invalid(let issues):
                     for issue in issues { StandardStreams.error(issue.description) }
                     let count = issues.count { $0.severity == .error }
-                    StandardStreams.error("\(path): \(count) error\(count == 1 ? "" : "s"); the configuration is invalid")
+                    StandardStreams.error(
+                        "\(path): \(count) error\(count == 1 ? "" : "s"); the configuration is invalid")
                     throw ExitCode(1)
                 }
             }
@@ -60,7 +61,9 @@ struct ConfigCommand: ParsableCommand {
                 "listen: \(config.listen.map(\.description).joined(separator: ", ")); "
                     + "admin: \(config.admin.listen) (\(seal))")
             lines.append(
-                "public origins: \(config.publicOrigins.count) (\(config.publicOrigins.map(\.description).joined(separator: ", ")))")
+                "public origins: \(config.publicOrigins.count) "
+                    + "(\(config.publicOrigins.map(\.description).joined(separator: ", ")))"
+            )
             if let file = config.allowedOriginsFile {
                 lines.append("allowed origins: \(config.allowedOrigins.entries.count) entries from \(file)")
             } else {
@@ -74,9 +77,8 @@ struct ConfigCommand: ParsableCommand {
             let routes = config.routes.map { "\($0.pathPrefix) \($0.mode.rawValue) → \($0.upstream)" }
             lines.append("routes: \(routes.count) (\(routes.joined(separator: ", ")))")
             let manifest = config.actions.manifestCount
-            lines.append(
-                "actions: \(config.actions.list.count)\(manifest > 0 ? " (\(manifest) from the Next.js manifest)" : ""); "
-                    + "policies: \(config.policies.count)")
+            let imported = manifest > 0 ? " (\(manifest) from the Next.js manifest)" : ""
+            lines.append("actions: \(config.actions.list.count)\(imported); policies: \(config.policies.count)")
             if let keyring = config.keyring {
                 lines.append("keyring: \(keyring) (\(KeyringSummary.state(of: keyring)))")
             } else {
@@ -102,7 +104,9 @@ extension ConfigCommand.Check {
             if mode & 0o077 != 0 {
                 return "unsafe permissions \(octal): the gateway refuses it; run chmod 600 \(path)"
             }
-            guard manager.isReadableFile(atPath: path) else { return "present (mode \(octal)), not readable by this user" }
+            guard manager.isReadableFile(atPath: path) else {
+                return "present (mode \(octal)), not readable by this user"
+            }
             return "present (mode \(octal))"
         }
     }

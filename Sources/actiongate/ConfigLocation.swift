@@ -7,7 +7,9 @@ import Foundation
 /// Order (DESIGN.md "Command line"): `--config`, else `ACTIONGATE_CONFIG`, else `./config.yaml`.
 enum ConfigLocation {
     /// The configuration path to use.
-    static func resolve(_ explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    static func resolve(_ explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> String
+    {
         if let explicit { return explicit }
         if let fromEnvironment = environment["ACTIONGATE_CONFIG"], !fromEnvironment.isEmpty { return fromEnvironment }
         return "config.yaml"
@@ -21,7 +23,9 @@ enum ConfigLocation {
             return try ConfigurationLoader().load(contentsOf: path)
         } catch {
             for issue in error.issues { StandardStreams.error(issue.description) }
-            if case .invalid = error { StandardStreams.error("\(path): the configuration is invalid; run actiongate config check") }
+            if case .invalid = error {
+                StandardStreams.error("\(path): the configuration is invalid; run actiongate config check")
+            }
             throw ExitCode(2)
         }
     }

@@ -65,13 +65,15 @@ struct OriginsCommand: ParsableCommand {
             }
         }
 
-        static func describe(_ reason: OriginDecision.AllowReason, line: Int?, _ configuration: Configuration) -> String {
+        static func describe(_ reason: OriginDecision.AllowReason, line: Int?, _ configuration: Configuration) -> String
+        {
             switch reason {
             case .publicOrigin:
                 return "a public origin"
             case .allowedOriginsEntry:
                 let file = configuration.allowedOriginsFile ?? "the allowed-origins file"
-                let entry = configuration.allowedOrigins.entries.first { $0.line == line }.map { " (\($0.pattern))" } ?? ""
+                let entry =
+                    configuration.allowedOrigins.entries.first { $0.line == line }.map { " (\($0.pattern))" } ?? ""
                 return "\(file):\(line ?? 0)\(entry)"
             case .sameOriginFetch:
                 return "no Origin, and Sec-Fetch-Site: same-origin"

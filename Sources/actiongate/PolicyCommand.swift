@@ -43,7 +43,9 @@ struct PolicyCommand: ParsableCommand {
             let identity = try makeIdentity()
             var address: IPAddress?
             if let ip {
-                guard let parsed = IPAddress(ip) else { throw StandardStreams.usageError("--ip must be an IPv4 or IPv6 address") }
+                guard let parsed = IPAddress(ip) else {
+                    throw StandardStreams.usageError("--ip must be an IPv4 or IPv6 address")
+                }
                 address = parsed
             }
             let configuration = try ConfigLocation.loadOrExit(ConfigLocation.resolve(config))
@@ -53,13 +55,16 @@ struct PolicyCommand: ParsableCommand {
             }
             let policy = known.policy
             if explain {
-                for line in policy.explain(identity: identity, clientAddress: address).lines { StandardStreams.out(line) }
+                for line in policy.explain(identity: identity, clientAddress: address).lines {
+                    StandardStreams.out(line)
+                }
             }
             let decision = policy.evaluate(identity: identity, clientAddress: address)
             if let rejection = decision.rejectionReason(hasIdentity: identity != nil) {
                 StandardStreams.out("deny: \(decision.rule) (\(rejection.status) \(rejection.rawValue))")
                 if !known.enforce {
-                    StandardStreams.out("shadow mode (enforce: false): the gateway logs this denial and forwards the request")
+                    StandardStreams.out(
+                        "shadow mode (enforce: false): the gateway logs this denial and forwards the request")
                 }
                 throw ExitCode(1)
             }
@@ -72,7 +77,8 @@ struct PolicyCommand: ParsableCommand {
             var values: [String: JSONValue] = [:]
             if let claims {
                 guard let object = Self.parseClaims(claims) else {
-                    throw StandardStreams.usageError(#"--claims must be a JSON object, e.g. '{"sub":"alice","roles":["admin"]}'"#)
+                    throw StandardStreams.usageError(
+                        #"--claims must be a JSON object, e.g. '{"sub":"alice","roles":["admin"]}'"#)
                 }
                 values = object
             }

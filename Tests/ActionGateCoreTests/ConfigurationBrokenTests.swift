@@ -38,16 +38,19 @@ import Testing
             name: "section of the wrong type", yaml: base + "limits: 5\n", location: "config.yaml:8: limits",
             message: "expected a mapping with keys max_body, max_header_bytes"),
         Case(
-            name: "unknown nested key", yaml: base + "session:\n  cookiee: x\n", location: "config.yaml:9: session.cookiee",
+            name: "unknown nested key", yaml: base + "session:\n  cookiee: x\n",
+            location: "config.yaml:9: session.cookiee",
             message: "unknown key; expected one of cookie, ttl, refresh_after, max_age, secure, clock_skew"),
         Case(
-            name: "ambiguous size unit", yaml: base + "limits: { max_body: 1MB }\n", location: "config.yaml:8: limits.max_body",
+            name: "ambiguous size unit", yaml: base + "limits: { max_body: 1MB }\n",
+            location: "config.yaml:8: limits.max_body",
             message: "unit 'MB' is not supported; use B, KiB"),
         Case(
             name: "duration without unit", yaml: base + "session: { ttl: 8 }\n", location: "config.yaml:8: session.ttl",
             message: "a duration needs a unit"),
         Case(
-            name: "zero duration", yaml: base + "limits: { body_timeout: 0s }\n", location: "config.yaml:8: limits.body_timeout",
+            name: "zero duration", yaml: base + "limits: { body_timeout: 0s }\n",
+            location: "config.yaml:8: limits.body_timeout",
             message: "must be longer than zero"),
         Case(
             name: "CIDR with host bits", yaml: base + "trusted_proxies: [10.0.0.1/8]\n",
@@ -59,7 +62,8 @@ import Testing
             name: "trusted_proxies not a list", yaml: base + "trusted_proxies: 10.0.0.0/8\n",
             location: "config.yaml:8: trusted_proxies", message: "expected a list of networks"),
         Case(
-            name: "public origin with a path", yaml: replacing(line: 1, with: "public_origins: [https://app.example.com/]"),
+            name: "public origin with a path",
+            yaml: replacing(line: 1, with: "public_origins: [https://app.example.com/]"),
             location: "config.yaml:1: public_origins[0]", message: "an origin has no path"),
         Case(
             name: "public origin without scheme", yaml: replacing(line: 1, with: "public_origins: [app.example.com]"),
@@ -72,28 +76,33 @@ import Testing
             name: "no public origins", yaml: replacing(line: 1, with: "public_origins: []"),
             location: "config.yaml:1: public_origins", message: "the list is empty"),
         Case(
-            name: "missing public_origins", yaml: replacing(line: 1, with: "# none"), location: "config.yaml:2: public_origins",
+            name: "missing public_origins", yaml: replacing(line: 1, with: "# none"),
+            location: "config.yaml:2: public_origins",
             message: "required: the gateway's own origins"),
         Case(
             name: "https upstream", yaml: replacing(line: 4, with: "  app: { url: https://127.0.0.1:3000 }"),
             location: "config.yaml:4: upstreams.app.url", message: "https upstreams are not supported yet"),
         Case(
-            name: "upstream URL with a path", yaml: replacing(line: 4, with: "  app: { url: http://127.0.0.1:3000/api }"),
+            name: "upstream URL with a path",
+            yaml: replacing(line: 4, with: "  app: { url: http://127.0.0.1:3000/api }"),
             location: "config.yaml:4: upstreams.app.url", message: "without a path"),
         Case(
             name: "upstream without url", yaml: replacing(line: 4, with: "  app: { timeout: 5s }"),
             location: "config.yaml:4: upstreams.app.url", message: "required"),
         Case(
             name: "unknown upstream key", yaml: replacing(line: 4, with: "  app: { url: http://a:1, pool: 5 }"),
-            location: "config.yaml:4: upstreams.app.pool", message: "unknown key; expected one of url, max_connections"),
+            location: "config.yaml:4: upstreams.app.pool",
+            message: "unknown key; expected one of url, max_connections"),
         Case(
             name: "unknown upstream in a route", yaml: replacing(line: 6, with: "  - { path_prefix: /, upstream: ap }"),
             location: "config.yaml:6: routes[0].upstream", message: "unknown upstream; expected one of app"),
         Case(
             name: "identical route prefixes", yaml: base + "  - { path_prefix: /, upstream: app, mode: passthrough }\n",
-            location: "config.yaml:8: routes[1].path_prefix", message: "the same prefix as routes[0]; each may appear once"),
+            location: "config.yaml:8: routes[1].path_prefix",
+            message: "the same prefix as routes[0]; each may appear once"),
         Case(
-            name: "unknown route mode", yaml: replacing(line: 6, with: "  - { path_prefix: /, upstream: app, mode: proxy }"),
+            name: "unknown route mode",
+            yaml: replacing(line: 6, with: "  - { path_prefix: /, upstream: app, mode: proxy }"),
             location: "config.yaml:6: routes[0].mode", message: "expected actions or passthrough"),
         Case(
             name: "methods on an actions route",
@@ -104,10 +113,12 @@ import Testing
             yaml: replacing(line: 6, with: "  - { path_prefix: /, upstream: app, mode: passthrough, methods: [get] }"),
             location: "config.yaml:6: routes[0].methods[0]", message: "upper-case"),
         Case(
-            name: "route prefix without slash", yaml: replacing(line: 6, with: "  - { path_prefix: api, upstream: app }"),
+            name: "route prefix without slash",
+            yaml: replacing(line: 6, with: "  - { path_prefix: api, upstream: app }"),
             location: "config.yaml:6: routes[0].path_prefix", message: "expected a path starting with /"),
         Case(
-            name: "route prefix with dot segments", yaml: replacing(line: 6, with: "  - { path_prefix: /a/../b, upstream: app }"),
+            name: "route prefix with dot segments",
+            yaml: replacing(line: 6, with: "  - { path_prefix: /a/../b, upstream: app }"),
             location: "config.yaml:6: routes[0].path_prefix", message: "expected a path starting with /"),
         Case(
             name: "__Host- cookie without Secure", yaml: base + "session:\n  secure: false\n",
@@ -125,10 +136,12 @@ import Testing
             name: "cookie name with a space", yaml: base + "session: { cookie: \"my cookie\" }\n",
             location: "config.yaml:8: session.cookie", message: "expected a cookie name"),
         Case(
-            name: "quoted boolean", yaml: base + "session: { secure: \"true\" }\n", location: "config.yaml:8: session.secure",
+            name: "quoted boolean", yaml: base + "session: { secure: \"true\" }\n",
+            location: "config.yaml:8: session.secure",
             message: "expected true or false (unquoted)"),
         Case(
-            name: "YAML 1.1 boolean", yaml: base + "session: { secure: yes }\n", location: "config.yaml:8: session.secure",
+            name: "YAML 1.1 boolean", yaml: base + "session: { secure: yes }\n",
+            location: "config.yaml:8: session.secure",
             message: "expected true or false"),
         Case(
             name: "explicit tag", yaml: base + "limits: { max_connections: !!int 5 }\n",
@@ -152,7 +165,8 @@ import Testing
             name: "listen on a host name", yaml: base + "listen: example.com:80\n", location: "config.yaml:8: listen",
             message: "must be an IP address or localhost"),
         Case(
-            name: "bad admin port", yaml: base + "admin: { listen: 127.0.0.1:99999 }\n", location: "config.yaml:8: admin.listen",
+            name: "bad admin port", yaml: base + "admin: { listen: 127.0.0.1:99999 }\n",
+            location: "config.yaml:8: admin.listen",
             message: "the port must be a number from 0 to 65535"),
         Case(
             name: "unset environment variable", yaml: replacing(line: 2, with: "keyring: ${NOPE}/keys.json"),
@@ -182,7 +196,9 @@ import Testing
 
     @Test(arguments: cases)
     func reportsOneErrorWithFileLineAndKey(_ testCase: Case) {
-        let issues = ConfigurationFixture.issues(testCase.yaml, files: testCase.files).filter { !$0.contains("warning:") }
+        let issues = ConfigurationFixture.issues(testCase.yaml, files: testCase.files).filter {
+            !$0.contains("warning:")
+        }
         #expect(issues.count == 1, "\(issues)")
         guard let issue = issues.first else { return }
         #expect(issue.hasPrefix("/etc/actiongate/" + testCase.location + ": "), "\(issue)")

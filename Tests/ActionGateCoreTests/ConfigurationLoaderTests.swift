@@ -7,7 +7,8 @@ import Testing
     @Test func theMinimalConfigurationGetsEveryDefault() throws {
         let config = try ConfigurationFixture.load(ConfigurationFixture.minimal)
         #expect(config.listen == [ListenAddress(host: "0.0.0.0", port: 8080)])
-        #expect(config.admin == AdminConfiguration(listen: ListenAddress(host: "127.0.0.1", port: 9090), tokenFile: nil))
+        #expect(
+            config.admin == AdminConfiguration(listen: ListenAddress(host: "127.0.0.1", port: 9090), tokenFile: nil))
         #expect(config.publicOrigins == [WebOrigin(scheme: .https, host: "app.example.com")])
         #expect(config.trustedProxies.isEmpty)
         #expect(config.allowedOriginsFile == nil)
@@ -38,9 +39,11 @@ import Testing
         #expect(upstream.maxConnections == 128)
         #expect(upstream.connectTimeout == .seconds(2))
         #expect(upstream.timeout == .seconds(30))
-        #expect(config.routes == [
-            RouteConfiguration(pathPrefix: "/", upstream: "app", mode: .actions, methods: [], maxBody: config.limits.maxBody)
-        ])
+        #expect(
+            config.routes == [
+                RouteConfiguration(
+                    pathPrefix: "/", upstream: "app", mode: .actions, methods: [], maxBody: config.limits.maxBody)
+            ])
         #expect(config.warnings.isEmpty)
         #expect(config.longestTokenLifetime == .seconds(7 * 86400))
     }
@@ -117,27 +120,40 @@ import Testing
         #expect(!config.isTrustedProxy(IPAddress("192.0.2.1")!))
         #expect(config.allowedOriginsFile == "/etc/actiongate/allowed-origins.txt")
         #expect(config.allowedOrigins.entries.map(\.pattern.description) == ["https://*.partner.example.org"])
-        #expect(config.originMatcher.check(origin: "https://a.partner.example.org") == .allowed(.allowedOriginsEntry, line: 1))
+        #expect(
+            config.originMatcher.check(origin: "https://a.partner.example.org")
+                == .allowed(.allowedOriginsEntry, line: 1))
         #expect(config.keyring == "/var/lib/actiongate/keys.json")
-        #expect(config.upstreams["app"] == UpstreamConfiguration(
-            name: "app", host: "127.0.0.1", port: 3000, maxConnections: 64,
-            connectTimeout: ConfigDuration(milliseconds: 500), timeout: .seconds(60)))
+        #expect(
+            config.upstreams["app"]
+                == UpstreamConfiguration(
+                    name: "app", host: "127.0.0.1", port: 3000, maxConnections: 64,
+                    connectTimeout: ConfigDuration(milliseconds: 500), timeout: .seconds(60)))
         #expect(config.upstreams["api"]?.host == "::1")
         #expect(config.upstreams["api"]?.url == "http://[::1]:4000")
         #expect(config.upstreams["named"]?.port == 80)
-        #expect(config.session == SessionConfiguration(
-            cookie: "sid", ttl: .seconds(3600), refreshAfter: .seconds(600), maxAge: .seconds(86400), secure: false,
-            clockSkew: .seconds(5)))
-        #expect(config.limits == LimitsConfiguration(
-            maxBody: ByteSize(bytes: 2 << 20), maxHeaderBytes: ByteSize(bytes: 32 << 10), headerTimeout: .seconds(5),
-            bodyTimeout: .seconds(20), idleTimeout: .seconds(120), maxConnections: 500,
-            maxBufferedBodyBytes: ByteSize(bytes: 128 << 20)))
-        #expect(config.boundArguments == BoundArgumentsConfiguration(maxTTL: .seconds(7200), maxSize: ByteSize(bytes: 16 << 10)))
+        #expect(
+            config.session
+                == SessionConfiguration(
+                    cookie: "sid", ttl: .seconds(3600), refreshAfter: .seconds(600), maxAge: .seconds(86400),
+                    secure: false,
+                    clockSkew: .seconds(5)))
+        #expect(
+            config.limits
+                == LimitsConfiguration(
+                    maxBody: ByteSize(bytes: 2 << 20), maxHeaderBytes: ByteSize(bytes: 32 << 10),
+                    headerTimeout: .seconds(5),
+                    bodyTimeout: .seconds(20), idleTimeout: .seconds(120), maxConnections: 500,
+                    maxBufferedBodyBytes: ByteSize(bytes: 128 << 20)))
+        #expect(
+            config.boundArguments
+                == BoundArgumentsConfiguration(maxTTL: .seconds(7200), maxSize: ByteSize(bytes: 16 << 10)))
         #expect(config.policies.names == ["admins", "public", "signed-in"])
-        #expect(config.warnings.map(\.description) == [
-            "/etc/actiongate/config.yaml:38: warning: actions.list[1].enforce: shadow mode: policy denials are logged, "
-                + "and the request is forwarded"
-        ])
+        #expect(
+            config.warnings.map(\.description) == [
+                "/etc/actiongate/config.yaml:38: warning: actions.list[1].enforce: shadow mode: "
+                    + "policy denials are logged, and the request is forwarded"
+            ])
     }
 
     @Test func actionsAreResolvedWithTheirDefaults() throws {
@@ -199,10 +215,11 @@ import Testing
         let text = ConfigurationFixture.minimal.replacingOccurrences(of: "path_prefix: /,", with: "path_prefix: /app/,")
         let config = try ConfigurationFixture.load(text)
         #expect(config.route(for: "/other") == nil)
-        #expect(config.warnings.map(\.description) == [
-            "/etc/actiongate/config.yaml:6: warning: routes: no route has path_prefix /: requests outside the listed "
-                + "prefixes get 404"
-        ])
+        #expect(
+            config.warnings.map(\.description) == [
+                "/etc/actiongate/config.yaml:6: warning: routes: no route has path_prefix /: "
+                    + "requests outside the listed prefixes get 404"
+            ])
     }
 
     @Test func relativePathsResolveAgainstTheConfigurationFolder() throws {
@@ -228,21 +245,24 @@ import Testing
     }
 
     @Test func yamlOneOneBooleansAreNotBooleans() throws {
-        let text = ConfigurationFixture.minimal + """
-            actions:
-              list: [ { id: a, policy: p } ]
-            policies:
-              p: { allow: [ { claims: { country: no, vip: true, level: 3, code: "3", ratio: -0.5, v: 1.0.2 } } ] }
-            """
+        let text =
+            ConfigurationFixture.minimal + """
+                actions:
+                  list: [ { id: a, policy: p } ]
+                policies:
+                  p: { allow: [ { claims: { country: no, vip: true, level: 3, code: "3", ratio: -0.5, v: 1.0.2 } } ] }
+                """
         let config = try ConfigurationFixture.load(text)
         let criterion = try #require(config.policies["p"]?.allow.first?.criteria.first)
-        #expect(criterion == .claims([
-            ClaimRequirement(name: "country", values: [.string("no")]),
-            ClaimRequirement(name: "vip", values: [.bool(true)]),
-            ClaimRequirement(name: "level", values: [.number(3)]),
-            ClaimRequirement(name: "code", values: [.string("3")]),
-            ClaimRequirement(name: "ratio", values: [.number(-0.5)]),
-            ClaimRequirement(name: "v", values: [.string("1.0.2")]),
-        ]))
+        #expect(
+            criterion
+                == .claims([
+                    ClaimRequirement(name: "country", values: [.string("no")]),
+                    ClaimRequirement(name: "vip", values: [.bool(true)]),
+                    ClaimRequirement(name: "level", values: [.number(3)]),
+                    ClaimRequirement(name: "code", values: [.string("3")]),
+                    ClaimRequirement(name: "ratio", values: [.number(-0.5)]),
+                    ClaimRequirement(name: "v", values: [.string("1.0.2")]),
+                ]))
     }
 }

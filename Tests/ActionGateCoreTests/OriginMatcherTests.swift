@@ -91,7 +91,8 @@ import Testing
     @Test(arguments: singleValues)
     func decidesOneOriginValue(origin: String, expected: OriginDecision) {
         #expect(Self.matcher.check(origin: origin) == expected)
-        #expect(Self.matcher.check(originValues: [origin], secFetchSite: "same-origin", missingOrigin: .allow) == expected)
+        #expect(
+            Self.matcher.check(originValues: [origin], secFetchSite: "same-origin", missingOrigin: .allow) == expected)
     }
 
     @Test func twoOriginLinesAreMalformed() {
@@ -169,7 +170,9 @@ import Testing
             publicOrigins: [WebOrigin(scheme: .https, host: "app.example.com")],
             allowedOrigins: try AllowedOrigins(parsing: text, publicSuffixes: nil))
         for index in [0, 1, 250, 499] {
-            #expect(matcher.check(origin: "https://SITE\(index).example.com") == .allowed(.allowedOriginsEntry, line: index + 1))
+            #expect(
+                matcher.check(origin: "https://SITE\(index).example.com")
+                    == .allowed(.allowedOriginsEntry, line: index + 1))
         }
         #expect(matcher.check(origin: "https://site500.example.com") == .rejected(.notAllowed))
     }

@@ -28,7 +28,8 @@ import Testing
     }
 
     @Test func theShippedExamplePasses() throws {
-        let result = try ActionGateProcess.run(["config", "check", "config.yaml.example"], directory: Self.repositoryRoot)
+        let result = try ActionGateProcess.run(
+            ["config", "check", "config.yaml.example"], directory: Self.repositoryRoot)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("config.yaml.example: ok\n"))
         #expect(result.stdout.contains("allowed origins: 3 entries from"))
@@ -46,7 +47,9 @@ import Testing
             #expect(result.stdout.contains("public origins: 1 (https://app.example.com)"))
             #expect(result.stdout.contains("allowed origins: 1 entries from \(folder.path)/origins.txt"))
             #expect(result.stdout.contains("actions: 1; policies: 2"))
-            #expect(result.stdout.contains("keyring: \(folder.path)/keys.json (missing: create it with actiongate keys init"))
+            #expect(
+                result.stdout.contains(
+                    "keyring: \(folder.path)/keys.json (missing: create it with actiongate keys init"))
             #expect(result.stderr == "config.yaml:12: warning: policies.unused: not used by any action\n")
         }
     }
@@ -74,14 +77,16 @@ import Testing
             #expect(result.status == 1)
             #expect(result.stdout.isEmpty)
             let lines = result.stderr.split(separator: "\n").map(String.init)
-            #expect(lines == [
-                "config.yaml:1: public_origins[0]: an origin has no path: remove everything from the first / after the host",
-                "config.yaml:9: actions.list[0].policy: unknown policy; expected one of p, unused",
-                "\(folder.path)/origins.txt:2: no scheme: write the origin as https://host or http://host[:port]",
-                "config.yaml:11: warning: policies.p: not used by any action",
-                "config.yaml:12: warning: policies.unused: not used by any action",
-                "config.yaml: 3 errors; the configuration is invalid",
-            ])
+            #expect(
+                lines == [
+                    "config.yaml:1: public_origins[0]: an origin has no path: "
+                        + "remove everything from the first / after the host",
+                    "config.yaml:9: actions.list[0].policy: unknown policy; expected one of p, unused",
+                    "\(folder.path)/origins.txt:2: no scheme: write the origin as https://host or http://host[:port]",
+                    "config.yaml:11: warning: policies.p: not used by any action",
+                    "config.yaml:12: warning: policies.unused: not used by any action",
+                    "config.yaml: 3 errors; the configuration is invalid",
+                ])
         }
     }
 

@@ -82,7 +82,8 @@ import Testing
 
     @Test func aMissingConfigurationIsAnIOError() throws {
         try withTemporaryFolder { folder in
-            let result = try ActionGateProcess.run(["policy", "test", "--action", "a", "--config", "none.yaml"], directory: folder)
+            let result = try ActionGateProcess.run(
+                ["policy", "test", "--action", "a", "--config", "none.yaml"], directory: folder)
             #expect(result.status == 2)
             #expect(result.stderr.contains("none.yaml: cannot read the configuration: no such file"))
         }

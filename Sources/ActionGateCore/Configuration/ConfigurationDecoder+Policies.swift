@@ -111,7 +111,9 @@ extension ConfigurationDecoder {
                     continue
                 }
                 let values = items.compactMap { claimValue($0.node, $0.key) }
-                if values.count == items.count { requirements.append(ClaimRequirement(name: entry.name, values: values)) }
+                if values.count == items.count {
+                    requirements.append(ClaimRequirement(name: entry.name, values: values))
+                }
             } else if let value = claimValue(entry.value, childKey) {
                 requirements.append(ClaimRequirement(name: entry.name, values: [value]))
             }

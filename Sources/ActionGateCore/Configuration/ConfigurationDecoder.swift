@@ -129,7 +129,8 @@ final class ConfigurationDecoder {
     func integer(_ node: Node, _ key: String, range: ClosedRange<Int>) -> Int? {
         let expected = "a whole number from \(range.lowerBound) to \(range.upperBound)"
         guard let scalar = scalar(node, key, expected: expected) else { return nil }
-        guard scalar.style == .plain, scalar.string.count <= 18, scalar.string.allSatisfy({ $0.isASCII && $0.isNumber }),
+        guard scalar.style == .plain, scalar.string.count <= 18,
+            scalar.string.allSatisfy({ $0.isASCII && $0.isNumber }),
             let value = Int(scalar.string), range.contains(value)
         else {
             error(line(node), key, "expected \(expected)")

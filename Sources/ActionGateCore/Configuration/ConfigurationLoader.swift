@@ -89,7 +89,9 @@ public struct ConfigurationLoader: Sendable {
             throw FileReadError("larger than \(ByteSize(bytes: maximumFileSize))")
         }
         guard let data = manager.contents(atPath: path) else { throw FileReadError("cannot be read") }
-        guard data.count <= maximumFileSize else { throw FileReadError("larger than \(ByteSize(bytes: maximumFileSize))") }
+        guard data.count <= maximumFileSize else {
+            throw FileReadError("larger than \(ByteSize(bytes: maximumFileSize))")
+        }
         return [UInt8](data)
     }
 }

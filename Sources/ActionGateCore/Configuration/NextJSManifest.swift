@@ -53,7 +53,9 @@ public enum NextJSManifest {
 
     /// At most 48 characters, non-printable ones replaced by `?`.
     private static func printable(_ id: String) -> String {
-        let shortened = id.unicodeScalars.prefix(48).map { $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F ? Character($0) : "?" }
+        let shortened = id.unicodeScalars.prefix(48).map {
+            $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F ? Character($0) : "?"
+        }
         return String(shortened) + (id.unicodeScalars.count > 48 ? "…" : "")
     }
 }

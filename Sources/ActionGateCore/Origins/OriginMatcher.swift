@@ -138,7 +138,9 @@ public struct OriginMatcher: Sendable {
     }
 
     /// FNV-1a over the lowercased host, the port and the scheme.
-    private static func hash(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ port: Int, _ scheme: OriginScheme) -> UInt64 {
+    private static func hash(
+        _ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ port: Int, _ scheme: OriginScheme
+    ) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for index in start..<end {
             hash = (hash ^ UInt64(UInt8.asciiLowercased(b[index]))) &* 0x100_0000_01b3

@@ -97,7 +97,8 @@ enum OriginSyntax {
 
     /// Dot-separated labels of `A–Z a–z 0–9 - _` (and `*` when allowed), none empty, each ≤ 63 bytes,
     /// at most 253 bytes in all.
-    static func isValidHostName(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, allowWildcards: Bool) -> Bool {
+    static func isValidHostName(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, allowWildcards: Bool) -> Bool
+    {
         guard start < end, end - start <= 253 else { return false }
         var labelLength = 0
         for index in start..<end {
@@ -142,7 +143,9 @@ enum OriginSyntax {
 
     /// ASCII case-insensitive comparison of `b[start..<end]` with a lowercase literal.
     @inline(__always)
-    static func equalsLowercase(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ literal: StaticString) -> Bool {
+    static func equalsLowercase(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ literal: StaticString)
+        -> Bool
+    {
         guard end - start == literal.utf8CodeUnitCount else { return false }
         let pointer = literal.utf8Start
         for offset in 0..<(end - start) where UInt8.asciiLowercased(b[start + offset]) != pointer[offset] {

@@ -38,7 +38,8 @@ public struct WebOrigin: Hashable, Sendable, CustomStringConvertible {
     /// The host bytes as stored: lowercased, IPv6 literals re-serialised canonically.
     static func canonicalHost(_ b: UnsafeBufferPointer<UInt8>, _ parsed: ParsedOrigin) -> String {
         if parsed.isIPv6,
-            let address = IPAddressParser.parseV6(UnsafeBufferPointer(rebasing: b[(parsed.hostStart + 1)..<(parsed.hostEnd - 1)]))
+            let address = IPAddressParser.parseV6(
+                UnsafeBufferPointer(rebasing: b[(parsed.hostStart + 1)..<(parsed.hostEnd - 1)]))
         {
             return "[\(address)]"
         }
