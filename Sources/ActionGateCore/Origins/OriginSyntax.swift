@@ -1,12 +1,3 @@
-/// The scheme of a web origin the gateway understands.
-public enum OriginScheme: String, Hashable, Sendable {
-    case http
-    case https
-
-    /// The port a URL of this scheme uses when it names none.
-    public var defaultPort: Int { self == .https ? 443 : 80 }
-}
-
 /// The parts of `scheme://host[:port]`, as byte offsets into the parsed buffer.
 struct ParsedOrigin {
     /// `nil` for a syntactically valid scheme other than http/https (`chrome-extension://…`).
