@@ -5,5 +5,8 @@ import ActionGateServer
 struct ActionGateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "actiongate", abstract: "A security gateway for action handlers.",
-        subcommands: [ConfigCommand.self, OriginsCommand.self, PolicyCommand.self])
+        subcommands: [
+            KeysCommand.self, SealCommand.self, OpenCommand.self, ConfigCommand.self, OriginsCommand.self,
+            PolicyCommand.self,
+        ])
 }

@@ -1,0 +1,164 @@
+/// Strings and numbers: the byte-level rules (UTF-8 validation, escapes, the number grammar).
+extension JSONParser {
+    /// Parses a string starting at the opening quote; leaves `offset` after the closing quote.
+    mutating func parseString() throws(JSONError) -> String {
+        offset += 1  // opening quote
+        let start = offset
+        // Fast path: no escapes, so the string is a validated slice of the input.
+        while offset < bytes.count {
+            let byte = bytes[offset]
+            if byte == UInt8(ascii: "\"") {
+                let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
+                offset += 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            try skipCharacter(byte)
+        }
+        guard offset < bytes.count else { throw JSONError(.unexpectedEnd, at: offset) }
+        var decoded = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<offset]))
+        while offset < bytes.count {
+            let byte = bytes[offset]
+            switch byte {
+            case UInt8(ascii: "\""):
+                offset += 1
+                return String(decoding: decoded, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                try appendEscape(to: &decoded)
+            default:
+                let characterStart = offset
+                try skipCharacter(byte)
+                decoded.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[characterStart..<offset]))
+            }
+        }
+        throw JSONError(.unexpectedEnd, at: offset)
+    }
+
+    /// Advances over one unescaped character whose first byte is `lead`, validating its UTF-8.
+    private mutating func skipCharacter(_ lead: UInt8) throws(JSONError) {
+        if lead < 0x80 {
+            guard lead >= 0x20 else { throw JSONError(.controlCharacter, at: offset) }
+            offset += 1
+            return
+        }
+        let continuation: Int
+        var secondRange: ClosedRange<UInt8> = 0x80...0xBF
+        switch lead {
+        case 0xC2...0xDF: continuation = 1
+        case 0xE0: continuation = 2; secondRange = 0xA0...0xBF  // no overlongs
+        case 0xE1...0xEC, 0xEE...0xEF: continuation = 2
+        case 0xED: continuation = 2; secondRange = 0x80...0x9F  // no UTF-16 surrogates
+        case 0xF0: continuation = 3; secondRange = 0x90...0xBF  // no overlongs
+        case 0xF1...0xF3: continuation = 3
+        case 0xF4: continuation = 3; secondRange = 0x80...0x8F  // nothing above U+10FFFF
+        default: throw JSONError(.invalidUTF8, at: offset)
+        }
+        guard offset + continuation < bytes.count else { throw JSONError(.invalidUTF8, at: offset) }
+        guard secondRange.contains(bytes[offset + 1]) else { throw JSONError(.invalidUTF8, at: offset) }
+        var index = 2
+        while index <= continuation {
+            guard bytes[offset + index] & 0xC0 == 0x80 else { throw JSONError(.invalidUTF8, at: offset) }
+            index += 1
+        }
+        offset += continuation + 1
+    }
+
+    /// Decodes the escape at `offset` (a backslash) and appends its UTF-8.
+    private mutating func appendEscape(to output: inout [UInt8]) throws(JSONError) {
+        let escapeOffset = offset
+        guard offset + 1 < bytes.count else { throw JSONError(.unexpectedEnd, at: bytes.count) }
+        let kind = bytes[offset + 1]
+        offset += 2
+        switch kind {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(kind)
+        case UInt8(ascii: "b"): output.append(0x08)
+        case UInt8(ascii: "f"): output.append(0x0C)
+        case UInt8(ascii: "n"): output.append(0x0A)
+        case UInt8(ascii: "r"): output.append(0x0D)
+        case UInt8(ascii: "t"): output.append(0x09)
+        case UInt8(ascii: "u"):
+            var scalar = try parseHex4()
+            if (0xDC00...0xDFFF).contains(scalar) { throw JSONError(.loneSurrogate, at: escapeOffset) }
+            if (0xD800...0xDBFF).contains(scalar) {
+                guard offset + 1 < bytes.count, bytes[offset] == UInt8(ascii: "\\"),
+                    bytes[offset + 1] == UInt8(ascii: "u")
+                else { throw JSONError(.loneSurrogate, at: escapeOffset) }
+                offset += 2
+                let low = try parseHex4()
+                guard (0xDC00...0xDFFF).contains(low) else { throw JSONError(.loneSurrogate, at: escapeOffset) }
+                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+            }
+            guard let unicode = Unicode.Scalar(scalar) else { throw JSONError(.loneSurrogate, at: escapeOffset) }
+            output.append(contentsOf: unicode.utf8)
+        default:
+            throw JSONError(.invalidEscape, at: escapeOffset)
+        }
+    }
+
+    private mutating func parseHex4() throws(JSONError) -> UInt32 {
+        guard offset + 4 <= bytes.count else { throw JSONError(.unexpectedEnd, at: bytes.count) }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[offset]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte &- UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte &- UInt8(ascii: "a") &+ 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte &- UInt8(ascii: "A") &+ 10
+            default: throw JSONError(.invalidEscape, at: offset)
+            }
+            value = value << 4 | UInt32(digit)
+            offset += 1
+        }
+        return value
+    }
+
+    /// Parses `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?` into a finite Double.
+    mutating func parseNumber() throws(JSONError) -> Double {
+        let start = offset
+        let negative = bytes[offset] == UInt8(ascii: "-")
+        if negative { offset += 1 }
+        guard offset < bytes.count, isDigit(bytes[offset]) else { throw JSONError(.invalidNumber, at: start) }
+        var integer: Int64 = 0
+        var digits = 0
+        if bytes[offset] == UInt8(ascii: "0") {
+            offset += 1
+            if offset < bytes.count, isDigit(bytes[offset]) { throw JSONError(.invalidNumber, at: start) }
+        } else {
+            while offset < bytes.count, isDigit(bytes[offset]) {
+                if digits < 18 { integer = integer * 10 + Int64(bytes[offset] &- UInt8(ascii: "0")) }
+                digits += 1
+                offset += 1
+            }
+        }
+        var simple = true
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: ".") {
+            simple = false
+            offset += 1
+            try requireDigits(numberStart: start)
+        }
+        if offset < bytes.count, bytes[offset] | 0x20 == UInt8(ascii: "e") {
+            simple = false
+            offset += 1
+            if offset < bytes.count, bytes[offset] == UInt8(ascii: "+") || bytes[offset] == UInt8(ascii: "-") {
+                offset += 1
+            }
+            try requireDigits(numberStart: start)
+        }
+        // Integers of up to 15 digits are exact in a Double; everything else goes through the
+        // correctly-rounded standard-library conversion.
+        if simple && digits <= 15 { return Double(negative ? -integer : integer) }
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
+        guard let value = Double(text), value.isFinite else { throw JSONError(.numberOutOfRange, at: start) }
+        return value
+    }
+
+    private mutating func requireDigits(numberStart: Int) throws(JSONError) {
+        guard offset < bytes.count, isDigit(bytes[offset]) else { throw JSONError(.invalidNumber, at: numberStart) }
+        while offset < bytes.count, isDigit(bytes[offset]) { offset += 1 }
+    }
+
+    private func isDigit(_ byte: UInt8) -> Bool {
+        byte &- UInt8(ascii: "0") < 10
+    }
+}
