@@ -1,4 +1,5 @@
 import ActionGateCore
+import ActionGateCrypto
 import ArgumentParser
 import Foundation
 
@@ -50,11 +51,19 @@ struct ConfigCommand: ParsableCommand {
                 }
             }
             for warning in configuration.warnings { StandardStreams.error(warning.description) }
-            for line in Self.summary(configuration, path: path) { StandardStreams.out(line) }
+            let keyring = configuration.keyring.map { ($0, KeyringSummary.state(of: $0)) }
+            for line in Self.summary(configuration, path: path, keyring: keyring) { StandardStreams.out(line) }
+            if case (_, .unusable(let problem))? = keyring {
+                // The configuration is fine, but the gateway would refuse to start with this keyring.
+                StandardStreams.error(problem)
+                throw ExitCode(1)
+            }
         }
 
         /// The short summary printed for a valid configuration.
-        static func summary(_ config: Configuration, path: String) -> [String] {
+        static func summary(
+            _ config: Configuration, path: String, keyring: (path: String, state: KeyringSummary.State)?
+        ) -> [String] {
             var lines = ["\(path): ok"]
             let seal = config.admin.tokenFile.map { "seal endpoint token \($0)" } ?? "seal endpoint off: no token_file"
             lines.append(
@@ -79,10 +88,15 @@ struct ConfigCommand: ParsableCommand {
             let manifest = config.actions.manifestCount
             let imported = manifest > 0 ? " (\(manifest) from the Next.js manifest)" : ""
             lines.append("actions: \(config.actions.list.count)\(imported); policies: \(config.policies.count)")
-            if let keyring = config.keyring {
-                lines.append("keyring: \(keyring) (\(KeyringSummary.state(of: keyring)))")
-            } else {
-                lines.append("keyring: not configured")
+            switch keyring?.state {
+            case nil:
+                lines.append("keyring: not configured (the keys commands take --keyring)")
+            case .missing?:
+                lines.append("keyring: \(keyring?.path ?? "") (missing: create it with actiongate keys init)")
+            case .usable(let state)?:
+                lines.append("keyring: \(keyring?.path ?? "") (\(state))")
+            case .unusable?:
+                lines.append("keyring: \(keyring?.path ?? "") (unusable: see below)")
             }
             return lines
         }
@@ -90,24 +104,27 @@ struct ConfigCommand: ParsableCommand {
 }
 
 extension ConfigCommand.Check {
-    /// What `config check` can say about the keyring file without opening its secrets.
+    /// What `config check` says about the keyring: its keys' states, never a secret.
     enum KeyringSummary {
-        static func state(of path: String) -> String {
-            let manager = FileManager.default
-            guard manager.fileExists(atPath: path) else {
-                return "missing: create it with actiongate keys init --keyring \(path)"
+        /// The keyring's state, or the problem that would stop the gateway from using it.
+        enum State {
+            case missing
+            case usable(String)
+            case unusable(String)
+        }
+
+        static func state(of path: String) -> State {
+            do {
+                let keyring = try KeyringFile.load(from: path)
+                let staged = keyring.staged.count
+                let decryptOnly = keyring.entries.count { $0.state == .decryptOnly }
+                return .usable(
+                    "\(keyring.entries.count) key\(keyring.entries.count == 1 ? "" : "s"): active \(keyring.active.idHex), "
+                        + "\(staged) staged, \(decryptOnly) decrypt-only")
+            } catch {
+                if case .notFound = error { return .missing }
+                return .unusable(error.description)
             }
-            guard let attributes = try? manager.attributesOfItem(atPath: path),
-                let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue
-            else { return "present, permissions unknown" }
-            let octal = String(mode & 0o777, radix: 8)
-            if mode & 0o077 != 0 {
-                return "unsafe permissions \(octal): the gateway refuses it; run chmod 600 \(path)"
-            }
-            guard manager.isReadableFile(atPath: path) else {
-                return "present (mode \(octal)), not readable by this user"
-            }
-            return "present (mode \(octal))"
         }
     }
 }

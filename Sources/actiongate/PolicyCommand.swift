@@ -1,7 +1,6 @@
 import ActionGateCore
 import ActionGateCrypto
 import ArgumentParser
-import Foundation
 
 /// `actiongate policy …`: try an action's policy before deploying a change.
 struct PolicyCommand: ParsableCommand {
@@ -93,38 +92,10 @@ struct PolicyCommand: ParsableCommand {
             return Identity(subject: sub, claims: values)
         }
 
-        /// A JSON object as claims (Foundation's parser: a cold path).
+        /// A JSON object as claims, read with the same strict parser as session tokens.
         static func parseClaims(_ text: String) -> [String: JSONValue]? {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)),
-                case .object(let claims)? = jsonValue(object, depth: 0)
-            else { return nil }
+            guard case .object(let claims)? = try? JSONValue(parsing: text) else { return nil }
             return claims
-        }
-
-        private static func jsonValue(_ value: Any, depth: Int) -> JSONValue? {
-            guard depth < 32 else { return nil }
-            switch value {
-            case is NSNull:
-                return .null
-            case let number as NSNumber:
-                // Foundation gives booleans as NSNumber too; their type code is "c".
-                if String(cString: number.objCType) == "c" { return .bool(number.boolValue) }
-                return .number(number.doubleValue)
-            case let string as String:
-                return .string(string)
-            case let array as [Any]:
-                let elements = array.compactMap { jsonValue($0, depth: depth + 1) }
-                return elements.count == array.count ? .array(elements) : nil
-            case let object as [String: Any]:
-                var result: [String: JSONValue] = [:]
-                for (key, element) in object {
-                    guard let converted = jsonValue(element, depth: depth + 1) else { return nil }
-                    result[key] = converted
-                }
-                return .object(result)
-            default:
-                return nil
-            }
         }
     }
 }

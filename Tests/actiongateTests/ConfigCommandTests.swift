@@ -54,16 +54,26 @@ import Testing
         }
     }
 
-    @Test func theKeyringPermissionsAreReported() throws {
+    @Test func theKeyringStateIsReportedAndAnUnusableKeyringFails() throws {
         try withTemporaryFolder { folder in
-            try Self.write(["config.yaml": Self.valid, "origins.txt": "", "keys.json": "{}"], in: folder)
+            try Self.write(["config.yaml": Self.valid, "origins.txt": ""], in: folder)
             let keyring = folder.appendingPathComponent("keys.json").path
+            let missing = try ActionGateProcess.run(["config", "check"], directory: folder)
+            #expect(missing.status == 0)
+            #expect(missing.stdout.contains("keyring: \(keyring) (missing: create it with actiongate keys init)"))
+            let created = try ActionGateProcess.run(["keys", "init", "--keyring", "keys.json"], directory: folder)
+            #expect(created.status == 0, "\(created.stderr)")
+            let stage = try ActionGateProcess.run(["keys", "stage", "--keyring", "keys.json"], directory: folder)
+            #expect(stage.status == 0, "\(stage.stderr)")
+            let usable = try ActionGateProcess.run(["config", "check"], directory: folder)
+            #expect(usable.status == 0)
+            #expect(usable.stdout.contains("(2 keys: active "))
+            #expect(usable.stdout.contains(", 1 staged, 0 decrypt-only)"))
             try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: keyring)
-            let open = try ActionGateProcess.run(["config", "check", "config.yaml"], directory: folder)
-            #expect(open.stdout.contains("unsafe permissions 644: the gateway refuses it; run chmod 600 \(keyring)"))
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyring)
-            let closed = try ActionGateProcess.run(["config", "check", "config.yaml"], directory: folder)
-            #expect(closed.stdout.contains("keyring: \(keyring) (present (mode 600))"))
+            let open = try ActionGateProcess.run(["config", "check"], directory: folder)
+            #expect(open.status == 1)
+            #expect(open.stdout.contains("keyring: \(keyring) (unusable: see below)"))
+            #expect(open.stderr.contains("mode 644 lets group or others access the keys. Run `chmod 600"))
         }
     }
 

@@ -64,6 +64,7 @@ import Testing
         (["--action", "nope"], "unknown action nope"),
         (["--action", "home", "--claims", "[1]"], "--claims must be a JSON object"),
         (["--action", "home", "--claims", "{"], "--claims must be a JSON object"),
+        (["--action", "home", "--claims", #"{"sub":"a","sub":"b"}"#], "--claims must be a JSON object"),
         (["--action", "home", "--claims", #"{"roles":"x"}"#], #"give --subject or a "sub" string claim"#),
         (["--action", "home", "--claims", #"{"sub":"a"}"#, "--subject", "b"], "--subject and the sub claim differ"),
         (["--action", "home", "--ip", "10.0.0"], "--ip must be an IPv4 or IPv6 address"),
