@@ -116,11 +116,11 @@ extension ConfigCommand.Check {
         static func state(of path: String) -> State {
             do {
                 let keyring = try KeyringFile.load(from: path)
+                let count = keyring.entries.count
                 let staged = keyring.staged.count
                 let decryptOnly = keyring.entries.count { $0.state == .decryptOnly }
-                return .usable(
-                    "\(keyring.entries.count) key\(keyring.entries.count == 1 ? "" : "s"): active \(keyring.active.idHex), "
-                        + "\(staged) staged, \(decryptOnly) decrypt-only")
+                let keys = "\(count) key\(count == 1 ? "" : "s")"
+                return .usable("\(keys): active \(keyring.active.idHex), \(staged) staged, \(decryptOnly) decrypt-only")
             } catch {
                 if case .notFound = error { return .missing }
                 return .unusable(error.description)

@@ -69,11 +69,13 @@ import Testing
         let policy = Policy(name: "big", allow: [PolicyRule([.subject(many)])])
         #expect(CompiledPolicy(allow: policy.allow, deny: []).needsFallback)
         #expect(policy.evaluate(identity: Identity(subject: "user99"), clientAddress: nil).basis == .allowRule(0))
-        #expect(policy.evaluate(identity: Identity(subject: "user100"), clientAddress: nil).basis == .noAllowRuleMatched)
+        #expect(
+            policy.evaluate(identity: Identity(subject: "user100"), clientAddress: nil).basis == .noAllowRuleMatched)
         let values = (0..<65).map { JSONValue.number(Double($0)) }
         let claims = Policy(name: "c", allow: [PolicyRule([.claims([ClaimRequirement(name: "n", values: values)])])])
         #expect(CompiledPolicy(allow: claims.allow, deny: []).needsFallback)
-        #expect(claims.evaluate(identity: Identity(subject: "a", claims: ["n": .number(64)]), clientAddress: nil).isAllowed)
+        #expect(
+            claims.evaluate(identity: Identity(subject: "a", claims: ["n": .number(64)]), clientAddress: nil).isAllowed)
     }
 
     @Test func sixtyFourConstantsStillCompile() {
