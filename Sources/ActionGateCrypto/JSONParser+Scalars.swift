@@ -4,8 +4,11 @@ extension JSONParser {
     mutating func parseString() throws(JSONError) -> String {
         offset += 1  // opening quote
         let start = offset
-        // Fast path: no escapes, so the string is a validated slice of the input.
+        // Fast path: no escapes, so the string is a validated slice of the input. Plain ASCII runs are
+        // skipped a word at a time; other bytes get the full UTF-8 check.
         while offset < bytes.count {
+            offset = ByteScanning.firstSpecial(in: bytes, from: offset, asciiOnly: true)
+            guard offset < bytes.count else { break }
             let byte = bytes[offset]
             if byte == UInt8(ascii: "\"") {
                 let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)

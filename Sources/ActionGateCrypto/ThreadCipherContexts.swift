@@ -31,6 +31,8 @@ final class ThreadCipherContexts {
     private let openKey: UnsafeMutableRawBufferPointer
     private var sealKeyed = false
     private var openKeyed = false
+    /// Random bytes reserved for this thread's GCM nonces.
+    var nonces = NoncePool()
 
     private init?() {
         guard let cipher = FetchedCipher.aes256GCM.pointer,

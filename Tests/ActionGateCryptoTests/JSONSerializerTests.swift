@@ -36,6 +36,21 @@ import Testing
         }
     }
 
+    /// Long strings with specials anywhere (the serialiser copies plain runs in bulk).
+    @Test func roundTripsLongStringsWithSpecialsAnywhere() throws {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            var text = String(repeating: "p", count: Int.random(in: 0..<90, using: &generator))
+            for _ in 0..<Int.random(in: 0..<4, using: &generator) {
+                let special = ["\"", "\\", "\n", "\u{1}", "é", "😀"].randomElement(using: &generator) ?? "x"
+                let index = text.index(text.startIndex, offsetBy: Int.random(in: 0...text.count, using: &generator))
+                text.insert(contentsOf: special, at: index)
+            }
+            let value = JSONValue.array([.string(text), .object([text: .null])])
+            #expect(try JSONValue(parsing: value.serialized()) == value)
+        }
+    }
+
     static func randomValue(depth: Int, using generator: inout SystemRandomNumberGenerator) -> JSONValue {
         let choice = Int.random(in: 0..<(depth > 4 ? 5 : 7), using: &generator)
         switch choice {

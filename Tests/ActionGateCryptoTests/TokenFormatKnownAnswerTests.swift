@@ -57,10 +57,10 @@ import Testing
 
     @Test(arguments: examples)
     func aadMatchesTheDocumentedBytes(example: Example) {
-        var aad: [UInt8] = []
-        SealedToken.appendHeader(purpose: example.context.sealingPurpose, keyID: Self.keyID, to: &aad)
-        #expect(example.context.appendBytes(for: example.context.sealingPurpose, to: &aad))
-        #expect(hexString(aad) == example.aad)
+        let aad = example.context.withAdditionalData(purpose: example.context.sealingPurpose, keyID: Self.keyID) {
+            $0.map { Array($0) }
+        }
+        #expect(aad.map(hexString) == example.aad)
     }
 
     @Test(arguments: examples)
