@@ -29,8 +29,10 @@ enum ByteScanning {
     static func firstSpecial(in bytes: UnsafeRawBufferPointer, from start: Int, asciiOnly: Bool) -> Int {
         var offset = start
         // 16 bytes per step with vector compares (SSE2/NEON lanes), then 8 with SWAR, then bytewise.
-        let quote = SIMD16<UInt8>(repeating: 0x22), backslash = SIMD16<UInt8>(repeating: 0x5C)
-        let space = SIMD16<UInt8>(repeating: 0x20), high = SIMD16<UInt8>(repeating: 0x80)
+        let quote = SIMD16<UInt8>(repeating: 0x22)
+        let backslash = SIMD16<UInt8>(repeating: 0x5C)
+        let space = SIMD16<UInt8>(repeating: 0x20)
+        let high = SIMD16<UInt8>(repeating: 0x80)
         while offset + 16 <= bytes.count {
             let chunk = bytes.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self)
             var special = (chunk .< space) .| (chunk .== quote) .| (chunk .== backslash)

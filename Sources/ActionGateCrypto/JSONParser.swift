@@ -55,7 +55,9 @@ struct JSONParser {
                 skipWhitespace()
                 switch try peek() {
                 case UInt8(ascii: ","): offset += 1
-                case UInt8(ascii: "}"): offset += 1; break members
+                case UInt8(ascii: "}"):
+                    offset += 1
+                    break members
                 default: throw JSONError(.unexpectedByte, at: offset)
                 }
             }
@@ -84,9 +86,15 @@ struct JSONParser {
         case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
         case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
         default: throw JSONError(.unexpectedByte, at: offset)
         }
@@ -116,7 +124,9 @@ struct JSONParser {
             skipWhitespace()
             switch try peek() {
             case UInt8(ascii: ","): offset += 1
-            case UInt8(ascii: "]"): offset += 1; return .array(elements)
+            case UInt8(ascii: "]"):
+                offset += 1
+                return .array(elements)
             default: throw JSONError(.unexpectedByte, at: offset)
             }
         }
@@ -151,7 +161,9 @@ struct JSONParser {
             skipWhitespace()
             switch try peek() {
             case UInt8(ascii: ","): offset += 1
-            case UInt8(ascii: "}"): offset += 1; return .object(members)
+            case UInt8(ascii: "}"):
+                offset += 1
+                return .object(members)
             default: throw JSONError(.unexpectedByte, at: offset)
             }
         }

@@ -90,7 +90,9 @@ extension SealedToken {
     /// Checks the plaintext is `{"iat": int, "exp": int, "data": any, ["auth_time": int]}` (other members
     /// ignored, duplicates refused), reading members directly rather than through a dictionary.
     private static func payloadFields(_ plaintext: ArraySlice<UInt8>) throws(TokenError) -> PayloadFields {
-        var iat: JSONValue?, exp: JSONValue?, authTime: JSONValue?
+        var iat: JSONValue?
+        var exp: JSONValue?
+        var authTime: JSONValue?
         var data: (value: JSONValue, range: Range<Int>)?
         var others: Set<String> = []
         let isObject: Bool
@@ -100,10 +102,18 @@ extension SealedToken {
                 return try parser.parseTopLevelObject { key, keyOffset, value, range throws(JSONError) in
                     let fresh: Bool
                     switch key {
-                    case "iat": fresh = iat == nil; iat = value
-                    case "exp": fresh = exp == nil; exp = value
-                    case "auth_time": fresh = authTime == nil; authTime = value
-                    case "data": fresh = data == nil; data = (value, range)
+                    case "iat":
+                        fresh = iat == nil
+                        iat = value
+                    case "exp":
+                        fresh = exp == nil
+                        exp = value
+                    case "auth_time":
+                        fresh = authTime == nil
+                        authTime = value
+                    case "data":
+                        fresh = data == nil
+                        data = (value, range)
                     default: fresh = others.insert(key).inserted
                     }
                     guard fresh else { throw JSONError(.duplicateKey, at: keyOffset) }

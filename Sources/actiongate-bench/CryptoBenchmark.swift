@@ -41,11 +41,13 @@ enum CryptoBenchmark {
 
     /// [AES seal, AES open, token seal, token open] ns/op for a payload of `size` bytes.
     static func measure(size: Int, timer: BenchmarkTimer) throws -> [Double] {
-        let key = try SecureRandom.bytes(32), nonce = try SecureRandom.bytes(12)
+        let key = try SecureRandom.bytes(32)
+        let nonce = try SecureRandom.bytes(12)
         // A token-sized AAD: header + a short action id and subject.
         let aad = try SecureRandom.bytes(6 + 24)
         let plaintext = try SecureRandom.bytes(size)
-        var ciphertext = [UInt8](repeating: 0, count: size), tag = [UInt8](repeating: 0, count: 16)
+        var ciphertext = [UInt8](repeating: 0, count: size)
+        var tag = [UInt8](repeating: 0, count: 16)
         var opened = [UInt8](repeating: 0, count: size)
         _ = try AES256GCM.seal(plaintext, key: key, nonce: nonce, aad: aad)
 
@@ -56,7 +58,8 @@ enum CryptoBenchmark {
                         try ciphertext.withUnsafeMutableBytes { output in
                             try tag.withUnsafeMutableBytes { tag in
                                 try timer.nanosecondsPerOperation {
-                                    try AES256GCM.seal(input, key: key, nonce: nonce, aad: aad, ciphertext: output, tag: tag)
+                                    try AES256GCM.seal(
+                                        input, key: key, nonce: nonce, aad: aad, ciphertext: output, tag: tag)
                                     return UInt64(output[0])
                                 }
                             }
@@ -72,7 +75,8 @@ enum CryptoBenchmark {
                         try tag.withUnsafeBytes { tag in
                             try opened.withUnsafeMutableBytes { output in
                                 try timer.nanosecondsPerOperation {
-                                    try AES256GCM.open(input, tag: tag, key: key, nonce: nonce, aad: aad, plaintext: output)
+                                    try AES256GCM.open(
+                                        input, tag: tag, key: key, nonce: nonce, aad: aad, plaintext: output)
                                     return UInt64(output[0])
                                 }
                             }
@@ -105,7 +109,8 @@ enum CryptoBenchmark {
     static func openSSLSpeed(bytes: Int, aead: Bool) -> Double? {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl", "speed"] + (aead ? ["-aead"] : [])
+        process.arguments =
+            ["openssl", "speed"] + (aead ? ["-aead"] : [])
             + ["-evp", "aes-256-gcm", "-bytes", String(bytes), "-seconds", "1", "-mr"]
         let output = Pipe()
         process.standardOutput = output
@@ -140,7 +145,8 @@ enum CryptoBenchmark {
         print(cell("openssl -aead", 16) + speedAEAD.map { cell($0.map(format) ?? "n/a") }.joined())
         for (name, values) in rows {
             let cells = values.indices.map { index in
-                cell("\(format(values[index])) (\(ratio(values[index], speed[index])) / \(ratio(values[index], speedAEAD[index])))")
+                let ratios = ratio(values[index], speed[index]) + " / " + ratio(values[index], speedAEAD[index])
+                return cell("\(format(values[index])) (\(ratios))")
             }
             print(cell(name, 16) + cells.joined())
         }

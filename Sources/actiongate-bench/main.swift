@@ -1,13 +1,13 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `actiongate-bench <benchmark> [options]`: release-mode micro-benchmarks, one subcommand each.
 /// Build with `swift run -c release actiongate-bench <name>`; debug numbers mean nothing.
 let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)] = [
-    ("crypto", "AES-256-GCM and sealed tokens against `openssl speed`", CryptoBenchmark.run),
+    ("crypto", "AES-256-GCM and sealed tokens against `openssl speed`", CryptoBenchmark.run)
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -102,8 +102,11 @@ import Testing
             #expect(throws: JSONError(.invalidUTF8, at: position + 1)) { try JSONValue(parsing: badUTF8) }
             var escaped = [0x22] + plain + [0x22]
             escaped.replaceSubrange(position + 1..<position + 2, with: [0x5C, UInt8(ascii: "n")])
-            #expect(try JSONValue(parsing: escaped) == .string(String(repeating: "x", count: position) + "\n"
-                + String(repeating: "x", count: 69 - position)))
+            #expect(
+                try JSONValue(parsing: escaped)
+                    == .string(
+                        String(repeating: "x", count: position) + "\n"
+                            + String(repeating: "x", count: 69 - position)))
             var quoted = [0x22] + plain + [0x22]
             quoted[position + 1] = 0x22
             #expect(throws: JSONError(.trailingData, at: position + 2)) { try JSONValue(parsing: quoted) }

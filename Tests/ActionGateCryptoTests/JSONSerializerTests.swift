@@ -12,7 +12,10 @@ import Testing
         (.string("a\"b\\c/d"), #""a\"b\\c/d""#), (.string("\n\r\t\u{8}\u{c}"), #""\n\r\t\b\f""#),
         (.string("\u{0}\u{1f}\u{7f}"), "\"\\u0000\\u001f\u{7f}\""), (.string("é😀\u{2028}"), "\"é😀\u{2028}\""),
         (.array([]), "[]"), (.object([:]), "{}"),
-        (.object(["b": .number(1), "a": .array([.null, .string("x")]), "B": .bool(true)]), #"{"B":true,"a":[null,"x"],"b":1}"#),
+        (
+            .object(["b": .number(1), "a": .array([.null, .string("x")]), "B": .bool(true)]),
+            #"{"B":true,"a":[null,"x"],"b":1}"#
+        ),
         (.object(["é": .number(1), "z": .number(2), "~": .number(3)]), #"{"z":2,"~":3,"é":1}"#),
     ]
 
@@ -60,9 +63,10 @@ import Testing
         case 3: return .number(Double.random(in: -1e12...1e12, using: &generator))
         case 4: return .string(randomString(using: &generator))
         case 5:
-            return .array((0..<Int.random(in: 0..<5, using: &generator)).map { _ in
-                randomValue(depth: depth + 1, using: &generator)
-            })
+            return .array(
+                (0..<Int.random(in: 0..<5, using: &generator)).map { _ in
+                    randomValue(depth: depth + 1, using: &generator)
+                })
         default:
             var members: [String: JSONValue] = [:]
             for _ in 0..<Int.random(in: 0..<5, using: &generator) {
@@ -73,7 +77,9 @@ import Testing
     }
 
     static func randomString(using generator: inout SystemRandomNumberGenerator) -> String {
-        let pool: [Unicode.Scalar] = ["a", "Z", "0", " ", "\"", "\\", "/", "\n", "\u{0}", "\u{1f}", "é", "😀", "\u{2028}"]
+        let pool: [Unicode.Scalar] = [
+            "a", "Z", "0", " ", "\"", "\\", "/", "\n", "\u{0}", "\u{1f}", "é", "😀", "\u{2028}",
+        ]
         var text = ""
         for _ in 0..<Int.random(in: 0..<8, using: &generator) {
             text.unicodeScalars.append(pool.randomElement(using: &generator) ?? "a")
