@@ -7,7 +7,8 @@
 /// `actiongate-bench <benchmark> [options]`: release-mode micro-benchmarks, one subcommand each.
 /// Build with `swift run -c release actiongate-bench <name>`; debug numbers mean nothing.
 let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)] = [
-    ("crypto", "AES-256-GCM and sealed tokens against `openssl speed`", CryptoBenchmark.run)
+    ("crypto", "AES-256-GCM and sealed tokens against `openssl speed`", CryptoBenchmark.run),
+    ("gate", "the Gate's decision per request, and a ten-rule policy", GateBenchmark.run),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
