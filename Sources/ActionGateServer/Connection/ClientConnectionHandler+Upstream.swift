@@ -9,6 +9,10 @@ extension ClientConnectionHandler: UpstreamExchange {
         let now = NIODeadline.now()
         request?.upstreamStartedAt = now
         machine.responseProgress(.upstream)
+        guard UpstreamRequestHead.isSendable(method: plan.method, target: plan.target) else {
+            respond(Rejection(.malformedRequest, detail: "the plan's method or target cannot be sent"))
+            return
+        }
         guard let pool = loop.pool(named: plan.upstream) else {
             upstreamFailed(.unknownUpstream)
             return
