@@ -17,8 +17,10 @@ extension ClientConnectionHandler: UpstreamExchange {
             upstreamFailed(.unknownUpstream)
             return
         }
+        let timeout = pool.settings.requestTimeout.nanosecondsClamped
         request?.upstreamSettings = pool.settings
-        upstreamDeadline = now + .nanoseconds(pool.settings.requestTimeout.nanosecondsClamped)
+        request?.upstreamTimeout = timeout
+        upstreamDeadline = now + .nanoseconds(timeout)
         updateDeadline()
         switch pool.lease(for: self) {
         case .ready(let connection):
@@ -175,7 +177,7 @@ extension ClientConnectionHandler: UpstreamExchange {
     }
 
     private var requestTimeoutNanos: Int64 {
-        request?.upstreamSettings?.requestTimeout.nanosecondsClamped ?? 0
+        request?.upstreamTimeout ?? 0
     }
 
     /// The upstream deadline passed before a response head: 503 while queued, 504 once sent.
