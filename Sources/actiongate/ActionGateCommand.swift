@@ -11,7 +11,10 @@ struct ActionGateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "actiongate",
         abstract: "A security gateway for action handlers.",
-        subcommands: [KeysCommand.self, SealCommand.self, OpenCommand.self]
+        subcommands: [
+            ConfigCommand.self, OriginsCommand.self, PolicyCommand.self, KeysCommand.self, SealCommand.self,
+            OpenCommand.self, ServeCommand.self,
+        ]
     )
 
     static func main() async {

@@ -30,12 +30,14 @@ extension ConfigurationDecoder {
         let publicOrigins = decodePublicOrigins(top)
         let trustedProxies = top["trusted_proxies"].flatMap { cidrList($0, "trusted_proxies", allowEmpty: true) } ?? []
         let allowedOriginsFile = top["allowed_origins_file"].flatMap { path($0, "allowed_origins_file") }
-        let allowedOrigins = top["allowed_origins_file"].flatMap { node in
-            allowedOriginsFile.flatMap { readAllowedOrigins($0, line: line(node)) }
-        } ?? .empty
+        let allowedOrigins =
+            top["allowed_origins_file"].flatMap { node in
+                allowedOriginsFile.flatMap { readAllowedOrigins($0, line: line(node)) }
+            } ?? .empty
         let keyring = top["keyring"].flatMap { path($0, "keyring") }
         if top["keyring"] == nil {
-            warn(top.line, "keyring", "not set: sessions and bound arguments need a keyring file (actiongate keys init)")
+            warn(
+                top.line, "keyring", "not set: sessions and bound arguments need a keyring file (actiongate keys init)")
         }
         let upstreams = decodeUpstreams(top)
         let limits = top["limits"].flatMap { decodeLimits($0) } ?? LimitsConfiguration()
@@ -51,8 +53,9 @@ extension ConfigurationDecoder {
             sourcePath: file, listen: listen, admin: admin, publicOrigins: publicOrigins,
             trustedProxies: trustedProxies, allowedOriginsFile: allowedOriginsFile, allowedOrigins: allowedOrigins,
             keyring: keyring, upstreams: upstreams, routes: routes, session: session ?? SessionConfiguration(),
-            limits: limits, boundArguments: boundArguments, actions: actions, policies: PolicySet(Array(policies.policies.values)),
-            warnings: issues.filter { $0.severity == .warning })
+            limits: limits, boundArguments: boundArguments, actions: actions,
+            policies: PolicySet(Array(policies.policies.values)),
+            warnings: issues.filter { $0.severity == .warning }.sorted { ($0.line ?? 0) < ($1.line ?? 0) })
     }
 
     private func reportYAMLError(_ yamlError: YamlError) {
