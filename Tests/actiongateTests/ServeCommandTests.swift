@@ -114,8 +114,14 @@ final class LongRunning {
     }
 
     /// The next output line containing `text`, waiting at most `timeout` (the child must print it).
+    ///
+    /// Reads block, so a watchdog kills the child at the deadline: its pipe then ends and the wait too.
     func readLine(containing text: String, timeout: TimeInterval = 20) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
+        let pid = process.processIdentifier
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        defer { watchdog.cancel() }
         while Date() < deadline {
             while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
@@ -129,9 +135,11 @@ final class LongRunning {
         throw ScriptTimeout(description: "no line containing \"\(text)\"")
     }
 
+    /// Kills the child. SIGKILL, not SIGTERM: a test process whose signal handling set SIGTERM to
+    /// SIG_IGN (ServiceLifecycle does) passes that on to its children, which would then never stop.
     func stop() {
         if process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }
