@@ -38,8 +38,10 @@ import Testing
             raw: "POST /static/upload HTTP/1.1\r\n\(sameOrigin)Content-Type: application/x-www-form-urlencoded\r\n"
                 + "Content-Length: 19\r\n\r\n$ACTION_ID_whoami=1",
             status: 401),
+        // Not a marker that names an action: forwarded as passthrough, without the token.
         Case(
-            name: "Action-Bound on a passthrough path", raw: post("/static/upload", "Action-Bound: x\r\n"), status: 200),
+            name: "Action-Bound on a passthrough path",
+            raw: post("/static/upload", "Action-Bound: x\r\n"), status: 200),
     ]
 
     @Test(arguments: cases)
