@@ -13,9 +13,11 @@ import Testing
 struct SecurityFixture: Sendable {
     /// What differs between suites; everything else is the fixed configuration in `yaml`.
     struct Options: Sendable {
-        var headerTimeout = "5s"
-        var bodyTimeout = "5s"
-        var idleTimeout = "5s"
+        /// Long by default: the whole package's tests share a small machine, and a timeout firing in
+        /// a test that is not about timeouts would close a connection mid-test.
+        var headerTimeout = "30s"
+        var bodyTimeout = "30s"
+        var idleTimeout = "30s"
         var maxConnections = 1000
         /// `trusted_proxies`; `127.0.0.1/32` makes the test client a trusted proxy.
         var trustedProxies = ["10.0.0.0/8"]
@@ -105,7 +107,7 @@ struct SecurityFixture: Sendable {
             allowed_origins_file: ./allowed-origins.txt
             keyring: ./keys.json
             upstreams:
-              app: { url: "http://127.0.0.1:\(upstreamPort)", max_connections: 16, connect_timeout: 2s, timeout: 5s }
+              app: { url: "http://127.0.0.1:\(upstreamPort)", max_connections: 16, connect_timeout: 2s, timeout: 30s }
             routes:
               - { path_prefix: /static/, upstream: app, mode: passthrough, methods: [GET, HEAD, POST] }
               - { path_prefix: /, upstream: app, mode: actions }
