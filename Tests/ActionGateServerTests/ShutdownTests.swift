@@ -13,7 +13,8 @@ import Testing
             let running = Task { try await group.run() }
             let idle = try await gateway.connect()
             let busy = try await gateway.connect()
-            try await busy.send("GET /slow/400 HTTP/1.1\r\nHost: a\r\n\r\n")
+            // Slow enough that the shutdown surely starts before the response does, even under load.
+            try await busy.send("GET /slow/2000 HTTP/1.1\r\nHost: a\r\n\r\n")
             #expect(await gateway.eventually { gateway.upstream.received.count == 1 })
 
             await group.triggerGracefulShutdown()

@@ -19,8 +19,10 @@ import Testing
     }
 
     @Test func slowUpstreamIs504() async throws {
-        try await GatewayHarness.with(upstream: { $0.requestTimeout = .milliseconds(200) }) { gateway in
-            let response = try await gateway.roundTrip("GET /slow/1500 HTTP/1.1\r\nHost: a\r\n\r\n")
+        // The timeout must comfortably exceed connecting under load (a request still waiting for its
+        // connection when the timeout passes is 503 upstream_busy, by design).
+        try await GatewayHarness.with(upstream: { $0.requestTimeout = .seconds(1) }) { gateway in
+            let response = try await gateway.roundTrip("GET /slow/4000 HTTP/1.1\r\nHost: a\r\n\r\n")
             #expect(response.status == 504)
             #expect(response.bodyText.contains("\"error\":\"upstream_timeout\""))
         }
