@@ -145,7 +145,7 @@ struct DemoPage: Sendable {
         </ul>
         <form method="post" action="/actions/deleteNote">
         <input type="hidden" name="note" value="1">
-        <button type="submit">Try: delete note 1 with a plain id and no sealed token</button>
+        <button type="submit" class="secondary">Try: delete note 1 with a plain id and no sealed token</button>
         </form>
         </section>
         """
@@ -165,6 +165,7 @@ struct DemoPage: Sendable {
         color:#fff;cursor:pointer}
         button.delete{background:#fff;color:#b3261e;border-color:#b3261e;padding:.1rem .6rem}
         button.danger{background:#b3261e;border-color:#b3261e}
+        button.secondary{background:#fff;color:#2f5bd3}
         .hint{color:#667;font-size:.9rem}
         .flash{background:#e7f5ea;border:1px solid #9c9;border-radius:8px;padding:.6rem 1rem}
         .notes{list-style:none;padding:0;margin:0 0 1rem}
