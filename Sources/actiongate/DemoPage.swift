@@ -58,9 +58,13 @@ struct DemoPage: Sendable {
             + " <small>(from X-ActionGate-Subject, which only the gateway sets)</small>"
     }
 
+    /// Message codes that report a refusal by the app itself (shown as errors).
+    static let errors: Set<String> = ["bad-name", "empty-note", "gone"]
+
     var flash: String {
         guard let message, let text = Self.messages[message] else { return "" }
-        return "<p class=\"flash\" role=\"status\">\(DemoHTML.escape(text))</p>"
+        let kind = Self.errors.contains(message) ? "flash error" : "flash"
+        return "<p class=\"\(kind)\" role=\"status\">\(DemoHTML.escape(text))</p>"
     }
 
     var account: String {
@@ -168,6 +172,7 @@ struct DemoPage: Sendable {
         button.secondary{background:#fff;color:#2f5bd3}
         .hint{color:#667;font-size:.9rem}
         .flash{background:#e7f5ea;border:1px solid #9c9;border-radius:8px;padding:.6rem 1rem}
+        .flash.error{background:#fdecea;border-color:#e3a29c}
         .notes{list-style:none;padding:0;margin:0 0 1rem}
         .notes li{border-bottom:1px solid #eef;padding:.5rem 0;display:grid;grid-template-columns:1fr auto;gap:0 1rem}
         .notes .text{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}
