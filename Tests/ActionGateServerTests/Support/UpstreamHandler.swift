@@ -84,8 +84,12 @@ final class UpstreamHandler: ChannelInboundHandler {
         } else if path.hasPrefix("/status/") {
             send(status: .init(statusCode: Int(last) ?? 200), body: "", context: context)
         } else {
+            // A login handler's answer: the claims the test asked for (`x-test-session`) as the
+            // gateway's session instruction.
+            let session = head.headers["x-test-session"].first.map { [("x-actiongate-session", $0)] } ?? []
             send(
-                status: .ok, body: "ok", extra: [("x-upstream-secret", "s3cret"), ("x-upstream", "1")], context: context
+                status: .ok, body: "ok", extra: [("x-upstream-secret", "s3cret"), ("x-upstream", "1")] + session,
+                context: context
             )
         }
     }
