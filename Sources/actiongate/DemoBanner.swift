@@ -18,7 +18,7 @@ struct DemoBanner: Sendable {
 
               gateway  \(url)   the only way in: every request below goes through it
               app      http://127.0.0.1:\(appPort)   the sample notes app (naive on purpose; never expose one)
-              admin    \(admin)   /healthz, /readyz, /metrics, POST /v1/seal (bearer token)
+              admin    \(admin)   /healthz, /readyz, POST /v1/seal (bearer token)
               files    \(workspace.folder.path)   config.yaml, keys.json, admin.token (removed on exit)
 
             In the browser: sign in, add a note, delete it, then "Delete all notes" (sign in as admin for that).
