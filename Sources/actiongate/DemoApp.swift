@@ -88,7 +88,8 @@ final class DemoApp: Service, Sendable {
                     let response = await router.respond(
                         to: DemoRequest(
                             method: request.method.rawValue, target: request.uri, headers: headers, body: body))
-                    try await write(response, keepAlive: request.isKeepAlive, to: outbound)
+                    try await write(
+                        response, keepAlive: request.isKeepAlive, withBody: request.method != .HEAD, to: outbound)
                     guard request.isKeepAlive else { return }
                     head = nil
                 }
@@ -96,15 +97,17 @@ final class DemoApp: Service, Sendable {
         }
     }
 
+    /// Writes `response`; a HEAD response keeps the GET's `Content-Length` but sends no body.
     private func write(
-        _ response: DemoResponse, keepAlive: Bool, to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
+        _ response: DemoResponse, keepAlive: Bool, withBody: Bool = true,
+        to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
     ) async throws {
         var headers = HTTPHeaders(response.headers)
         headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
         if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
         let head = HTTPResponseHead(version: .http1_1, status: .init(statusCode: response.status), headers: headers)
         var parts: [HTTPServerResponsePart] = [.head(head)]
-        if !response.body.isEmpty { parts.append(.body(.byteBuffer(ByteBuffer(bytes: response.body)))) }
+        if withBody, !response.body.isEmpty { parts.append(.body(.byteBuffer(ByteBuffer(bytes: response.body)))) }
         parts.append(.end(nil))
         try await outbound.write(contentsOf: parts)
     }

@@ -20,7 +20,7 @@ struct DemoAppRouter: Sendable {
     func respond(to request: DemoRequest) async -> DemoResponse {
         let visitor = DemoVisitor(headers: request.headers)
         switch (request.method, request.path) {
-        case ("GET", "/"):
+        case ("GET", "/"), ("HEAD", "/"):
             return await page(for: visitor, message: request.queryValue("msg"))
         case ("POST", "/actions/signIn"):
             return signIn(request.form)
@@ -33,7 +33,7 @@ struct DemoAppRouter: Sendable {
         case ("POST", "/actions/clearNotes"):
             notes.removeAll()
             return .backToPage(message: "cleared")
-        case ("GET", _):
+        case ("GET", _), ("HEAD", _):
             return .text(404, "not found")
         default:
             return .text(405, "method not allowed")

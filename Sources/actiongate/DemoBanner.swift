@@ -1,7 +1,11 @@
+import ServiceLifecycle
+
 /// What `actiongate demo` prints once everything listens: where to point a browser and what to try.
 ///
 /// The first line naming `http://127.0.0.1:<port>/` is the gateway's URL; tests and scripts read it.
-struct DemoBanner: Sendable {
+/// It runs as a service of the demo's `ServiceGroup`, which traps SIGINT and SIGTERM before it starts
+/// any service: whoever has seen the URL can press Ctrl-C and get a clean stop.
+struct DemoBanner: Service {
     var gatewayPort: Int
     var appPort: Int
     var adminPort: Int
@@ -40,7 +44,9 @@ struct DemoBanner: Sendable {
             """
     }
 
-    func print() {
+    /// Prints the banner, then stays until graceful shutdown (a service that returns ends the group).
+    func run() async throws {
         StandardStreams.out(text)
+        try? await gracefulShutdown()
     }
 }

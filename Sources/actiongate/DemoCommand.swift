@@ -46,17 +46,16 @@ struct DemoCommand: AsyncParsableCommand {
             throw error
         }
         sealer.setAdminAddress(gateway.server.adminAddress)
-        let listen = gateway.server.listenAddress.port ?? port
-        DemoBanner(
-            gatewayPort: listen, appPort: app.port, adminPort: gateway.server.adminAddress?.port ?? 0,
-            workspace: workspace
-        ).print()
+        let banner = DemoBanner(
+            gatewayPort: gateway.server.listenAddress.port ?? port, appPort: app.port,
+            adminPort: gateway.server.adminAddress?.port ?? 0, workspace: workspace)
         // The app is listed first: graceful shutdown runs in reverse order, so the gateway finishes
         // its in-flight requests while the app still answers them.
         let group = ServiceGroup(
-            services: [app] + gateway.server.services, gracefulShutdownSignals: [.sigterm, .sigint],
+            services: [app, banner] + gateway.server.services, gracefulShutdownSignals: [.sigterm, .sigint],
             cancellationSignals: [], logger: logger)
         try await group.run()
+        workspace.remove()
         StandardStreams.out("Stopped; removed \(workspace.folder.path).")
     }
 
