@@ -13,7 +13,7 @@ struct ActionGateCommand: AsyncParsableCommand {
         abstract: "A security gateway for action handlers.",
         subcommands: [
             ConfigCommand.self, OriginsCommand.self, PolicyCommand.self, KeysCommand.self, SealCommand.self,
-            OpenCommand.self, ServeCommand.self,
+            OpenCommand.self, ServeCommand.self, DemoCommand.self,
         ]
     )
 
