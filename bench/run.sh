@@ -153,6 +153,10 @@ SEAL_REPLY=$(curl -s --max-time 5 -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Co
 BOUND=$(printf '%s' "$SEAL_REPLY" | sed -n 's/.*"token":"\([A-Za-z0-9_-]*\)".*/\1/p')
 [ -n "$BOUND" ] || die "POST /v1/seal gave no token: $SEAL_REPLY"
 
+# For --keep: everything needed to rerun one wrk by hand against the kept configuration.
+printf 'BENCH_COOKIE=%s\nBENCH_BOUND=%s\nUPSTREAM_PORT=%s\nPROXY_PORT=%s\nGATEWAY_PORT=%s\nADMIN_PORT=%s\n' \
+    "$SESSION" "$BOUND" "$UPSTREAM_PORT" "$PROXY_PORT" "$GATEWAY_PORT" "$ADMIN_PORT" >"$WORK/bench.env"
+
 URL_A="http://127.0.0.1:$UPSTREAM_PORT/actions/updateNote"
 URL_B="http://127.0.0.1:$PROXY_PORT/actions/updateNote"
 URL_C="http://127.0.0.1:$GATEWAY_PORT/static/updateNote"
