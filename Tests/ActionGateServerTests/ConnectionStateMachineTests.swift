@@ -125,10 +125,14 @@ import Testing
         #expect(machine.wantsRead(streamReady: reading.streamReady) == reading.expected)
     }
 
-    @Test func noReadsWhileAResponseIsPending() {
+    @Test func readsAheadOnceTheRequestIsComplete() {
         var machine = Self.inFlight(.collect)
         _ = machine.requestEnded()
-        #expect(!machine.wantsRead(streamReady: true))
+        #expect(machine.wantsRead(streamReady: false))
+        var halfClosed = Self.inFlight(.none)
+        _ = halfClosed.requestEnded()
+        _ = halfClosed.inputEnded()
+        #expect(!halfClosed.wantsRead(streamReady: true))
         #expect(Machine().wantsRead(streamReady: false))
     }
 

@@ -83,6 +83,10 @@ import Testing
             #expect(fourth.bodyText == "ok")
             #expect(gateway.upstream.received.map(\.target) == ["/slow/150", "/body/100", "/last"])
             #expect(gateway.upstream.received[1].body == Array("hello".utf8))
+            // One audit record per request, in order.
+            #expect(await gateway.eventually { gateway.audit.all.count == 4 })
+            #expect(gateway.audit.all.map(\.status) == [200, 200, 403, 200])
+            #expect(Set(gateway.audit.all.map(\.requestID)).count == 4)
             await client.close()
         }
     }

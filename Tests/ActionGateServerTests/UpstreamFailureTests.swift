@@ -84,6 +84,14 @@ import Testing
         }
     }
 
+    @Test func switchingProtocolsFromTheUpstreamIs502() async throws {
+        try await GatewayHarness.with { gateway in
+            let response = try await gateway.roundTrip("GET /status/101 HTTP/1.1\r\nHost: a\r\n\r\n")
+            #expect(response.status == 502)
+            #expect(response.bodyText.contains("upstream_unavailable"))
+        }
+    }
+
     @Test func unknownUpstreamIs502() async throws {
         try await GatewayHarness.with { gateway in
             let response = try await gateway.roundTrip("GET /unknown-upstream HTTP/1.1\r\nHost: a\r\n\r\n")

@@ -91,6 +91,14 @@ import Testing
             UpstreamRequestHead.framing(for: .stream(limit: 9), method: "PUT", streamLength: 4) == .contentLength(4))
     }
 
+    @Test(arguments: [
+        ("GET", "/a?b=c", true), ("GET", "/a b", false), ("GET", "/a\r\nX: y", false), ("GET", "http://x/", false),
+        ("G ET", "/", false), ("", "/", false), ("PATCH", "/%00", true), ("GET", "/\u{7F}", false),
+    ])
+    func requestLineCannotBeSplit(_ method: String, _ target: String, _ sendable: Bool) {
+        #expect(UpstreamRequestHead.isSendable(method: method, target: target) == sendable)
+    }
+
     @Test func rejectionBodyAndHeaders() {
         var buffer = ByteBuffer()
         let rejection = Rejection(

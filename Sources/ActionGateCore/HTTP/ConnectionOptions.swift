@@ -8,12 +8,17 @@
 /// `Connection` cannot remove the end-to-end headers the Gate decides on (`protectedNames`):
 /// otherwise a client could have the gateway check one request and the upstream read another
 /// (Apache's CVE-2022-31813 was this trick against its own `X-Forwarded-*`; the gateway's own
-/// headers are safe anyway, being added after stripping).
+/// headers are safe anyway, being added after stripping). A trusted proxy's forwarding headers
+/// (`X-Forwarded-*`, `Forwarded`, `X-Real-IP`) are protected too: the gateway extends the proxy's
+/// `X-Forwarded-For` chain, and without it the upstream would see the proxy's own (trusted) address
+/// as the client. From untrusted peers the forwarding rule strips them regardless.
 struct ConnectionOptions {
     static let maxNames = 32
     static let protectedNames: [[UInt8]] = [
         "host", "content-type", "content-encoding", "cookie", "origin", "next-action", "action-bound",
+        "forwarded", "x-real-ip",
     ].map { Array($0.utf8) }
+    private static let forwardedPrefix: [UInt8] = Array("x-forwarded-".utf8)
     private static let close: [UInt8] = Array("close".utf8)
     private static let keepAlive: [UInt8] = Array("keep-alive".utf8)
 
@@ -38,6 +43,7 @@ struct ConnectionOptions {
             let slice = bytes.slice(token)
             if ASCII.equalsLowercase(slice, Self.close) || ASCII.equalsLowercase(slice, Self.keepAlive) { continue }
             if Self.protectedNames.contains(where: { ASCII.equalsLowercase(slice, $0) }) { continue }
+            if ASCII.hasLowercasePrefix(slice, Self.forwardedPrefix) { continue }
             names.append(slice.map(UInt8.asciiLowercased))
         }
     }

@@ -101,8 +101,8 @@ extension ClientConnectionHandler {
                 break
             }
         case .stream:
-            guard let request, request.bytesIn <= request.streamLimit else {
-                let limit = request?.streamLimit ?? 0
+            let limit = request?.streamLimit ?? 0
+            guard (request?.bytesIn ?? 0) <= limit else {
                 if response == .relaying {
                     abort("streamed body crossed the limit of \(limit) bytes after the response started")
                 } else {

@@ -9,12 +9,18 @@ extension ClientConnectionHandler: UpstreamExchange {
         let now = NIODeadline.now()
         request?.upstreamStartedAt = now
         machine.responseProgress(.upstream)
+        guard UpstreamRequestHead.isSendable(method: plan.method, target: plan.target) else {
+            respond(Rejection(.malformedRequest, detail: "the plan's method or target cannot be sent"))
+            return
+        }
         guard let pool = loop.pool(named: plan.upstream) else {
             upstreamFailed(.unknownUpstream)
             return
         }
+        let timeout = pool.settings.requestTimeout.nanosecondsClamped
         request?.upstreamSettings = pool.settings
-        upstreamDeadline = now + .nanoseconds(pool.settings.requestTimeout.nanosecondsClamped)
+        request?.upstreamTimeout = timeout
+        upstreamDeadline = now + .nanoseconds(timeout)
         updateDeadline()
         switch pool.lease(for: self) {
         case .ready(let connection):
@@ -171,7 +177,7 @@ extension ClientConnectionHandler: UpstreamExchange {
     }
 
     private var requestTimeoutNanos: Int64 {
-        request?.upstreamSettings?.requestTimeout.nanosecondsClamped ?? 0
+        request?.upstreamTimeout ?? 0
     }
 
     /// The upstream deadline passed before a response head: 503 while queued, 504 once sent.

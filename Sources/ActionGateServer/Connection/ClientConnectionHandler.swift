@@ -37,6 +37,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     private var queue = CircularBuffer<Event>(initialCapacity: 2)
     private var readPending = false
     private var headBytes = 0
+    /// Bytes read ahead while a request was in flight (see `rawBytesArriving`).
+    private var earlyHeadBytes = 0
     private var isActive = false
     /// Set once `close()` asked the channel to close.
     var isClosing = false
@@ -136,6 +138,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     /// Called by `HeadByteGuard` before raw bytes reach the decoder; false drops them.
     func rawBytesArriving(_ count: Int) -> Bool {
         guard machine.phase != .closed else { return false }
+        if case .inFlight(_, bodyComplete: true, _) = machine.phase {
+            // Read-ahead: the start of the next head, timed from now once this exchange ends.
+            earlyHeadBytes &+= count
+            return true
+        }
         guard case .awaitingHead = machine.phase, queue.isEmpty else { return true }
         if machine.bytesArrived() {
             headBytes = 0
@@ -166,6 +173,16 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         while let event = queue.first, machine.phase != .closed {
             guard consume(event) else { break }
             _ = queue.popFirst()
+        }
+        if earlyHeadBytes > 0 {
+            // Bytes of a head that is still incomplete were read ahead: its header timer runs now.
+            // (Their count is not charged to the head: they may include requests already served.)
+            if queue.isEmpty, machine.bytesArrived() {
+                headBytes = 0
+                headDeadline = .now() + .nanoseconds(loop.limits.headerTimeout.nanosecondsClamped)
+                updateDeadline()
+            }
+            earlyHeadBytes = 0
         }
         if case .inFlight(.discard, bodyComplete: false, _) = machine.phase, queue.isEmpty {
             finishDiscard(bodyEnded: false)

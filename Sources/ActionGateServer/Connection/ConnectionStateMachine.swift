@@ -162,7 +162,12 @@ struct ConnectionStateMachine {
         case .awaitingHead:
             return !inputClosed
         case .inFlight(let body, let bodyComplete, let response):
-            guard !bodyComplete, response != .complete else { return false }
+            // Once the request is complete the socket stays readable: a keep-alive client sends
+            // nothing until it has its response, and toggling read interest would cost two
+            // `epoll_ctl` calls per request. A pipelined head is queued, and the handler stops
+            // reading as soon as anything is queued, so read-ahead is bounded by one read.
+            if bodyComplete { return !inputClosed && body != .ignore }
+            guard response != .complete else { return false }
             switch body {
             case .collect: return true
             case .stream: return streamReady

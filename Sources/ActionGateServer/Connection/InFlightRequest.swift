@@ -29,6 +29,8 @@ struct InFlightRequest {
     var sessionEvent: ResponseRewrite.SessionEvent?
     /// The settings of the upstream the request was handed to.
     var upstreamSettings: UpstreamSettings?
+    /// Its request timeout, in nanoseconds (read on every relayed read).
+    var upstreamTimeout: Int64 = 0
     var upstreamStartedAt: NIODeadline?
     /// The exchange runs on a connection reused from the pool (a stale one may fail at once).
     var onReusedConnection = false

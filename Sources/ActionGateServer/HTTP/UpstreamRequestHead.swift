@@ -52,6 +52,14 @@ enum UpstreamRequestHead {
         }
     }
 
+    /// True when the plan's method is a token and its target an origin-form target without
+    /// whitespace or control bytes: whatever the Gate returns, the request line cannot be split.
+    static func isSendable(method: String, target: String) -> Bool {
+        guard !method.isEmpty, method.utf8.allSatisfy(HeaderFieldSafety.isTokenByte) else { return false }
+        guard target.utf8.first == UInt8(ascii: "/") else { return false }
+        return target.utf8.allSatisfy { $0 > 0x20 && $0 != 0x7F }
+    }
+
     static func isForwardable(_ field: HeaderFields.Field) -> Bool {
         let name = field.name
         switch name.utf8.count {

@@ -69,7 +69,8 @@ public final class GatewayServer: Sendable {
 
     /// Makes `snapshot` current on every EventLoop. Requests in flight finish with the snapshot
     /// they started with; upstream pools whose settings changed are replaced (their connections
-    /// close when their exchange ends).
+    /// close when their exchange ends). It returns at once: each EventLoop installs the snapshot on
+    /// its next turn, so a request arriving in the same instant may still see the previous one.
     public func publish(_ snapshot: GatewaySnapshot) {
         publisher.publish(snapshot)
     }
@@ -126,14 +127,21 @@ public final class GatewayServer: Sendable {
         try? await adminChannel?.close()
     }
 
-    /// Upstream connections open, summed over EventLoops, by upstream name (tests and metrics).
-    public func upstreamConnectionCounts() async -> [String: Int] {
-        var total: [String: Int] = [:]
+    /// The upstream pools, summed over EventLoops, by upstream name (tests and metrics).
+    public func upstreamStats() async -> [String: UpstreamStats] {
+        var total: [String: UpstreamStats] = [:]
         for context in publisher.contexts {
-            let counts = try? await context.eventLoop.submit { context.value.upstreamConnectionCounts }.get()
-            for (name, count) in counts ?? [:] { total[name, default: 0] += count }
+            let stats = try? await context.eventLoop.submit { context.value.upstreamStats }.get()
+            for (name, pool) in stats ?? [:] {
+                total[name, default: UpstreamStats()] = total[name, default: UpstreamStats()] + pool
+            }
         }
         return total
+    }
+
+    /// Upstream connections open, summed over EventLoops, by upstream name.
+    public func upstreamConnectionCounts() async -> [String: Int] {
+        await upstreamStats().mapValues(\.connections)
     }
 }
 

@@ -48,9 +48,9 @@ final class LoopContext {
         pools[name]
     }
 
-    /// Upstream connections this loop holds, by upstream name (tests and metrics).
-    var upstreamConnectionCounts: [String: Int] {
-        pools.mapValues(\.connectionCount)
+    /// This loop's pools, by upstream name (tests and metrics).
+    var upstreamStats: [String: UpstreamStats] {
+        pools.mapValues(\.stats)
     }
 
     var connectionCount: Int { connections.count }

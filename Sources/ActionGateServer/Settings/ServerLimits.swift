@@ -9,6 +9,9 @@ public struct ServerLimits: Sendable, Hashable {
     public var maxHeaderCount: Int
     /// Time a connection may take to send a complete request head, from its first byte (or from
     /// accept, for a new connection). Beyond it: 408 `request_timeout` and close. Default 10 s.
+    /// (A partial head that arrived in the very read that carried the previous request, and is
+    /// never continued, is held to `idleTimeout` instead, and closed silently: the decoder does not
+    /// report bytes it buffers.)
     public var headerTimeout: Duration
     /// Time a request body may take to arrive completely. Beyond it: 408 `request_timeout` and
     /// close. Default 30 s.

@@ -31,9 +31,10 @@ final class UpstreamPool {
         self.eventLoop = eventLoop
     }
 
-    /// Connections open or being opened now (tests and metrics).
-    var connectionCount: Int { openCount }
-    var idleCount: Int { idle.count }
+    /// Connections, idle connections and waiting requests now (tests and metrics).
+    var stats: UpstreamStats {
+        UpstreamStats(connections: openCount, idle: idle.count, waiting: waiters.count)
+    }
 
     /// Asks for a connection for `exchange`.
     func lease(for exchange: any UpstreamExchange) -> Lease {
