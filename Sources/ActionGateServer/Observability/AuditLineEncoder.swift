@@ -77,9 +77,9 @@ enum AuditLineEncoder {
     }
 
     /// The target without its query (`/a/b?x=1` → `/a/b`).
-    static func path(of target: String) -> String {
-        guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return target }
-        return String(target[..<mark])
+    static func path(of target: String) -> Substring {
+        guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return target[...] }
+        return target[..<mark]
     }
 }
 

@@ -22,9 +22,20 @@ extension JSONObjectWriter {
                 out.append(contentsOf: ellipsis)
                 return
             }
+            let byte = input[index]
+            if isPlainASCII(byte) {
+                // The common case (paths, ids, codes): copy a run of plain ASCII at once.
+                var end = index + 1
+                let runLimit = min(input.count, index + (limit - scalars))
+                while end < runLimit, isPlainASCII(input[end]) { end += 1 }
+                scalars += end - index
+                lastScalarStart = out.count + (end - index - 1)
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: input[index..<end]))
+                index = end
+                continue
+            }
             lastScalarStart = out.count
             scalars += 1
-            let byte = input[index]
             if byte < 0x80 {
                 appendASCII(byte, into: &out)
                 index += 1
@@ -54,6 +65,12 @@ extension JSONObjectWriter {
     static let ellipsis: [UInt8] = [0xE2, 0x80, 0xA6]
     /// U+FFFD, for bytes that are not valid UTF-8.
     static let replacement: [UInt8] = [0xEF, 0xBF, 0xBD]
+
+    /// Printable ASCII that JSON takes as is (everything but controls, DEL, `"` and `\`).
+    @inline(__always)
+    private static func isPlainASCII(_ byte: UInt8) -> Bool {
+        byte >= 0x20 && byte < 0x7F && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
+    }
 
     private static func appendASCII(_ byte: UInt8, into out: inout [UInt8]) {
         switch byte {

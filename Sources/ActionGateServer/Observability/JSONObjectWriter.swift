@@ -4,7 +4,7 @@
 /// Every string goes through `appendEscaped`, which makes any input safe for a one-line JSON log:
 /// quotes, backslashes and control characters (C0, DEL, C1, U+2028/U+2029) are escaped, invalid
 /// UTF-8 becomes U+FFFD, and values longer than their limit are cut at a scalar boundary and end
-/// with `…`. The caller swaps its buffer in and out of `bytes` (no copy).
+/// with `…`. `appendLine` moves the caller's buffer in and out (no copy).
 struct JSONObjectWriter {
     /// The JSON text so far.
     var bytes: [UInt8]
@@ -24,6 +24,15 @@ struct JSONObjectWriter {
 
     private init(bytes: [UInt8]) {
         self.bytes = bytes
+    }
+
+    /// `"key":"value"`, the value escaped and cut to `limit` Unicode scalars.
+    mutating func string(_ key: StaticString, _ value: Substring, limit: Int) {
+        member(key)
+        var value = value
+        bytes.append(UInt8(ascii: "\""))
+        value.withUTF8 { Self.appendEscaped($0, limit: limit, into: &bytes) }
+        bytes.append(UInt8(ascii: "\""))
     }
 
     /// `"key":"value"`, the value escaped and cut to `limit` Unicode scalars.
