@@ -13,7 +13,10 @@ import Testing
         ("log: { audit: stderr, level: debug }", LogConfiguration(audit: .standardError, level: .debug)),
         ("log: { audit: off, level: warning }", LogConfiguration(audit: .off, level: .warning)),
         ("log: { audit: ./logs/audit.log }", LogConfiguration(audit: .file("/etc/actiongate/logs/audit.log"))),
-        ("log: { audit: /var/log/actiongate/audit.log }", LogConfiguration(audit: .file("/var/log/actiongate/audit.log"))),
+        (
+            "log: { audit: /var/log/actiongate/audit.log }",
+            LogConfiguration(audit: .file("/var/log/actiongate/audit.log"))
+        ),
         ("log: { audit: \"${LOGS}/audit.log\" }", LogConfiguration(audit: .file("/srv/logs/audit.log"))),
         ("log: { level: critical }", LogConfiguration(level: .critical)),
         ("log: {}", LogConfiguration()),

@@ -39,7 +39,8 @@ import Testing
         keyIDs: ["0000000a"], clientAddress: "203.0.113.9", shadowDenial: .forbidden)
 
     @Test func forwardedLineCarriesTheGateFacts() throws {
-        let line = try Self.line(Self.record(outcome: .forwarded(status: 201), status: 201, audit: Self.facts, upstream: "app"))
+        let line = try Self.line(
+            Self.record(outcome: .forwarded(status: 201), status: 201, audit: Self.facts, upstream: "app"))
         #expect(line["time"] == .string("1970-01-01T00:00:00.000Z"))
         #expect(line["request_id"] == .string("req-1"))
         #expect(line["client"] == .string("203.0.113.9"))
@@ -131,7 +132,8 @@ import Testing
         var prefilled = 0
         while case let written = write(filler, chunk, chunk.count), written > 0 { prefilled += written }
         close(filler)
-        let log = try AuditLog(destination: .file(path), maxBufferedBytesPerThread: 8192, flushInterval: .milliseconds(1))
+        let log = try AuditLog(
+            destination: .file(path), maxBufferedBytesPerThread: 8192, flushInterval: .milliseconds(1))
         let record = Self.record(outcome: .forwarded(status: 200), status: 200, audit: Self.facts)
         var calls = 0
         while log.droppedLines == 0, calls < 100_000 {

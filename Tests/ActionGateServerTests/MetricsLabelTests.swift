@@ -20,10 +20,30 @@ import Testing
         #expect(MetricLabels.status(code) == label)
     }
 
+    static let upstreamErrors: [(RequestRecord.Outcome, String?, String?)] = [
+        (.forwarded(status: 502), "app", nil),
+        (.rejected(Rejection(.upstreamUnavailable)), "app", "unavailable"),
+        (.rejected(Rejection(.upstreamTimeout)), "app", "timeout"),
+        (.rejected(Rejection(.upstreamBusy)), "app", "busy"),
+        (.rejected(Rejection(.forbidden)), nil, nil),
+        (.aborted(detail: "upstream closed mid-response"), "app", "aborted"),
+        (.aborted(detail: "client connection closed"), "app", nil),
+        (.aborted(detail: "upstream closed mid-response"), nil, nil),
+    ]
+
+    @Test(arguments: upstreamErrors)
+    func upstreamErrorKinds(_ outcome: RequestRecord.Outcome, _ upstream: String?, _ kind: String?) {
+        let record = RequestRecord(
+            requestID: "r", peer: "p", method: "GET", target: "/", outcome: outcome, status: 502, upstream: upstream,
+            totalLatency: .zero, bytesIn: 0, bytesOut: 0)
+        #expect(MetricLabels.upstreamErrorKind(record) == kind)
+    }
+
     static func record(action: String, route: String = "/", status: Int = 200) -> RequestRecord {
         RequestRecord(
             requestID: "r", peer: "127.0.0.1", method: "POST", target: "/", outcome: .forwarded(status: status),
-            status: status, audit: AuditFacts(routeMode: "actions", route: route, action: action, clientAddress: "127.0.0.1"),
+            status: status,
+            audit: AuditFacts(routeMode: "actions", route: route, action: action, clientAddress: "127.0.0.1"),
             upstream: "app", upstreamLatency: .milliseconds(3), totalLatency: .milliseconds(4), bytesIn: 0, bytesOut: 0)
     }
 

@@ -32,7 +32,9 @@ import Testing
 
             let after = try await metrics(fixture)
             #expect(after.value("actiongate_requests_total", ["route": "/", "action": "login", "status": "200"]) == 1)
-            #expect(after.value("actiongate_requests_total", ["route": "none", "action": "createPost", "status": "401"]) == 1)
+            #expect(
+                after.value("actiongate_requests_total", ["route": "none", "action": "createPost", "status": "401"])
+                    == 1)
             #expect(after.value("actiongate_requests_total", ["action": "none", "status": "404"]) == 1)
             #expect(after.value("actiongate_rejections_total", ["reason": "unauthenticated"]) == 1)
             #expect(after.value("actiongate_rejections_total", ["reason": "unknown_action"]) == 1)
@@ -126,7 +128,8 @@ import Testing
             // Raw bytes a terminal would act on (CSI) and bytes that are not UTF-8, in the target.
             let connection = try await RawConnection.connect(to: fixture.gateway.server.listenAddress)
             try await connection.send(
-                bytes: Array("GET /a".utf8) + [0xC2, 0x9B, 0x32, 0x4A, 0xFF, 0x22] + Array(" HTTP/1.1\r\nHost: a\r\n\r\n".utf8))
+                bytes: Array("GET /a".utf8) + [0xC2, 0x9B, 0x32, 0x4A, 0xFF, 0x22]
+                    + Array(" HTTP/1.1\r\nHost: a\r\n\r\n".utf8))
             #expect(try await connection.readResponse().status == 400)
             await connection.close()
 

@@ -26,7 +26,8 @@ struct ObservabilityFixture: Sendable {
 
     static let cookieName = "__Host-actiongate"
     static let adminToken = "observability-test-admin-token"
-    static let browser = "Host: app.example.com\r\nOrigin: https://app.example.com\r\nContent-Type: application/json\r\n"
+    static let browser =
+        "Host: app.example.com\r\nOrigin: https://app.example.com\r\nContent-Type: application/json\r\n"
 
     static func config(upstreamPort: Int, extraAction: String = "") -> String {
         """
@@ -124,7 +125,8 @@ struct ObservabilityFixture: Sendable {
         defer { Task { await connection.close() } }
         try await connection.send(
             "POST \(path) HTTP/1.1\r\nHost: admin\r\nAuthorization: Bearer \(Self.adminToken)\r\n"
-                + "Content-Type: application/json\r\nContent-Length: \(json.utf8.count)\r\nConnection: close\r\n\r\n\(json)")
+                + "Content-Type: application/json\r\nContent-Length: \(json.utf8.count)\r\nConnection: close\r\n\r\n\(json)"
+        )
         return try await connection.readResponse()
     }
 

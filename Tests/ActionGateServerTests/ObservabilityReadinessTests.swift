@@ -79,7 +79,8 @@ import Testing
             let after = try await metrics(fixture)
             #expect(after.value("actiongate_keyring_generation") == 2)
             #expect(after.value("actiongate_keyring_hash") != before.value("actiongate_keyring_hash"))
-            #expect(after.value("actiongate_key_state", ["key_id": fixture.activeKey.idHex, "state": "decrypt-only"]) == 1)
+            #expect(
+                after.value("actiongate_key_state", ["key_id": fixture.activeKey.idHex, "state": "decrypt-only"]) == 1)
         }
     }
 

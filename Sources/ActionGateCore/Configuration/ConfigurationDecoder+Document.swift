@@ -111,7 +111,9 @@ extension ConfigurationDecoder {
         guard let map = mapping(node, "log", allowed: ["audit", "level"]) else { return nil }
         let defaults = LogConfiguration()
         var audit = defaults.audit
-        if let auditNode = map["audit"], let text = string(auditNode, "log.audit", expected: "stdout, stderr, off or a path") {
+        if let auditNode = map["audit"],
+            let text = string(auditNode, "log.audit", expected: "stdout, stderr, off or a path")
+        {
             switch text {
             case "stdout": audit = .standardOutput
             case "stderr": audit = .standardError

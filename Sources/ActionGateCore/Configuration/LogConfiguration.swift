@@ -16,7 +16,20 @@ public struct LogConfiguration: Sendable, Equatable {
 
     /// `log.level`: the least severe operational message written.
     public enum Level: String, Sendable, Equatable, CaseIterable {
-        case trace, debug, info, notice, warning, error, critical
+        /// Everything, including per-step tracing.
+        case trace
+        /// Diagnostic detail.
+        case debug
+        /// Startup, reloads, shutdown (the default).
+        case info
+        /// Noteworthy conditions that need no action.
+        case notice
+        /// Problems the gateway works around (e.g. configuration warnings).
+        case warning
+        /// Failures such as a refused reload.
+        case error
+        /// Failures that stop the gateway.
+        case critical
     }
 
     /// `log.audit`, default `stdout`.

@@ -16,7 +16,9 @@ extension GatewayMetrics {
         }
         let configFiles = snapshot.sourceFiles.filter { $0 != configuration.keyring }
         let configHash = Self.fingerprint(configFiles.map { FileManager.default.contents(atPath: $0) ?? Data() })
-        let keyringHash = Self.fingerprint([Data(keyring.entries.map { "\($0.idHex):\($0.state.rawValue)\n" }.joined().utf8)])
+        let keyringHash = Self.fingerprint([
+            Data(keyring.entries.map { "\($0.idHex):\($0.state.rawValue)\n" }.joined().utf8)
+        ])
         scrape.withLock { state in
             state.configGeneration += 1
             gauges.configGeneration.set(Int64(state.configGeneration))

@@ -121,7 +121,8 @@ struct JSONObjectWriter {
             count += 1
         } while magnitude > 0
         for index in stride(from: count - 1, through: 0, by: -1) {
-            let digit = index < 16 ? (digits.0 >> (4 * UInt64(index))) & 15 : (digits.1 >> (4 * UInt64(index - 16))) & 15
+            let digit =
+                index < 16 ? (digits.0 >> (4 * UInt64(index))) & 15 : (digits.1 >> (4 * UInt64(index - 16))) & 15
             bytes.append(UInt8(ascii: "0") &+ UInt8(digit))
         }
     }
