@@ -26,9 +26,21 @@ struct ServeCommand: AsyncParsableCommand {
             throw StandardStreams.usageError(
                 "no configuration at \(path); copy config.yaml.example to config.yaml and edit it, pass --config, or try `actiongate demo`")
         }
+        // Logging is set up before the gateway loads; a configuration that does not load gets the
+        // defaults here and its errors from Gateway.start below.
+        let log = (try? ConfigurationLoader().load(contentsOf: path))?.log ?? LogConfiguration()
+        let metrics = GatewayMetrics()
+        ObservabilityBootstrap.bootstrap(level: log.level, metrics: metrics)
+        let logger = Logger(label: "actiongate")
+        let auditLog: AuditLog?
+        do { auditLog = try ObservabilityBootstrap.auditLog(for: log.audit) } catch {
+            throw StandardStreams.usageError(error.description)
+        }
+        defer { auditLog?.close() }
         let gateway: Gateway
         do {
-            gateway = try await Gateway.start(configPath: path, logger: Logger(label: "actiongate"))
+            gateway = try await Gateway.start(
+                configPath: path, audit: auditLog ?? NoAuditSink(), metrics: metrics, logger: logger)
         } catch let error as GatewayLoadError {
             StandardStreams.error(error.description)
             StandardStreams.error("error: the configuration is not valid; nothing was started (check with `actiongate config check \(path)`)")
@@ -36,9 +48,12 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw StandardStreams.usageError("cannot start: \(error)")
         }
-        let admin = gateway.server.adminAddress.map { ", admin on \(Self.describe($0))" } ?? ""
-        StandardStreams.error("actiongate: serving on \(Self.describe(gateway.server.listenAddress))\(admin)")
+        if let auditLog { metrics.observe(auditLog: auditLog) }
+        var metadata: Logger.Metadata = ["listen": "\(Self.describe(gateway.server.listenAddress))"]
+        if let admin = gateway.server.adminAddress { metadata["admin"] = "\(Self.describe(admin))" }
+        logger.info("serving", metadata: metadata)
         try await gateway.server.run()
+        logger.info("stopped")
     }
 
     /// `127.0.0.1:8080` / `[::1]:8080`.

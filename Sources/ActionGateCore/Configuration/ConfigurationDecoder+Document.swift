@@ -4,7 +4,7 @@ import Yams
 extension ConfigurationDecoder {
     static let topKeys = [
         "listen", "admin", "public_origins", "trusted_proxies", "allowed_origins_file", "keyring", "upstreams",
-        "routes", "session", "limits", "bound_args", "actions", "policies",
+        "routes", "session", "limits", "bound_args", "actions", "policies", "log",
     ]
 
     /// Decodes the whole document; `nil` when there was any error (all of them are in `issues`).
@@ -47,6 +47,7 @@ extension ConfigurationDecoder {
         let boundArguments = top["bound_args"].flatMap { decodeBoundArguments($0) } ?? BoundArgumentsConfiguration()
         let policies = decodePolicies(top)
         let actions = decodeActions(top, policies: policies, limits: limits)
+        let log = top["log"].flatMap { decodeLog($0) } ?? LogConfiguration()
 
         guard errorCount == 0, let publicOrigins, let upstreams, let routes, let actions else { return nil }
         return Configuration(
@@ -54,7 +55,7 @@ extension ConfigurationDecoder {
             trustedProxies: trustedProxies, allowedOriginsFile: allowedOriginsFile, allowedOrigins: allowedOrigins,
             keyring: keyring, upstreams: upstreams, routes: routes, session: session ?? SessionConfiguration(),
             limits: limits, boundArguments: boundArguments, actions: actions,
-            policies: PolicySet(Array(policies.policies.values)),
+            policies: PolicySet(Array(policies.policies.values)), log: log,
             warnings: issues.filter { $0.severity == .warning }.sorted { ($0.line ?? 0) < ($1.line ?? 0) })
     }
 
@@ -103,6 +104,35 @@ extension ConfigurationDecoder {
         }
         let tokenFile = map["token_file"].flatMap { path($0, "admin.token_file") }
         return AdminConfiguration(listen: listen, tokenFile: tokenFile)
+    }
+
+    /// `log: { audit: stdout | stderr | off | <path>, level: info }`.
+    private func decodeLog(_ node: Node) -> LogConfiguration? {
+        guard let map = mapping(node, "log", allowed: ["audit", "level"]) else { return nil }
+        let defaults = LogConfiguration()
+        var audit = defaults.audit
+        if let auditNode = map["audit"],
+            let text = string(auditNode, "log.audit", expected: "stdout, stderr, off or a path")
+        {
+            switch text {
+            case "stdout": audit = .standardOutput
+            case "stderr": audit = .standardError
+            case "off": audit = .off
+            default:
+                guard let file = path(auditNode, "log.audit") else { return nil }
+                audit = .file(file)
+            }
+        }
+        var level = defaults.level
+        if let levelNode = map["level"], let text = string(levelNode, "log.level") {
+            guard let parsed = LogConfiguration.Level(rawValue: text) else {
+                let names = LogConfiguration.Level.allCases.map(\.rawValue).joined(separator: ", ")
+                error(line(levelNode), "log.level", "unknown level; expected one of \(names)")
+                return nil
+            }
+            level = parsed
+        }
+        return LogConfiguration(audit: audit, level: level)
     }
 
     private func decodePublicOrigins(_ top: YAMLMapping) -> [WebOrigin]? {

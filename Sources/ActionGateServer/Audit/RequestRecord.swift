@@ -21,12 +21,17 @@ public struct RequestRecord: Sendable, Equatable {
     public var method: String
     /// The raw request-target as sent (path and query); empty when the head could not be parsed.
     public var target: String
+    /// The target sent upstream (the normalised path plus the query) when the Gate forwarded it.
+    public var forwardedTarget: String?
     /// How the request ended.
     public var outcome: Outcome
     /// The status the client saw; 0 when the connection closed before a status was sent.
     public var status: Int
     /// The Gate's audit facts for forwarded requests.
     public var audit: AuditFacts?
+    /// Bound arguments were opened for this request. `audit.keyIDs` lists each key once, so when the
+    /// session and the bound arguments share a key this is how metrics count both tokens.
+    public var boundArgumentsOpened: Bool
     /// What the Gate did with the upstream's `X-ActionGate-Session` header, if anything.
     public var sessionEvent: ResponseRewrite.SessionEvent?
     /// The upstream name for forwarded requests.
@@ -46,9 +51,11 @@ public struct RequestRecord: Sendable, Equatable {
         peer: String,
         method: String,
         target: String,
+        forwardedTarget: String? = nil,
         outcome: Outcome,
         status: Int,
         audit: AuditFacts? = nil,
+        boundArgumentsOpened: Bool = false,
         sessionEvent: ResponseRewrite.SessionEvent? = nil,
         upstream: String? = nil,
         upstreamLatency: Duration? = nil,
@@ -60,9 +67,11 @@ public struct RequestRecord: Sendable, Equatable {
         self.peer = peer
         self.method = method
         self.target = target
+        self.forwardedTarget = forwardedTarget
         self.outcome = outcome
         self.status = status
         self.audit = audit
+        self.boundArgumentsOpened = boundArgumentsOpened
         self.sessionEvent = sessionEvent
         self.upstream = upstream
         self.upstreamLatency = upstreamLatency

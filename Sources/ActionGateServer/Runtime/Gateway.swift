@@ -27,6 +27,9 @@ public final class Gateway: Sendable {
     /// - Parameters:
     ///   - listenOverride / adminOverride: bind these instead of the configured addresses (tests
     ///     and the demo use port 0).
+    ///   - audit: receives one record per request (e.g. an `AuditLog`).
+    ///   - metrics: when given, counts every request, follows loads and reloads, and serves
+    ///     `GET /metrics` on the admin listener.
     /// - Throws: `GatewayLoadError` naming the file and what to fix, or a bind error.
     public static func start(
         configPath: String,
@@ -36,10 +39,12 @@ public final class Gateway: Sendable {
         pollInterval: Duration = .seconds(2),
         reloadsOnSIGHUP: Bool = true,
         audit: any AuditSink = NoAuditSink(),
+        metrics: GatewayMetrics? = nil,
         adminRoutes: [AdminRoute] = [],
         logger: Logger = Logger(label: "actiongate")
     ) async throws -> Gateway {
         let initial = try LoadedGateway.load(configPath: configPath, loader: loader)
+        metrics?.snapshotLoaded(initial.snapshot)
         let box = CurrentGateway(initial)
         var settings = ServerSettings(configuration: initial.snapshot.configuration)
         if let listenOverride { settings.listen = listenOverride }
@@ -48,14 +53,22 @@ public final class Gateway: Sendable {
         let reload = ReloadInputs(
             watchedFiles: initial.watchedFiles, pollInterval: pollInterval, reloadsOnSIGHUP: reloadsOnSIGHUP
         ) {
-            let loaded = try LoadedGateway.load(configPath: configPath, loader: loader)
+            let loaded: LoadedGateway
+            do { loaded = try LoadedGateway.load(configPath: configPath, loader: loader) } catch {
+                metrics?.reloadFailed()
+                throw error
+            }
             box.value = loaded
+            metrics?.snapshotLoaded(loaded.snapshot)
+            metrics?.reloadSucceeded()
             return loaded.gatewaySnapshot
         }
         let seal = SealRoute.route(current: { box.value }, clock: { Int64(Date().timeIntervalSince1970) })
+        let sink: any AuditSink = metrics.map { AuditFanOut($0, audit) } ?? audit
         let server = try await GatewayServer.start(
-            settings: settings, snapshot: initial.gatewaySnapshot, reload: reload, adminRoutes: [seal] + adminRoutes,
-            audit: audit, logger: logger)
+            settings: settings, snapshot: initial.gatewaySnapshot, reload: reload,
+            adminRoutes: [seal] + (metrics.map { [$0.route] } ?? []) + adminRoutes, audit: sink, logger: logger)
+        metrics?.observe(counters: server.counters)
         return Gateway(server: server, current: box)
     }
 }
