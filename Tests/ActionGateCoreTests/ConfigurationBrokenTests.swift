@@ -205,3 +205,11 @@ import Testing
         #expect(issue.contains(testCase.message), "\(issue)")
     }
 }
+
+@Test func configurationErrorsDescribeThemselvesAsFileLineMessages() {
+    let error = ConfigurationError.invalid([
+        ConfigurationIssue(file: "/etc/ag/config.yaml", line: 3, key: "routes", message: "expected a list"),
+        ConfigurationIssue(file: "/etc/ag/config.yaml", line: 9, key: "listen", message: "bad port"),
+    ])
+    #expect(String(describing: error) == "/etc/ag/config.yaml:3: routes: expected a list\n/etc/ag/config.yaml:9: listen: bad port")
+}
