@@ -9,7 +9,7 @@ import Testing
             try await slow.send("GET / HTTP/1.1\r\nHost: a\r\nX-Slow: ")
             let legit = try await gateway.roundTrip("GET /legit HTTP/1.1\r\nHost: a\r\n\r\n")
             #expect(legit.status == 200)
-            let response = try await slow.readResponse(timeout: .seconds(3))
+            let response = try await slow.readResponse(timeout: .seconds(8))
             #expect(response.status == 408)
             #expect(response.bodyText.contains("request_timeout"))
             #expect(await slow.waitForClose())
@@ -59,7 +59,7 @@ import Testing
     @Test func silentNewConnectionIsClosedWithoutAResponse() async throws {
         try await GatewayHarness.with(limits: .fast()) { gateway in
             let silent = try await gateway.connect()
-            #expect(await silent.waitForClose(timeout: .seconds(3)))
+            #expect(await silent.waitForClose(timeout: .seconds(8)))
             #expect(silent.unread.isEmpty)
         }
     }
@@ -69,7 +69,7 @@ import Testing
             let client = try await gateway.connect()
             try await client.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
             #expect(try await client.readResponse().status == 200)
-            #expect(await client.waitForClose(timeout: .seconds(3)))
+            #expect(await client.waitForClose(timeout: .seconds(8)))
             #expect(client.unread.isEmpty)
         }
     }
@@ -78,7 +78,7 @@ import Testing
         try await GatewayHarness.with(limits: .fast()) { gateway in
             let client = try await gateway.connect()
             try await client.send("POST /body/100 HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nabc")
-            let response = try await client.readResponse(timeout: .seconds(3))
+            let response = try await client.readResponse(timeout: .seconds(8))
             #expect(response.status == 408)
             #expect(await client.waitForClose())
             #expect(gateway.upstream.received.isEmpty)

@@ -44,8 +44,10 @@ import Testing
                 """.write(toFile: config, atomically: true, encoding: .utf8)
             let gateway = try LongRunning(ActionGateProcess.executable.path, ["serve", "--config", config], directory: folder, readStderr: true)
             defer { gateway.stop() }
-            let banner = try gateway.readLine(containing: "serving on ")
-            let port = try #require(banner.split(separator: " ").first { $0.hasPrefix("127.0.0.1:") }.flatMap { Int($0.split(separator: ":")[1].prefix { $0.isNumber }) })
+            // The operational log is JSON on stderr: {"message":"serving",…,"listen":"127.0.0.1:PORT",…}.
+            let banner = try gateway.readLine(containing: "\"serving\"")
+            let listen = try #require(banner.range(of: "\"listen\":\"127.0.0.1:"))
+            let port = try #require(Int(banner[listen.upperBound...].prefix { $0.isNumber }))
             // A page render the upstream answers after 1.5 s.
             let client = try LongRunning(
                 "/usr/bin/env", ["python3", "-u", "-c", Self.client(port: port)], directory: folder)

@@ -100,12 +100,13 @@ struct GatewayHarness: Sendable {
     }
 }
 
-/// Short limits so timeout tests finish quickly.
+/// Short limits so timeout tests finish quickly, yet long enough that a machine loaded by the
+/// parallel test run still reads a prompt client's head in time.
 extension ServerLimits {
     static func fast(
-        header: Duration = .milliseconds(300),
-        body: Duration = .milliseconds(300),
-        idle: Duration = .milliseconds(400)
+        header: Duration = .seconds(1),
+        body: Duration = .seconds(1),
+        idle: Duration = .milliseconds(1500)
     ) -> ServerLimits {
         ServerLimits(headerTimeout: header, bodyTimeout: body, idleTimeout: idle)
     }
