@@ -57,7 +57,7 @@ need() {  # need COMMAND DEBIAN_PACKAGE
 need wrk wrk
 need nginx nginx-light
 need curl curl
-[ "$PERF" -eq 0 ] || need perf linux-perf
+[ "$PERF" -eq 0 ] || { need perf linux-perf; need python3 python3; }
 NGINX=$(command -v nginx)
 
 if [ -z "${ACTIONGATE_BIN:-}" ]; then
@@ -264,11 +264,17 @@ for pid in $PROXY_PID $(pgrep -P "$PROXY_PID"); do
 done
 
 if [ "$PERF" -eq 1 ]; then
-    log "profiling (d) for ${DURATION}s: perf record -g on the gateway"
-    perf record -g -o "$WORK/perf.data" -p "$GATEWAY_PID" -- sleep "$DURATION" >"$WORK/perf.log" 2>&1 &
-    PERF_PID=$!
-    run_wrk d "$DURATION" perf
-    wait "$PERF_PID" || log "warning: perf record failed: $(cat "$WORK/perf.log")"
+    # DWARF stacks: Swift frames are attributed correctly (frame-pointer stacks lose inlined callers).
+    for v in d c; do
+        log "profiling ($v) for ${DURATION}s: perf record --call-graph dwarf on the gateway"
+        perf record -F 999 --call-graph dwarf,8192 -o "$WORK/perf-$v.data" -p "$GATEWAY_PID" -- sleep "$DURATION" \
+            >"$WORK/perf-$v.log" 2>&1 &
+        PERF_PID=$!
+        run_wrk "$v" "$DURATION" perf
+        wait "$PERF_PID" || log "warning: perf record failed: $(cat "$WORK/perf-$v.log")"
+        perf script -F ip,sym,dso -i "$WORK/perf-$v.data" 2>/dev/null | { if command -v swift >/dev/null; then swift demangle --simplified; else cat; fi; } >"$WORK/stacks-$v.txt"
+        python3 "$BENCH_DIR/perf_costs.py" "$WORK/stacks-$v.txt" >"$WORK/costs-$v.txt"
+    done
 fi
 
 # --- report ----------------------------------------------------------------------------------
@@ -302,10 +308,17 @@ B_RPS=$(median b 3) B_P99=$(median b 5)
     echo
     echo "Per round (variant round req/s p50_us p99_us proxy_cpu_us/req upstream_cpu_us/req load1):"
     sed 's/^/  /' "$RESULTS"
+    if [ "$PERF" -eq 1 ]; then
+        for v in d c; do
+            echo
+            echo "Where the gateway's CPU went in ($v) (perf, share of samples; bench/perf_costs.py):"
+            head -22 "$WORK/costs-$v.txt" | sed 's/^/  /'
+        done
+    fi
 } | tee "$WORK/report.md"
 if [ -n "$OUT" ]; then
     mkdir -p "$OUT"
     cp "$WORK/report.md" "$WORK/results.txt" "$WORK"/wrk-*.txt "$OUT/"
-    [ -f "$WORK/perf.data" ] && cp "$WORK/perf.data" "$OUT/"
+    if [ "$PERF" -eq 1 ]; then cp "$WORK"/perf-*.data "$WORK"/stacks-*.txt "$WORK"/costs-*.txt "$OUT/"; fi
     log "results copied to $OUT"
 fi
