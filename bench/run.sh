@@ -3,6 +3,7 @@
 #
 #   bench/run.sh [--duration S] [--rounds N] [--warmup S] [--connections N] [--threads N]
 #                [--workers N] [--upstream-workers N] [--out DIR] [--perf] [--keep] [--no-build]
+#                [--compare BIN]
 #
 # Starts ONE upstream (nginx `return 200 "ok"`, bench/upstream.conf) and measures with wrk
 # (bench/post.lua: POST, 1 KiB JSON body, Origin, session Cookie, Action-Bound):
@@ -14,13 +15,15 @@
 # ratio to (b), the proxies' CPU time per request and the gateway's RSS. Before measuring it
 # checks with curl that (d) really passes every check (200, upstream saw subject and bound args,
 # session cookie removed) and that the same request without the cookie gets 401.
+# --compare BIN adds (c') and (d'): the same two paths through a second gateway built from another
+# revision (a proposed change), in the same rounds, against the same upstream and keyring.
 # Everything listens on 127.0.0.1; every process started here is stopped on exit.
 #
 # Environment: ACTIONGATE_BIN (a built actiongate; default: swift build -c release).
 set -euo pipefail
 
 DURATION=10 ROUNDS=3 WARMUP=2 CONNECTIONS=64 THREADS=2
-WORKERS=$(nproc) UPSTREAM_WORKERS=1 OUT="" PERF=0 KEEP=0 BUILD=1
+WORKERS=$(nproc) UPSTREAM_WORKERS=1 OUT="" PERF=0 KEEP=0 BUILD=1 COMPARE_BIN=""
 usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -35,6 +38,7 @@ while [ $# -gt 0 ]; do
         --perf) PERF=1; shift ;;
         --keep) KEEP=1; shift ;;
         --no-build) BUILD=0; shift ;;
+        --compare) COMPARE_BIN=$2; shift 2 ;;
         -h|--help) usage ;;
         *) echo "run.sh: unknown argument $1" >&2; usage ;;
     esac
@@ -57,7 +61,7 @@ need() {  # need COMMAND DEBIAN_PACKAGE
 need wrk wrk
 need nginx nginx-light
 need curl curl
-[ "$PERF" -eq 0 ] || need perf linux-perf
+[ "$PERF" -eq 0 ] || { need perf linux-perf; need python3 python3; }
 NGINX=$(command -v nginx)
 
 if [ -z "${ACTIONGATE_BIN:-}" ]; then
@@ -68,6 +72,7 @@ if [ -z "${ACTIONGATE_BIN:-}" ]; then
     ACTIONGATE_BIN="$(cd "$REPO" && swift build -c release --show-bin-path)/actiongate"
 fi
 [ -x "$ACTIONGATE_BIN" ] || die "no actiongate binary at $ACTIONGATE_BIN"
+[ -z "$COMPARE_BIN" ] || [ -x "$COMPARE_BIN" ] || die "no actiongate binary at $COMPARE_BIN (--compare)"
 
 # --- processes and cleanup -------------------------------------------------------------------
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/actiongate-bench.XXXXXX")
@@ -117,6 +122,7 @@ fill() {  # fill TEMPLATE OUTPUT: replace the @NAME@ placeholders
 }
 
 pick_port UPSTREAM_PORT; pick_port PROXY_PORT; pick_port GATEWAY_PORT; pick_port ADMIN_PORT
+pick_port GATEWAY2_PORT; pick_port ADMIN2_PORT
 # As root, nginx workers would switch to `nobody` and lose access to the temp folder.
 USER_DIRECTIVE=""
 [ "$(id -u)" -eq 0 ] && USER_DIRECTIVE="user root;"
@@ -136,12 +142,24 @@ ADMIN_TOKEN="bench-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 (umask 077 && printf '%s' "$ADMIN_TOKEN" >"$WORK/admin.token")
 "$ACTIONGATE_BIN" serve --config "$WORK/gateway.yaml" >"$WORK/gateway.log" 2>&1 &
 GATEWAY_PID=$!; PIDS+=("$GATEWAY_PID")
+GATEWAY2_PID=""
+if [ -n "$COMPARE_BIN" ]; then
+    # Same configuration, keyring and admin token; only the listeners differ.
+    sed -e "s|127.0.0.1:$GATEWAY_PORT|127.0.0.1:$GATEWAY2_PORT|" -e "s|127.0.0.1:$ADMIN_PORT|127.0.0.1:$ADMIN2_PORT|" \
+        "$WORK/gateway.yaml" >"$WORK/gateway2.yaml"
+    "$COMPARE_BIN" serve --config "$WORK/gateway2.yaml" >"$WORK/gateway2.log" 2>&1 &
+    GATEWAY2_PID=$!; PIDS+=("$GATEWAY2_PID")
+fi
 
 wait_http "http://127.0.0.1:$UPSTREAM_PORT/"
 wait_http "http://127.0.0.1:$PROXY_PORT/"
 wait_http "http://127.0.0.1:$ADMIN_PORT/healthz"
 wait_http "http://127.0.0.1:$GATEWAY_PORT/"
 kill -0 "$GATEWAY_PID" 2>/dev/null || die "the gateway exited: $(cat "$WORK/gateway.log")"
+if [ -n "$COMPARE_BIN" ]; then
+    wait_http "http://127.0.0.1:$ADMIN2_PORT/healthz"
+    wait_http "http://127.0.0.1:$GATEWAY2_PORT/"
+fi
 
 # --- tokens: a session cookie from the CLI, bound arguments from POST /v1/seal ----------------
 SESSION=$("$ACTIONGATE_BIN" seal --purpose session --cookie ag-bench --ttl 2h \
@@ -161,6 +179,8 @@ URL_A="http://127.0.0.1:$UPSTREAM_PORT/actions/updateNote"
 URL_B="http://127.0.0.1:$PROXY_PORT/actions/updateNote"
 URL_C="http://127.0.0.1:$GATEWAY_PORT/static/updateNote"
 URL_D="http://127.0.0.1:$GATEWAY_PORT/actions/updateNote"
+URL_E="http://127.0.0.1:$GATEWAY2_PORT/static/updateNote"
+URL_F="http://127.0.0.1:$GATEWAY2_PORT/actions/updateNote"
 
 # --- checks: the benchmark measures what it claims -------------------------------------------
 BODY=$(printf '{"note":"%s"}' "$(head -c 1013 /dev/zero | tr '\0' x)")
@@ -185,20 +205,25 @@ expect_status() {  # expect_status WANT WHAT URL [curl args...]
 FULL=(-H 'Origin: http://app.bench' -H "Cookie: theme=dark; ag-bench=$SESSION" -H "Action-Bound: $BOUND")
 expect_status 200 "(a) upstream direct" "$URL_A" "${FULL[@]}"
 expect_status 200 "(b) nginx proxy" "$URL_B" "${FULL[@]}"
-expect_status 200 "(c) passthrough" "$URL_C" "${FULL[@]}"
-expect_status 200 "(d) full action path" "$URL_D" "${FULL[@]}" -H 'X-Bench-Echo: 1'
-[ "$(header x-bench-saw-subject)" = "bench" ] || die "check failed: upstream did not get X-ActionGate-Subject: bench"
-SAW_ARGS=$(b64url_decode "$(header x-bench-saw-bound-args)")
-[ "$SAW_ARGS" = "$BOUND_ARGS" ] || die "check failed: upstream got bound args '$SAW_ARGS', sealed '$BOUND_ARGS'"
-[ "$(header x-bench-saw-cookie)" = "theme=dark" ] || die "check failed: the session cookie reached the upstream"
-[ -z "$(header set-cookie)" ] || die "check failed: (d) re-issues the session on every request (refresh)"
-log "check ok: upstream saw subject 'bench', bound args $SAW_ARGS, Cookie 'theme=dark' only; no Set-Cookie"
-expect_status 401 "(d) without the session cookie" "$URL_D" -H 'Origin: http://app.bench' -H "Action-Bound: $BOUND"
-expect_status 403 "(d) from another origin" "$URL_D" -H 'Origin: http://evil.example' \
-    -H "Cookie: ag-bench=$SESSION" -H "Action-Bound: $BOUND"
-expect_status 403 "(d) without bound arguments" "$URL_D" -H 'Origin: http://app.bench' -H "Cookie: ag-bench=$SESSION"
-expect_status 403 "(d) with a tampered bound token" "$URL_D" -H 'Origin: http://app.bench' \
-    -H "Cookie: ag-bench=$SESSION" -H "Action-Bound: ${BOUND%?}$( [ "${BOUND: -1}" = A ] && echo E || echo A)"
+check_gateway() {  # check_gateway NAME PASSTHROUGH_URL ACTION_URL
+    local c=$1 pass=$2 full=$3 saw
+    expect_status 200 "($c) passthrough" "$pass" "${FULL[@]}"
+    expect_status 200 "($c) full action path" "$full" "${FULL[@]}" -H 'X-Bench-Echo: 1'
+    [ "$(header x-bench-saw-subject)" = "bench" ] || die "check failed: upstream did not get X-ActionGate-Subject: bench"
+    saw=$(b64url_decode "$(header x-bench-saw-bound-args)")
+    [ "$saw" = "$BOUND_ARGS" ] || die "check failed: upstream got bound args '$saw', sealed '$BOUND_ARGS'"
+    [ "$(header x-bench-saw-cookie)" = "theme=dark" ] || die "check failed: the session cookie reached the upstream"
+    [ -z "$(header set-cookie)" ] || die "check failed: ($c) re-issues the session on every request (refresh)"
+    log "check ok: upstream saw subject 'bench', bound args $saw, Cookie 'theme=dark' only; no Set-Cookie"
+    expect_status 401 "($c) without the session cookie" "$full" -H 'Origin: http://app.bench' -H "Action-Bound: $BOUND"
+    expect_status 403 "($c) from another origin" "$full" -H 'Origin: http://evil.example' \
+        -H "Cookie: ag-bench=$SESSION" -H "Action-Bound: $BOUND"
+    expect_status 403 "($c) without bound arguments" "$full" -H 'Origin: http://app.bench' -H "Cookie: ag-bench=$SESSION"
+    expect_status 403 "($c) with a tampered bound token" "$full" -H 'Origin: http://app.bench' \
+        -H "Cookie: ag-bench=$SESSION" -H "Action-Bound: ${BOUND%?}$( [ "${BOUND: -1}" = A ] && echo E || echo A)"
+}
+check_gateway "c/d" "$URL_C" "$URL_D"
+[ -z "$COMPARE_BIN" ] || check_gateway "c'/d'" "$URL_E" "$URL_F"
 
 # --- measuring -------------------------------------------------------------------------------
 CLK_TCK=$(getconf CLK_TCK)
@@ -215,9 +240,13 @@ proxy_pids() {  # the processes doing variant $1's proxying work
         a) echo "" ;;
         b) pgrep -P "$PROXY_PID" | tr '\n' ' ' ;;
         c|d) echo "$GATEWAY_PID" ;;
+        e|f) echo "$GATEWAY2_PID" ;;
     esac
 }
-url_of() { case "$1" in a) echo "$URL_A" ;; b) echo "$URL_B" ;; c) echo "$URL_C" ;; d) echo "$URL_D" ;; esac; }
+url_of() {
+    case "$1" in a) echo "$URL_A" ;; b) echo "$URL_B" ;; c) echo "$URL_C" ;; d) echo "$URL_D" ;; e) echo "$URL_E" ;;
+        f) echo "$URL_F" ;; esac
+}
 path_of() { local u; u=$(url_of "$1"); echo "/${u#http://*/}"; }
 RESULTS="$WORK/results.txt"
 : >"$RESULTS"
@@ -249,10 +278,12 @@ run_wrk() {  # run_wrk VARIANT SECONDS ROUND (ROUND "-" = warm-up, not recorded)
 
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 log "load average at start: $LOAD_START; $WORKERS proxy workers, $UPSTREAM_WORKERS upstream worker(s)"
-for v in a b c d; do run_wrk "$v" "$WARMUP" -; done
 ORDER=(b c d a)
+[ -z "$COMPARE_BIN" ] || ORDER=(b c d e f a)
+N=${#ORDER[@]}
+for v in "${ORDER[@]}"; do run_wrk "$v" "$WARMUP" -; done
 for round in $(seq "$ROUNDS"); do
-    for i in 0 1 2 3; do run_wrk "${ORDER[$(( (i + round - 1) % 4 ))]}" "$DURATION" "$round"; done
+    for i in $(seq 0 $((N - 1))); do run_wrk "${ORDER[$(( (i + round - 1) % N ))]}" "$DURATION" "$round"; done
 done
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 GW_RSS=$(awk '/^VmRSS/ {print $2}' "/proc/$GATEWAY_PID/status")
@@ -264,11 +295,17 @@ for pid in $PROXY_PID $(pgrep -P "$PROXY_PID"); do
 done
 
 if [ "$PERF" -eq 1 ]; then
-    log "profiling (d) for ${DURATION}s: perf record -g on the gateway"
-    perf record -g -o "$WORK/perf.data" -p "$GATEWAY_PID" -- sleep "$DURATION" >"$WORK/perf.log" 2>&1 &
-    PERF_PID=$!
-    run_wrk d "$DURATION" perf
-    wait "$PERF_PID" || log "warning: perf record failed: $(cat "$WORK/perf.log")"
+    # DWARF stacks: Swift frames are attributed correctly (frame-pointer stacks lose inlined callers).
+    for v in d c; do
+        log "profiling ($v) for ${DURATION}s: perf record --call-graph dwarf on the gateway"
+        perf record -F 999 --call-graph dwarf,8192 -o "$WORK/perf-$v.data" -p "$GATEWAY_PID" -- sleep "$DURATION" \
+            >"$WORK/perf-$v.log" 2>&1 &
+        PERF_PID=$!
+        run_wrk "$v" "$DURATION" perf
+        wait "$PERF_PID" || log "warning: perf record failed: $(cat "$WORK/perf-$v.log")"
+        perf script -F ip,sym,dso -i "$WORK/perf-$v.data" 2>/dev/null | { if command -v swift >/dev/null; then swift demangle --simplified; else cat; fi; } >"$WORK/stacks-$v.txt"
+        python3 "$BENCH_DIR/perf_costs.py" "$WORK/stacks-$v.txt" >"$WORK/costs-$v.txt"
+    done
 fi
 
 # --- report ----------------------------------------------------------------------------------
@@ -285,27 +322,40 @@ B_RPS=$(median b 3) B_P99=$(median b 5)
     echo
     echo "| variant | req/s | p50 ms | p99 ms | req/s ÷ (b) | p99 ÷ (b) | proxy CPU µs/req | upstream CPU µs/req |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|"
-    for v in a b c d; do
+    for v in a b c d e f; do
+        [ -n "$COMPARE_BIN" ] || case "$v" in e|f) continue ;; esac
         case "$v" in
             a) name="(a) upstream direct (nginx return 200)" ;;
             b) name="(b) nginx proxy_pass, keep-alive" ;;
             c) name="(c) ActionGate passthrough" ;;
             d) name="(d) ActionGate full action path" ;;
+            e) name="(c') passthrough, --compare binary" ;;
+            f) name="(d') full action path, --compare binary" ;;
         esac
         rps=$(median "$v" 3) p50=$(median "$v" 4) p99=$(median "$v" 5) cpu=$(median "$v" 6) up=$(median "$v" 7)
         awk -v n="$name" -v r="$rps" -v p50="$p50" -v p99="$p99" -v br="$B_RPS" -v bp="$B_P99" -v cpu="$cpu" -v up="$up" \
-            'BEGIN { printf "| %s | %.0f | %.2f | %.2f | %.2f× | %.2f× | %s | %s |\n", n, r, p50 / 1000, p99 / 1000, r / br, p99 / bp, cpu, up }'
+            'function f(x) { return x == "-" ? "-" : sprintf("%.1f", x) }
+             BEGIN { printf "| %s | %.0f | %.2f | %.2f | %.2f× | %.2f× | %s | %s |\n", n, r, p50 / 1000, p99 / 1000, r / br, p99 / bp, f(cpu), f(up) }'
     done
     echo
     echo "Gateway after the run: VmRSS $((GW_RSS / 1024)) MiB (peak VmHWM $((GW_HWM / 1024)) MiB), $GW_THREADS threads;" \
         "nginx proxy (master + $WORKERS workers) VmRSS $((NGINX_RSS / 1024)) MiB."
     echo
+    [ -z "$COMPARE_BIN" ] || echo "(c')/(d'): $COMPARE_BIN; (c)/(d): $ACTIONGATE_BIN."
+    [ -z "$COMPARE_BIN" ] || echo
     echo "Per round (variant round req/s p50_us p99_us proxy_cpu_us/req upstream_cpu_us/req load1):"
     sed 's/^/  /' "$RESULTS"
+    if [ "$PERF" -eq 1 ]; then
+        for v in d c; do
+            echo
+            echo "Where the gateway's CPU went in ($v) (perf, share of samples; bench/perf_costs.py):"
+            head -22 "$WORK/costs-$v.txt" | sed 's/^/  /'
+        done
+    fi
 } | tee "$WORK/report.md"
 if [ -n "$OUT" ]; then
     mkdir -p "$OUT"
     cp "$WORK/report.md" "$WORK/results.txt" "$WORK"/wrk-*.txt "$OUT/"
-    [ -f "$WORK/perf.data" ] && cp "$WORK/perf.data" "$OUT/"
+    if [ "$PERF" -eq 1 ]; then cp "$WORK"/perf-*.data "$WORK"/stacks-*.txt "$WORK"/costs-*.txt "$OUT/"; fi
     log "results copied to $OUT"
 fi
