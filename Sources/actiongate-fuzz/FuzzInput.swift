@@ -28,4 +28,14 @@ enum FuzzInput {
         else { return "" }
         return String(decoding: bytes[first...last], as: UTF8.self)
     }
+
+    /// A `Sec-Fetch-Site` value as the origin check compares it: trimmed of SP, HTAB and CR (a CR
+    /// cannot arrive in a header value; the check trims it anyway), ASCII-lowercased.
+    static func fetchSite(_ value: String) -> String {
+        let bytes = value.utf8
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) })
+        else { return "" }
+        return String(decoding: bytes[first...last].map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
 }

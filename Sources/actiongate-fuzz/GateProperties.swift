@@ -109,7 +109,7 @@ enum GateProperties {
         let configuration = gate.configuration
         switch origins.count {
         case 0:
-            let site = head.headers.first("Sec-Fetch-Site").map { FuzzInput.trimmingOWS($0).lowercased() }
+            let site = head.headers.first("Sec-Fetch-Site").map(FuzzInput.fetchSite)
             let allowsMissing = configuration.action(id: action)?.missingOrigin == .allow
             try PropertyViolation.check(
                 site == "same-origin" || (allowsMissing && site != "cross-site" && site != "same-site"),

@@ -118,7 +118,7 @@ enum OriginFuzzer {
                     originValues: Array(lines.prefix(count)), secFetchSite: lines.last, missingOrigin: missing)
                 switch count {
                 case 0:
-                    let site = lines.last.map(FuzzInput.trimmingOWS)?.lowercased()
+                    let site = lines.last.map(FuzzInput.fetchSite)
                     if site == "same-origin" {
                         try PropertyViolation.check(decision.isAllowed, "same-origin fetch without Origin refused")
                     } else if site == "cross-site" || site == "same-site" {
