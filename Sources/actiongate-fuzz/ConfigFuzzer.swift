@@ -33,7 +33,8 @@ enum ConfigFuzzer {
         try PropertyViolation.check(
             issues[firstWarning...].allSatisfy { $0.severity == .warning }, "errors after warnings")
         for issue in issues {
-            try PropertyViolation.check(!issue.file.isEmpty && !issue.message.isEmpty, "an issue without file or message")
+            try PropertyViolation.check(
+                !issue.file.isEmpty && !issue.message.isEmpty, "an issue without file or message")
             try PropertyViolation.check(issue.line.map { $0 >= 1 } ?? true, "an issue with a line number below 1")
             try PropertyViolation.check(!issue.description.isEmpty, "an issue without a description")
         }
@@ -71,7 +72,8 @@ enum ConfigFuzzer {
                 let head = RequestHead(
                     method: method, target: target,
                     headers: HeaderFields([
-                        ("Host", origin.authority), ("Origin", origin.description), ("Content-Type", "application/json"),
+                        ("Host", origin.authority), ("Origin", origin.description),
+                        ("Content-Type", "application/json"),
                     ]),
                     peerAddress: "203.0.113.9", contentLength: method == "POST" ? 2 : nil, hasBody: method == "POST",
                     requestID: "fuzz-1")

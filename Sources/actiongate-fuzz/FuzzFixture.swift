@@ -50,7 +50,8 @@ enum FuzzFixture {
     }
 
     /// The origin check the origin target runs against.
-    static let matcher: Result<OriginMatcher, PropertyViolation> = allowedOrigins
+    static let matcher: Result<OriginMatcher, PropertyViolation> =
+        allowedOrigins
         .map { OriginMatcher(publicOrigins: publicOrigins, allowedOrigins: $0) }
         .mapError { PropertyViolation(message: "fixture allowed-origins file refused: \($0.refusals)") }
 

@@ -22,7 +22,8 @@ enum GateFuzzer {
             verdict = gate.evaluateBody(pending, body: request.body, now: request.now)
             if request.body.count > pending.limit {
                 try PropertyViolation.check(
-                    verdict.rejectionReason == .bodyTooLarge, "a body over the asked limit was not refused as too large")
+                    verdict.rejectionReason == .bodyTooLarge, "a body over the asked limit was not refused as too large"
+                )
             }
         }
         try GateProperties.check(verdict, head: request.head, gate: gate)
@@ -45,13 +46,15 @@ enum GateFuzzer {
                 let gatewayMade =
                     plan.response.setCookies.contains(field.value) || rewrite.sessionEvent == .issued
                     || rewrite.sessionEvent == .cleared
-                try PropertyViolation.check(gatewayMade, "an upstream Set-Cookie for the session cookie reached the client")
+                try PropertyViolation.check(
+                    gatewayMade, "an upstream Set-Cookie for the session cookie reached the client")
             }
         }
         try PropertyViolation.check(sessionCookies <= 1, "several session cookies set at once")
         if sessionCookies > 0 {
             try PropertyViolation.check(
-                rewrite.headers.values("Cache-Control") == ["no-store"], "a session cookie without Cache-Control: no-store")
+                rewrite.headers.values("Cache-Control") == ["no-store"],
+                "a session cookie without Cache-Control: no-store")
         }
         if rewrite.sessionEvent == .issued {
             try PropertyViolation.check(

@@ -34,7 +34,8 @@ struct GateInput {
         for line in lines {
             guard let colon = line.utf8.firstIndex(of: 0x3A) else { continue }
             var name = String(decoding: line.utf8[..<colon], as: UTF8.self)
-            let value = FuzzInput.trimmingOWS(String(decoding: line.utf8[line.utf8.index(after: colon)...], as: UTF8.self))
+            let value = FuzzInput.trimmingOWS(
+                String(decoding: line.utf8[line.utf8.index(after: colon)...], as: UTF8.self))
             if name.utf8.first == 0x40 {
                 name = String(decoding: name.utf8.dropFirst(), as: UTF8.self)
                 response.append((name, value))

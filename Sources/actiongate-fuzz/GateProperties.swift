@@ -60,7 +60,9 @@ enum GateProperties {
     {
         var listed = Set<String>()
         for value in client.values("Connection") {
-            for token in value.split(separator: ",") { listed.insert(FuzzInput.trimmingOWS(String(token)).lowercased()) }
+            for token in value.split(separator: ",") {
+                listed.insert(FuzzInput.trimmingOWS(String(token)).lowercased())
+            }
         }
         var counts: [String: Int] = [:]
         for field in headers {
@@ -92,10 +94,12 @@ enum GateProperties {
         if let claims {
             guard let bytes = try? Base64URL.decode(claims), case .object(let members)? = try? JSONValue(parsing: bytes)
             else { throw PropertyViolation(message: "X-ActionGate-Claims is not base64url JSON object") }
-            try PropertyViolation.check(members["sub"] == subject.map { .string($0) }, "claims sub differs from subject")
+            try PropertyViolation.check(
+                members["sub"] == subject.map { .string($0) }, "claims sub differs from subject")
         }
         try PropertyViolation.check(
-            plan.headers.first(GatewayHeaders.action) == plan.audit.action, "X-ActionGate-Action differs from the audit")
+            plan.headers.first(GatewayHeaders.action) == plan.audit.action, "X-ActionGate-Action differs from the audit"
+        )
         if let bound = plan.headers.first(GatewayHeaders.boundArguments) {
             try PropertyViolation.check(plan.audit.action != nil, "bound arguments forwarded outside an action")
             let json = (try? Base64URL.decode(bound)).flatMap { try? JSONValue(parsing: $0) }
@@ -139,7 +143,8 @@ enum GateProperties {
             try PropertyViolation.check(claims != nil, "\(action) forwarded without a session")
             if action == "deleteNote" {
                 try PropertyViolation.check(
-                    plan.headers.contains(GatewayHeaders.boundArguments), "deleteNote forwarded without bound arguments")
+                    plan.headers.contains(GatewayHeaders.boundArguments), "deleteNote forwarded without bound arguments"
+                )
             }
         case "deleteUser":
             guard let claims else { throw PropertyViolation(message: "deleteUser forwarded without a session") }

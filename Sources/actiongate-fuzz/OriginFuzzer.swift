@@ -36,7 +36,8 @@ enum OriginFuzzer {
             let canonical = matcher.check(origin: origin.description)
             try PropertyViolation.check(
                 canonical.isAllowed == expected,
-                "matcher says \(canonical.code) for a canonical origin the reference \(expected ? "allows" : "refuses")")
+                "matcher says \(canonical.code) for a canonical origin the reference \(expected ? "allows" : "refuses")"
+            )
         }
         if decision.isAllowed {
             // Any other spelling may be refused (e.g. a non-canonical IPv6 literal) but never allowed wrongly.
@@ -103,7 +104,8 @@ enum OriginFuzzer {
             let suffix = entry.pattern.literalSuffix
             if let suffixes {
                 try PropertyViolation.check(
-                    !suffixes.isPublicSuffix(suffix.joined(separator: ".")), "a wildcard over a public suffix was accepted")
+                    !suffixes.isPublicSuffix(suffix.joined(separator: ".")),
+                    "a wildcard over a public suffix was accepted")
             } else {
                 try PropertyViolation.check(suffix.count >= 2, "a wildcard over one label was accepted")
             }

@@ -48,7 +48,8 @@ enum TokenFuzzer {
         guard let raw = try? Base64URL.decode(input) else {
             throw PropertyViolation(message: "a token opened whose text is not strict base64url")
         }
-        for position in Set([0, 1, 5, 6, raw.count / 2, raw.count - 17, raw.count - 1]) where raw.indices.contains(position) {
+        for position in Set([0, 1, 5, 6, raw.count / 2, raw.count - 17, raw.count - 1])
+        where raw.indices.contains(position) {
             for bit in [0, 7] {
                 var flipped = raw
                 flipped[position] ^= 1 << bit
@@ -79,7 +80,8 @@ enum TokenFuzzer {
         let value: JSONValue
         do { value = try JSONValue(parsing: input) } catch {
             try PropertyViolation.check(
-                (try? JSONValue.parse(input, capturingMember: "data")) == nil, "capturing parse accepts what parse refuses")
+                (try? JSONValue.parse(input, capturingMember: "data")) == nil,
+                "capturing parse accepts what parse refuses")
             return
         }
         let bytes: [UInt8] = value.serialized()

@@ -45,7 +45,8 @@ enum TokenPlaintextReference {
                 try PropertyViolation.check(
                     (try? JSONValue(parsing: opened.rawData)) == data, "rawData is not the sealed data member")
             case (.failure(let error), .failure(let want)):
-                try PropertyViolation.check(error == want, "open says \(error.code), the payload rules say \(want.code)")
+                try PropertyViolation.check(
+                    error == want, "open says \(error.code), the payload rules say \(want.code)")
             case (.success, .failure(let want)):
                 throw PropertyViolation(message: "a plaintext opened that the payload rules refuse (\(want.code))")
             case (.failure(let error), .success):

@@ -15,28 +15,29 @@ import Testing
         return (input, GateDriver.decide(gate, input.head, body: input.body, now: input.now))
     }
 
-    @Test(arguments: [
-        ("page-render-refresh", "forward", "alice"),
-        ("login-issues-session", "forward", nil),
-        ("createpost-session", "forward", "alice"),
-        ("deleteuser-admin", "forward", "root"),
-        ("deleteuser-suspended", "forbidden", nil),
-        ("deletenote-bound-header", "forward", "alice"),
-        ("form-login-clear-session", "forward", "alice"),
-        ("form-bound-field", "forward", "alice"),
-        ("urlencoded-login", "forward", nil),
-        ("next-action-header", "forward", nil),
-        ("search-missing-origin", "forward", nil),
-        ("sec-fetch-old-key", "forward", "alice"),
-        ("trusted-proxy", "forward", nil),
-        ("spoofed-headers", "forward", nil),
-        ("passthrough-static", "forward", nil),
-        ("passthrough-upload", "forward", nil),
-        ("delete-method", "method_not_allowed", nil),
-        ("dot-segments", "malformed_request", nil),
-        ("ipv6-peer-clock", "forward", nil),
-        ("interim-response", "forward", "alice"),
-    ] as [(String, String, String?)])
+    @Test(
+        arguments: [
+            ("page-render-refresh", "forward", "alice"),
+            ("login-issues-session", "forward", nil),
+            ("createpost-session", "forward", "alice"),
+            ("deleteuser-admin", "forward", "root"),
+            ("deleteuser-suspended", "forbidden", nil),
+            ("deletenote-bound-header", "forward", "alice"),
+            ("form-login-clear-session", "forward", "alice"),
+            ("form-bound-field", "forward", "alice"),
+            ("urlencoded-login", "forward", nil),
+            ("next-action-header", "forward", nil),
+            ("search-missing-origin", "forward", nil),
+            ("sec-fetch-old-key", "forward", "alice"),
+            ("trusted-proxy", "forward", nil),
+            ("spoofed-headers", "forward", nil),
+            ("passthrough-static", "forward", nil),
+            ("passthrough-upload", "forward", nil),
+            ("delete-method", "method_not_allowed", nil),
+            ("dot-segments", "malformed_request", nil),
+            ("ipv6-peer-clock", "forward", nil),
+            ("interim-response", "forward", "alice"),
+        ] as [(String, String, String?)])
     func seedReachesItsVerdict(name: String, outcome: String, subject: String?) throws {
         let (_, verdict) = try Self.verdict(name)
         switch verdict {
@@ -66,7 +67,8 @@ import Testing
 /// How `GateInput` reads the text layout of gate inputs.
 @Suite struct GateInputTests {
     @Test func decodesRequestLineHeadersResponseAndBody() {
-        let text = "POST /a?x 10.0.0.1 -30 302\r\nHost: h\r\n@Set-Cookie: a=1\nContent-Length: 99\nbad line\n\nbody\n\nmore"
+        let text =
+            "POST /a?x 10.0.0.1 -30 302\r\nHost: h\r\n@Set-Cookie: a=1\nContent-Length: 99\nbad line\n\nbody\n\nmore"
         let input = GateInput(Array(text.utf8))
         #expect(input.head.method == "POST")
         #expect(input.head.target == "/a?x")

@@ -31,7 +31,8 @@ import Testing
             ("https://a.b.tenants.example.com:8443", true), ("https://evil.example", false),
         ] {
             let origin = try WebOrigin(parsing: text)
-            #expect(OriginReference.allows(origin, publicOrigins: publicOrigins, allowed: allowed) == expected, "\(text)")
+            #expect(
+                OriginReference.allows(origin, publicOrigins: publicOrigins, allowed: allowed) == expected, "\(text)")
         }
     }
 }
