@@ -85,22 +85,27 @@ def reject_constant(name):
     raise ValueError("non-finite number " + name)
 
 
-def depth(value):
-    if isinstance(value, dict):
-        return 1 + max((depth(v) for v in value.values()), default=0)
-    if isinstance(value, list):
-        return 1 + max((depth(v) for v in value), default=0)
-    return 0
+def check_value(value, level=0):
+    """Refuses nesting deeper than MAX_DEPTH and numbers that are not finite doubles."""
+    if isinstance(value, (dict, list)):
+        if level + 1 > MAX_DEPTH:
+            raise ValueError("too deep")
+        for item in (value.values() if isinstance(value, dict) else value):
+            check_value(item, level + 1)
+    elif isinstance(value, float) and value in (float("inf"), float("-inf")):
+        raise ValueError("number out of range")
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > 1.7976931348623157e308:
+        raise ValueError("number out of range")
 
 
 def strict_json(text):
     """Parses strict JSON text (str); raises ValueError on anything docs/token-format.md refuses."""
-    value = json.loads(text, object_pairs_hook=reject_duplicates, parse_constant=reject_constant)
-    json.dumps(value, ensure_ascii=False).encode("utf-8")  # lone surrogate escapes fail here
-    if depth(value) > MAX_DEPTH:
+    try:
+        value = json.loads(text, object_pairs_hook=reject_duplicates, parse_constant=reject_constant)
+    except RecursionError:
         raise ValueError("too deep")
-    if isinstance(value, float) and value in (float("inf"), float("-inf")):
-        raise ValueError("out of range")
+    json.dumps(value, ensure_ascii=False).encode("utf-8")  # lone surrogate escapes fail here
+    check_value(value)
     return value
 
 

@@ -17,8 +17,10 @@ public enum HKDF {
         var salt = (salt.isEmpty ? [UInt8](repeating: 0, count: HMAC.sha256Size) : Array(salt)) + [0]
         var info = Array(info) + [0]
         var digest = Array("SHA256".utf8CString)
-        let names = (Array("key".utf8CString), Array("salt".utf8CString), Array("info".utf8CString),
-            Array("digest".utf8CString))
+        let names = (
+            Array("key".utf8CString), Array("salt".utf8CString), Array("info".utf8CString),
+            Array("digest".utf8CString)
+        )
         defer { ikm.withUnsafeMutableBytes { OPENSSL_cleanse($0.baseAddress, $0.count) } }
         guard ikm.count < 1 << 30, salt.count < 1 << 30, info.count < 1 << 30 else { throw .inputTooLarge }
 

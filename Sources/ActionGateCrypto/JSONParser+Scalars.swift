@@ -4,8 +4,11 @@ extension JSONParser {
     mutating func parseString() throws(JSONError) -> String {
         offset += 1  // opening quote
         let start = offset
-        // Fast path: no escapes, so the string is a validated slice of the input.
+        // Fast path: no escapes, so the string is a validated slice of the input. Plain ASCII runs are
+        // skipped a word at a time; other bytes get the full UTF-8 check.
         while offset < bytes.count {
+            offset = ByteScanning.firstSpecial(in: bytes, from: offset, asciiOnly: true)
+            guard offset < bytes.count else { break }
             let byte = bytes[offset]
             if byte == UInt8(ascii: "\"") {
                 let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
@@ -45,12 +48,20 @@ extension JSONParser {
         var secondRange: ClosedRange<UInt8> = 0x80...0xBF
         switch lead {
         case 0xC2...0xDF: continuation = 1
-        case 0xE0: continuation = 2; secondRange = 0xA0...0xBF  // no overlongs
+        case 0xE0:
+            continuation = 2
+            secondRange = 0xA0...0xBF  // no overlongs
         case 0xE1...0xEC, 0xEE...0xEF: continuation = 2
-        case 0xED: continuation = 2; secondRange = 0x80...0x9F  // no UTF-16 surrogates
-        case 0xF0: continuation = 3; secondRange = 0x90...0xBF  // no overlongs
+        case 0xED:
+            continuation = 2
+            secondRange = 0x80...0x9F  // no UTF-16 surrogates
+        case 0xF0:
+            continuation = 3
+            secondRange = 0x90...0xBF  // no overlongs
         case 0xF1...0xF3: continuation = 3
-        case 0xF4: continuation = 3; secondRange = 0x80...0x8F  // nothing above U+10FFFF
+        case 0xF4:
+            continuation = 3
+            secondRange = 0x80...0x8F  // nothing above U+10FFFF
         default: throw JSONError(.invalidUTF8, at: offset)
         }
         guard offset + continuation < bytes.count else { throw JSONError(.invalidUTF8, at: offset) }

@@ -24,6 +24,49 @@ struct JSONParser {
         return value
     }
 
+    /// Parses the whole input; when it is an object, hands each top-level member to `member` (key, the
+    /// key's offset, value, the value's byte range) instead of building a dictionary, and returns true.
+    /// The callback decides what a duplicate key is worth (it throws `.duplicateKey` itself).
+    mutating func parseTopLevelObject(
+        _ member: (String, Int, JSONValue, Range<Int>) throws(JSONError) -> Void
+    ) throws(JSONError) -> Bool {
+        skipWhitespace()
+        guard offset < bytes.count, bytes[offset] == UInt8(ascii: "{") else {
+            _ = try parseDocument()
+            return false
+        }
+        offset += 1
+        skipWhitespace()
+        if try peek() == UInt8(ascii: "}") {
+            offset += 1
+        } else {
+            members: while true {
+                skipWhitespace()
+                guard try peek() == UInt8(ascii: "\"") else { throw JSONError(.unexpectedByte, at: offset) }
+                let keyOffset = offset
+                let key = try parseString()
+                skipWhitespace()
+                guard try peek() == UInt8(ascii: ":") else { throw JSONError(.unexpectedByte, at: offset) }
+                offset += 1
+                skipWhitespace()
+                let valueStart = offset
+                let value = try parseValue(depth: 1)
+                try member(key, keyOffset, value, valueStart..<offset)
+                skipWhitespace()
+                switch try peek() {
+                case UInt8(ascii: ","): offset += 1
+                case UInt8(ascii: "}"):
+                    offset += 1
+                    break members
+                default: throw JSONError(.unexpectedByte, at: offset)
+                }
+            }
+        }
+        skipWhitespace()
+        guard offset == bytes.count else { throw JSONError(.trailingData, at: offset) }
+        return true
+    }
+
     private mutating func skipWhitespace() {
         while offset < bytes.count {
             switch bytes[offset] {
@@ -43,9 +86,15 @@ struct JSONParser {
         case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
         case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
         default: throw JSONError(.unexpectedByte, at: offset)
         }
@@ -75,7 +124,9 @@ struct JSONParser {
             skipWhitespace()
             switch try peek() {
             case UInt8(ascii: ","): offset += 1
-            case UInt8(ascii: "]"): offset += 1; return .array(elements)
+            case UInt8(ascii: "]"):
+                offset += 1
+                return .array(elements)
             default: throw JSONError(.unexpectedByte, at: offset)
             }
         }
@@ -110,7 +161,9 @@ struct JSONParser {
             skipWhitespace()
             switch try peek() {
             case UInt8(ascii: ","): offset += 1
-            case UInt8(ascii: "}"): offset += 1; return .object(members)
+            case UInt8(ascii: "}"):
+                offset += 1
+                return .object(members)
             default: throw JSONError(.unexpectedByte, at: offset)
             }
         }

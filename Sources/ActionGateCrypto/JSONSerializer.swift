@@ -67,22 +67,42 @@ enum JSONSerializer {
     }
 
     static func appendString(_ text: String, to output: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { utf8 in appendString(UnsafeRawBufferPointer(utf8), to: &output) }
+    }
+
+    /// Appends `bytes` (valid UTF-8) as a JSON string: plain runs are copied in bulk, and only `"`, `\`
+    /// and control characters are escaped (the same set as JavaScript's `JSON.stringify`).
+    static func appendString(_ bytes: UnsafeRawBufferPointer, to output: inout [UInt8]) {
+        output.reserveCapacity(output.count + bytes.count + 2)
         output.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): output.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0x08: output.append(contentsOf: [0x5C, UInt8(ascii: "b")])
-            case 0x0C: output.append(contentsOf: [0x5C, UInt8(ascii: "f")])
-            case 0x00..<0x20:
-                output.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hexDigit(byte >> 4), hexDigit(byte & 15)])
-            default: output.append(byte)
-            }
+        var runStart = 0
+        while runStart < bytes.count {
+            let special = ByteScanning.firstSpecial(in: bytes, from: runStart, asciiOnly: false)
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[runStart..<special]))
+            guard special < bytes.count else { break }
+            appendEscape(bytes[special], to: &output)
+            runStart = special + 1
         }
         output.append(UInt8(ascii: "\""))
+    }
+
+    private static func appendEscape(_ byte: UInt8, to output: inout [UInt8]) {
+        output.append(0x5C)
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): output.append(byte)
+        case 0x0A: output.append(UInt8(ascii: "n"))
+        case 0x0D: output.append(UInt8(ascii: "r"))
+        case 0x09: output.append(UInt8(ascii: "t"))
+        case 0x08: output.append(UInt8(ascii: "b"))
+        case 0x0C: output.append(UInt8(ascii: "f"))
+        default:
+            output.append(UInt8(ascii: "u"))
+            output.append(0x30)
+            output.append(0x30)
+            output.append(hexDigit(byte >> 4))
+            output.append(hexDigit(byte & 15))
+        }
     }
 }
 
@@ -98,6 +118,19 @@ extension JSONValue {
     @_disfavoredOverload
     public func serialized() -> String {
         String(decoding: serialized() as [UInt8], as: UTF8.self)
+    }
+
+    /// A quick upper-bound guess of `serialized().count` (exact unless strings need escapes), used to
+    /// reserve buffers once.
+    public var estimatedSerializedCount: Int {
+        switch self {
+        case .null: 4
+        case .bool: 5
+        case .number: 24
+        case .string(let text): text.utf8.count + 2
+        case .array(let elements): elements.reduce(2) { $0 + $1.estimatedSerializedCount + 1 }
+        case .object(let members): members.reduce(2) { $0 + $1.key.utf8.count + 4 + $1.value.estimatedSerializedCount }
+        }
     }
 
     /// Appends compact JSON bytes to `output` (no intermediate array).

@@ -43,14 +43,14 @@ extension SealedToken {
         let keyID = UInt32(raw[2]) << 24 | UInt32(raw[3]) << 16 | UInt32(raw[4]) << 8 | UInt32(raw[5])
         guard let key = keys.openingKey(id: keyID) else { throw .unknownKey }
 
-        var aad = Array(raw[0..<headerSize])
-        guard context.appendBytes(for: purpose, to: &aad) else { throw .badTag }
         let plaintextStart = headerSize + AES256GCM.nonceSize
         let plaintextEnd = raw.count - AES256GCM.tagSize
         let outcome = raw.withUnsafeMutableBytes { buffer in
-            aad.withUnsafeBytes { aad in
+            context.withAdditionalData(purpose: purpose, keyID: keyID) { aad in
                 key.withSubkey(for: purpose) { subkey in
                     Result { () throws(CryptoError) in
+                        // A context that cannot produce this token's AAD can never verify its tag.
+                        guard let aad else { throw .authenticationFailed }
                         let body = UnsafeMutableRawBufferPointer(rebasing: buffer[plaintextStart..<plaintextEnd])
                         try AES256GCM.open(
                             UnsafeRawBufferPointer(body),
@@ -87,22 +87,52 @@ extension SealedToken {
         var dataRange: Range<Int>
     }
 
-    /// Checks the plaintext is `{"iat": int, "exp": int, "data": any, ["auth_time": int]}` (other members ignored).
+    /// Checks the plaintext is `{"iat": int, "exp": int, "data": any, ["auth_time": int]}` (other members
+    /// ignored, duplicates refused), reading members directly rather than through a dictionary.
     private static func payloadFields(_ plaintext: ArraySlice<UInt8>) throws(TokenError) -> PayloadFields {
-        let parsed: (value: JSONValue, memberRange: Range<Int>?)
-        do { parsed = try JSONValue.parse(plaintext, capturingMember: "data") } catch { throw .badPayload }
-        guard case .object(let members) = parsed.value, let data = members["data"], let range = parsed.memberRange,
-            let iat = timestamp(members["iat"]), let exp = timestamp(members["exp"])
-        else { throw .badPayload }
-        var authTime: Int64?
-        if let value = members["auth_time"] {
-            guard let time = timestamp(value) else { throw .badPayload }
-            authTime = time
+        var iat: JSONValue?
+        var exp: JSONValue?
+        var authTime: JSONValue?
+        var data: (value: JSONValue, range: Range<Int>)?
+        var others: Set<String> = []
+        let isObject: Bool
+        do {
+            isObject = try JSONValue.withBytes(plaintext) { buffer throws(JSONError) in
+                var parser = JSONParser(buffer)
+                return try parser.parseTopLevelObject { key, keyOffset, value, range throws(JSONError) in
+                    let fresh: Bool
+                    switch key {
+                    case "iat":
+                        fresh = iat == nil
+                        iat = value
+                    case "exp":
+                        fresh = exp == nil
+                        exp = value
+                    case "auth_time":
+                        fresh = authTime == nil
+                        authTime = value
+                    case "data":
+                        fresh = data == nil
+                        data = (value, range)
+                    default: fresh = others.insert(key).inserted
+                    }
+                    guard fresh else { throw JSONError(.duplicateKey, at: keyOffset) }
+                }
+            }
+        } catch {
+            throw .badPayload
+        }
+        guard isObject, let data, let iat = timestamp(iat), let exp = timestamp(exp) else { throw .badPayload }
+        var authTimeValue: Int64?
+        if authTime != nil {
+            guard let time = timestamp(authTime) else { throw .badPayload }
+            authTimeValue = time
         }
         // The range is in offsets from the slice start; the slice keeps its parent's indices.
         let base = plaintext.startIndex
         return PayloadFields(
-            iat: iat, exp: exp, authTime: authTime, data: data, dataRange: base + range.lowerBound..<base + range.upperBound)
+            iat: iat, exp: exp, authTime: authTimeValue, data: data.value,
+            dataRange: base + data.range.lowerBound..<base + data.range.upperBound)
     }
 
     /// An integral JSON number within ±2^53, as Int64; nil otherwise.

@@ -23,7 +23,10 @@ public enum SealedToken {
     public static func seal(
         context: TokenContext, data: JSONValue, iat: Int64, exp: Int64, authTime: Int64? = nil, key: TokenKey
     ) throws(CryptoError) -> String {
-        try seal(context: context, iat: iat, exp: exp, authTime: authTime, key: key, nonce: nil, dataCount: 64) {
+        try seal(
+            context: context, iat: iat, exp: exp, authTime: authTime, key: key, nonce: nil,
+            dataCount: data.estimatedSerializedCount
+        ) {
             data.serialize(into: &$0)
         }
     }
@@ -49,36 +52,36 @@ public enum SealedToken {
         context: TokenContext, iat: Int64, exp: Int64, authTime: Int64?, key: TokenKey, nonce: [UInt8]?,
         dataCount: Int, writeData: (inout [UInt8]) -> Void
     ) throws(CryptoError) -> String {
-        guard [iat, exp, authTime ?? 0].allSatisfy({ $0.magnitude <= maximumTimestamp }) else {
+        guard iat.magnitude <= maximumTimestamp, exp.magnitude <= maximumTimestamp,
+            (authTime ?? 0).magnitude <= maximumTimestamp
+        else {
             throw .invalidTimestamp
         }
         let purpose = context.sealingPurpose
+        // One buffer, filled in place: header, nonce, plaintext (encrypted in place), tag.
         var raw: [UInt8] = []
         raw.reserveCapacity(minimumSize + 64 + dataCount)
-        appendHeader(purpose: purpose, keyID: key.id, to: &raw)
-        var aad = raw
-        guard context.appendBytes(for: purpose, to: &aad) else { throw .invalidContext }
-
+        raw.append(contentsOf: zeros[0..<headerSize + AES256GCM.nonceSize])
+        raw.withUnsafeMutableBytes { writeHeader(purpose: purpose, keyID: key.id, into: $0) }
         if let nonce {
             guard nonce.count == AES256GCM.nonceSize else { throw .invalidNonceSize }
-            raw.append(contentsOf: nonce)
-        } else {
-            raw.append(contentsOf: repeatElement(0, count: AES256GCM.nonceSize))
+            raw.replaceSubrange(headerSize..<headerSize + AES256GCM.nonceSize, with: nonce)
         }
         let plaintextStart = raw.count
         appendPlaintext(iat: iat, exp: exp, authTime: authTime, to: &raw, writeData: writeData)
         let plaintextEnd = raw.count
-        raw.append(contentsOf: repeatElement(0, count: AES256GCM.tagSize))
+        raw.append(contentsOf: zeros[0..<AES256GCM.tagSize])
         guard Base64URL.encodedCount(raw.count) <= maximumEncodedLength else { throw .inputTooLarge }
 
         try key.recordSeal()
         let result = raw.withUnsafeMutableBytes { buffer in
-            aad.withUnsafeBytes { aad in
+            context.withAdditionalData(purpose: purpose, keyID: key.id) { aad in
                 key.withSubkey(for: purpose) { subkey in
                     Result { () throws(CryptoError) in
+                        guard let aad else { throw .invalidContext }
                         let nonceBuffer = UnsafeMutableRawBufferPointer(
                             rebasing: buffer[headerSize..<headerSize + AES256GCM.nonceSize])
-                        if nonce == nil { try SecureRandom.fill(nonceBuffer) }
+                        if nonce == nil { try takeNonce(into: nonceBuffer) }
                         let body = UnsafeMutableRawBufferPointer(rebasing: buffer[plaintextStart..<plaintextEnd])
                         try AES256GCM.seal(
                             UnsafeRawBufferPointer(body), key: subkey, nonce: UnsafeRawBufferPointer(nonceBuffer),
@@ -92,13 +95,20 @@ public enum SealedToken {
         return try result.get()
     }
 
-    static func appendHeader(purpose: TokenPurpose, keyID: UInt32, to output: inout [UInt8]) {
-        output.append(version)
-        output.append(purpose.rawValue)
-        output.append(UInt8(truncatingIfNeeded: keyID >> 24))
-        output.append(UInt8(truncatingIfNeeded: keyID >> 16))
-        output.append(UInt8(truncatingIfNeeded: keyID >> 8))
-        output.append(UInt8(truncatingIfNeeded: keyID))
+    /// Placeholder bytes for header, nonce and tag (a bulk copy is cheaper than appending a repetition).
+    private static let zeros = [UInt8](repeating: 0, count: 32)
+
+    /// A fresh random nonce from this thread's pool (see `NoncePool`).
+    private static func takeNonce(into buffer: UnsafeMutableRawBufferPointer) throws(CryptoError) {
+        guard let state = ThreadCipherContexts.current() else { throw .drainingOpenSSLErrors("thread crypto state") }
+        try state.nonces.take(into: buffer)
+    }
+
+    /// Writes version, purpose and big-endian key id into the first 6 bytes of `buffer`.
+    static func writeHeader(purpose: TokenPurpose, keyID: UInt32, into buffer: UnsafeMutableRawBufferPointer) {
+        buffer[0] = version
+        buffer[1] = purpose.rawValue
+        buffer.storeBytes(of: keyID.bigEndian, toByteOffset: 2, as: UInt32.self)
     }
 
     /// `{"iat":N,"exp":N[,"auth_time":N],"data":…}`, compact, built without Foundation.

@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import COpenSSL
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The AES-256-GCM algorithm, fetched from the default provider once per process.
 ///
@@ -31,6 +32,8 @@ final class ThreadCipherContexts {
     private let openKey: UnsafeMutableRawBufferPointer
     private var sealKeyed = false
     private var openKeyed = false
+    /// Random bytes reserved for this thread's GCM nonces.
+    var nonces = NoncePool()
 
     private init?() {
         guard let cipher = FetchedCipher.aes256GCM.pointer,

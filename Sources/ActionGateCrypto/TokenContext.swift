@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// What a token is bound to; it becomes part of the AAD, so a token opens only in the same context.
 ///
 /// A different cookie name, action or subject makes the tag fail: the opener reports `bad_tag`,
@@ -26,23 +34,48 @@ public enum TokenContext: Sendable, Hashable {
         }
     }
 
-    /// Appends the context bytes for a token of `purpose`; false when this context cannot produce them
-    /// (a 0x03 token without a subject, or an action id containing 0x00, which would make the
-    /// action/subject split ambiguous).
-    func appendBytes(for purpose: TokenPurpose, to output: inout [UInt8]) -> Bool {
+    /// Runs `body` with the AAD of a token of `purpose` sealed with key `keyID` — header || context —
+    /// built on the stack; `body` gets nil when this context cannot produce it (a 0x03 token without a
+    /// subject, or an action id containing 0x00, which would make the action/subject split ambiguous).
+    func withAdditionalData<Result>(
+        purpose: TokenPurpose, keyID: UInt32, _ body: (UnsafeRawBufferPointer?) -> Result
+    ) -> Result {
+        var first: String
+        var second = ""
         switch self {
         case .session(let cookieName):
-            output.append(contentsOf: cookieName.utf8)
-            return true
+            first = cookieName
         case .boundArguments(let action, let subject):
-            guard !action.utf8.contains(0) else { return false }
-            output.append(contentsOf: action.utf8)
-            output.append(0)
+            first = action
             if purpose == .subjectBoundArguments {
-                guard let subject else { return false }
-                output.append(contentsOf: subject.utf8)
+                guard let subject else { return body(nil) }
+                second = subject
             }
-            return true
         }
+        let isBound = purpose != .session
+        return first.withUTF8 { first in
+            second.withUTF8 { second in
+                if isBound, let base = first.baseAddress, memchr(base, 0, first.count) != nil { return body(nil) }
+                let count = SealedToken.headerSize + first.count + (isBound ? 1 : 0) + second.count
+                return withUnsafeTemporaryAllocation(byteCount: count, alignment: 8) { aad in
+                    SealedToken.writeHeader(purpose: purpose, keyID: keyID, into: aad)
+                    var offset = SealedToken.headerSize
+                    copy(first, into: aad, at: offset)
+                    offset += first.count
+                    if isBound {
+                        aad[offset] = 0
+                        offset += 1
+                    }
+                    copy(second, into: aad, at: offset)
+                    return body(UnsafeRawBufferPointer(aad))
+                }
+            }
+        }
+    }
+
+    private func copy(_ part: UnsafeBufferPointer<UInt8>, into buffer: UnsafeMutableRawBufferPointer, at offset: Int) {
+        guard part.count > 0 else { return }
+        UnsafeMutableRawBufferPointer(rebasing: buffer[offset..<offset + part.count])
+            .copyMemory(from: UnsafeRawBufferPointer(part))
     }
 }

@@ -26,9 +26,10 @@ import Testing
             """
         let file = try AllowedOrigins(parsing: text, publicSuffixes: Self.suffixes)
         #expect(file.entries.map(\.line) == [2, 4, 5])
-        #expect(file.entries.map(\.pattern.description) == [
-            "https://partner.example.org", "https://*.preview.example.net", "http://localhost:3000",
-        ])
+        #expect(
+            file.entries.map(\.pattern.description) == [
+                "https://partner.example.org", "https://*.preview.example.net", "http://localhost:3000",
+            ])
     }
 
     @Test func windowsLineEndingsKeepLineNumbers() throws {

@@ -26,7 +26,9 @@ import Testing
         #expect(throws: expected) { try ByteSize(parsing: text) }
     }
 
-    @Test(arguments: [(1 << 20, "1MiB"), (256 << 10, "256KiB"), (512, "512"), (0, "0"), (1 << 30, "1GiB"), (1500, "1500")])
+    @Test(arguments: [
+        (1 << 20, "1MiB"), (256 << 10, "256KiB"), (512, "512"), (0, "0"), (1 << 30, "1GiB"), (1500, "1500"),
+    ])
     func printsTheShortestExactForm(bytes: Int, text: String) {
         #expect(ByteSize(bytes: bytes).description == text)
     }

@@ -69,7 +69,9 @@ import Testing
     @Test(arguments: table)
     func agreesWithNextJS(_ testCase: Case) {
         let entries = testCase.patterns.enumerated().compactMap { index, pattern in
-            (try? OriginPattern(parsing: "https://" + pattern)).map { AllowedOrigins.Entry(line: index + 1, pattern: $0) }
+            (try? OriginPattern(parsing: "https://" + pattern)).map {
+                AllowedOrigins.Entry(line: index + 1, pattern: $0)
+            }
         }
         let matcher = OriginMatcher(
             publicOrigins: [WebOrigin(scheme: .https, host: "gateway.invalid")],

@@ -33,8 +33,9 @@ import Testing
         ("http://app.example.com", .rejected(.notAllowed)),
         ("https://app.example.com:8443", .rejected(.notAllowed)),
         ("http://[::1]:8080", .allowed(.publicOrigin)),
-        // IPv6 hosts compare in the canonical form browsers send.
-        ("http://[0:0::1]:8080", .rejected(.notAllowed)),
+        // IPv6 hosts compare as addresses, whatever text form was sent.
+        ("http://[0:0::1]:8080", .allowed(.publicOrigin)),
+        ("http://[0000:0000:0000:0000:0000:0000:0000:0001]:8080", .allowed(.publicOrigin)),
         ("http://[::2]:8080", .rejected(.notAllowed)),
         // the allowed-origins file, with the line that matched
         ("https://partner.example.org", .allowed(.allowedOriginsEntry, line: 2)),
@@ -84,6 +85,9 @@ import Testing
         ("https://[::1", .malformed(.malformedOrigin)),
         ("https://[::ffff:1.2.3.4]", .malformed(.malformedOrigin)),
         ("https://[example]", .malformed(.malformedOrigin)),
+        ("https://[]", .malformed(.malformedOrigin)),
+        ("https://[]:443", .malformed(.malformedOrigin)),
+        ("https://[:]", .malformed(.malformedOrigin)),
         ("https://app.example.com\r\n", .malformed(.malformedOrigin)),
         ("https://" + String(repeating: "a", count: 64) + ".example.com", .malformed(.malformedOrigin)),
     ]
@@ -91,7 +95,8 @@ import Testing
     @Test(arguments: singleValues)
     func decidesOneOriginValue(origin: String, expected: OriginDecision) {
         #expect(Self.matcher.check(origin: origin) == expected)
-        #expect(Self.matcher.check(originValues: [origin], secFetchSite: "same-origin", missingOrigin: .allow) == expected)
+        #expect(
+            Self.matcher.check(originValues: [origin], secFetchSite: "same-origin", missingOrigin: .allow) == expected)
     }
 
     @Test func twoOriginLinesAreMalformed() {
@@ -137,6 +142,8 @@ import Testing
         ("www.example.com:8443", true),
         ("www.example.com", false),
         ("[::1]:8080", true),
+        ("[0::0:1]:8080", true),
+        ("[::2]:8080", false),
         ("[::1]", false),
         ("partner.example.org", false),
         ("pr-1.preview.example.net", false),
@@ -169,7 +176,9 @@ import Testing
             publicOrigins: [WebOrigin(scheme: .https, host: "app.example.com")],
             allowedOrigins: try AllowedOrigins(parsing: text, publicSuffixes: nil))
         for index in [0, 1, 250, 499] {
-            #expect(matcher.check(origin: "https://SITE\(index).example.com") == .allowed(.allowedOriginsEntry, line: index + 1))
+            #expect(
+                matcher.check(origin: "https://SITE\(index).example.com")
+                    == .allowed(.allowedOriginsEntry, line: index + 1))
         }
         #expect(matcher.check(origin: "https://site500.example.com") == .rejected(.notAllowed))
     }

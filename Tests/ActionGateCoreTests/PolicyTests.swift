@@ -12,7 +12,9 @@ import Testing
         ])
     static let bob = Identity(
         subject: "bob",
-        claims: ["sub": .string("bob"), "roles": .array([.string("viewer")]), "suspended": .bool(true), "level": .number(1)])
+        claims: [
+            "sub": .string("bob"), "roles": .array([.string("viewer")]), "suspended": .bool(true), "level": .number(1),
+        ])
     static let carol = Identity(subject: "carol", claims: ["roles": .string("admin"), "team": .string("ops")])
 
     struct Case: Sendable, CustomTestStringConvertible {
@@ -35,23 +37,34 @@ import Testing
         Case(name: "subject not listed", criterion: .subject(["alice", "dave"]), identity: bob, matches: false),
         Case(name: "subject, anonymous", criterion: .subject(["alice"]), identity: nil, matches: false),
         Case(name: "subject is case-sensitive", criterion: .subject(["Alice"]), identity: alice, matches: false),
-        Case(name: "array claim membership", criterion: .claims([claim("roles", "admin")]), identity: alice, matches: true),
-        Case(name: "array claim without it", criterion: .claims([claim("roles", "admin")]), identity: bob, matches: false),
+        Case(
+            name: "array claim membership", criterion: .claims([claim("roles", "admin")]), identity: alice,
+            matches: true),
+        Case(
+            name: "array claim without it", criterion: .claims([claim("roles", "admin")]), identity: bob, matches: false
+        ),
         Case(name: "string claim equal", criterion: .claims([claim("roles", "admin")]), identity: carol, matches: true),
         Case(
             name: "any of several values", criterion: .claims([claim("team", "ops", "sre")]), identity: carol,
             matches: true),
-        Case(name: "none of several values", criterion: .claims([claim("team", "ops", "sre")]), identity: alice, matches: false),
+        Case(
+            name: "none of several values", criterion: .claims([claim("team", "ops", "sre")]), identity: alice,
+            matches: false),
         Case(name: "missing claim", criterion: .claims([claim("team", "core")]), identity: bob, matches: false),
         Case(name: "claims, anonymous", criterion: .claims([claim("roles", "admin")]), identity: nil, matches: false),
-        Case(name: "bool claim", criterion: .claims([ClaimRequirement(name: "suspended", values: [.bool(true)])]), identity: bob, matches: true),
+        Case(
+            name: "bool claim", criterion: .claims([ClaimRequirement(name: "suspended", values: [.bool(true)])]),
+            identity: bob, matches: true),
         Case(
             name: "bool is not the string true",
             criterion: .claims([ClaimRequirement(name: "suspended", values: [.string("true")])]), identity: bob,
             matches: false),
-        Case(name: "number claim", criterion: .claims([ClaimRequirement(name: "level", values: [.number(3)])]), identity: alice, matches: true),
         Case(
-            name: "number is not the string", criterion: .claims([ClaimRequirement(name: "level", values: [.string("3")])]),
+            name: "number claim", criterion: .claims([ClaimRequirement(name: "level", values: [.number(3)])]),
+            identity: alice, matches: true),
+        Case(
+            name: "number is not the string",
+            criterion: .claims([ClaimRequirement(name: "level", values: [.string("3")])]),
             identity: alice, matches: false),
         Case(
             name: "all listed claims must match",
@@ -59,18 +72,29 @@ import Testing
         Case(
             name: "all listed claims match", criterion: .claims([claim("roles", "admin"), claim("team", "core")]),
             identity: alice, matches: true),
-        Case(name: "source_ip v4 inside", criterion: .sourceIP(cidrs("10.0.0.0/8")), identity: nil, address: "10.1.2.3", matches: true),
-        Case(name: "source_ip v4 outside", criterion: .sourceIP(cidrs("10.0.0.0/8")), identity: nil, address: "11.1.2.3", matches: false),
+        Case(
+            name: "source_ip v4 inside", criterion: .sourceIP(cidrs("10.0.0.0/8")), identity: nil, address: "10.1.2.3",
+            matches: true),
+        Case(
+            name: "source_ip v4 outside", criterion: .sourceIP(cidrs("10.0.0.0/8")), identity: nil, address: "11.1.2.3",
+            matches: false),
         Case(
             name: "source_ip mapped v4", criterion: .sourceIP(cidrs("10.0.0.0/8")), identity: nil,
             address: "::ffff:10.9.9.9", matches: true),
-        Case(name: "source_ip v6 inside", criterion: .sourceIP(cidrs("fd00::/8")), identity: nil, address: "fd00::5", matches: true),
-        Case(name: "source_ip v6 outside", criterion: .sourceIP(cidrs("fd00::/8")), identity: nil, address: "2001:db8::1", matches: false),
+        Case(
+            name: "source_ip v6 inside", criterion: .sourceIP(cidrs("fd00::/8")), identity: nil, address: "fd00::5",
+            matches: true),
+        Case(
+            name: "source_ip v6 outside", criterion: .sourceIP(cidrs("fd00::/8")), identity: nil,
+            address: "2001:db8::1", matches: false),
         Case(
             name: "source_ip any of the list", criterion: .sourceIP(cidrs("10.0.0.0/8", "fd00::/8")), identity: nil,
             address: "fd01::1", matches: true),
-        Case(name: "source_ip v4 net, v6 client", criterion: .sourceIP(cidrs("0.0.0.0/0")), identity: nil, address: "::1", matches: false),
-        Case(name: "source_ip unknown address", criterion: .sourceIP(cidrs("0.0.0.0/0")), identity: nil, matches: false),
+        Case(
+            name: "source_ip v4 net, v6 client", criterion: .sourceIP(cidrs("0.0.0.0/0")), identity: nil,
+            address: "::1", matches: false),
+        Case(
+            name: "source_ip unknown address", criterion: .sourceIP(cidrs("0.0.0.0/0")), identity: nil, matches: false),
     ]
 
     static func claim(_ name: String, _ values: String...) -> ClaimRequirement {
@@ -137,10 +161,11 @@ import Testing
     @Test func explainListsEveryRule() {
         let explanation = Self.admins.explain(identity: Self.suspendedAdmin, clientAddress: nil)
         #expect(explanation.decision.basis == .denyRule(0))
-        #expect(explanation.lines == [
-            "admins.deny[0]: match (claims: yes)",
-            "admins.allow[0]: match (claims: yes)",
-        ])
+        #expect(
+            explanation.lines == [
+                "admins.deny[0]: match (claims: yes)",
+                "admins.allow[0]: match (claims: yes)",
+            ])
         let anonymous = Self.admins.explain(identity: nil, clientAddress: nil)
         #expect(anonymous.rules.map(\.matched) == [false, false])
     }

@@ -97,8 +97,11 @@ import Testing
 
     /// GCM spec test cases 17 (64-bit IV) and 18 (480-bit IV): valid GCM, but outside this API, which
     /// accepts exactly the 96-bit nonces the token format uses; they must be refused, not mis-processed.
-    @Test(arguments: ["cafebabefacedbad", "9313225df88406e555909c5aff5269aa6a7a9538534f7da1e4c303d2a318a728"
-        + "c3c0c95156809539fcf0e2429a6b525416aedbf5a0de6a57a637b39b"])
+    @Test(arguments: [
+        "cafebabefacedbad",
+        "9313225df88406e555909c5aff5269aa6a7a9538534f7da1e4c303d2a318a728"
+            + "c3c0c95156809539fcf0e2429a6b525416aedbf5a0de6a57a637b39b",
+    ])
     func refusesNonTwelveByteNonces(nonce: String) {
         #expect(throws: CryptoError.invalidNonceSize) {
             try AES256GCM.seal(hex(Self.p16), key: hex(Self.k15), nonce: hex(nonce), aad: hex(Self.a16))
@@ -106,7 +109,8 @@ import Testing
     }
 
     @Test func failedOpenZeroesTheOutputBuffer() throws {
-        let key = [UInt8](repeating: 7, count: 32), nonce = [UInt8](repeating: 9, count: 12)
+        let key = [UInt8](repeating: 7, count: 32)
+        let nonce = [UInt8](repeating: 9, count: 12)
         let sealed = try AES256GCM.seal(Array("attack at dawn".utf8), key: key, nonce: nonce, aad: [1])
         var output = [UInt8](repeating: 0xAA, count: sealed.ciphertext.count)
         var tag = sealed.tag
@@ -134,7 +138,8 @@ import Testing
 
     @Test(arguments: Change.allCases)
     func anyChangedInputFailsAuthentication(change: Change) throws {
-        var key = [UInt8](repeating: 1, count: 32), nonce = [UInt8](repeating: 2, count: 12)
+        var key = [UInt8](repeating: 1, count: 32)
+        var nonce = [UInt8](repeating: 2, count: 12)
         var aad: [UInt8] = [3, 4, 5]
         var (ciphertext, tag) = try AES256GCM.seal(Array(0..<40), key: key, nonce: nonce, aad: aad)
         switch change {
@@ -152,7 +157,8 @@ import Testing
     @Test(arguments: [0, 1, 16, 31, 33, 64])
     func refusesWrongKeySizes(size: Int) {
         #expect(throws: CryptoError.invalidKeySize) {
-            try AES256GCM.seal([1, 2, 3], key: [UInt8](repeating: 0, count: size), nonce: [UInt8](repeating: 0, count: 12))
+            try AES256GCM.seal(
+                [1, 2, 3], key: [UInt8](repeating: 0, count: size), nonce: [UInt8](repeating: 0, count: 12))
         }
     }
 

@@ -70,6 +70,17 @@ import Testing
         #expect(decoded.count == 256)
     }
 
+    /// The word-at-a-time loops must find a bad character at any position of a long input.
+    @Test(arguments: [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "/"), 0x00, 0x80, 0xFF, UInt8(ascii: " ")])
+    func findsABadCharacterAnywhereInLongInput(bad: UInt8) throws {
+        let valid = Array(Base64URL.encode(try SecureRandom.bytes(60)).utf8)  // 80 characters
+        for position in valid.indices {
+            var input = valid
+            input[position] = bad
+            #expect(throws: Base64URLError.invalidCharacter(offset: position)) { try Base64URL.decode(input) }
+        }
+    }
+
     @Test func decodesIntoACallerBuffer() throws {
         var output = [UInt8](repeating: 0, count: 6)
         try Array("Zm9vYmFy".utf8).withUnsafeBytes { input in

@@ -90,6 +90,29 @@ import Testing
         #expect(throws: JSONError(.tooDeep, at: 64)) { try JSONValue(parsing: hostile) }
     }
 
+    /// Long strings go through the vector/word scans; a special byte at any position must still be seen.
+    @Test func specialBytesAreFoundAtEveryPositionOfLongStrings() throws {
+        let plain = [UInt8](repeating: UInt8(ascii: "x"), count: 70)
+        for position in plain.indices {
+            var control = [0x22] + plain + [0x22]
+            control[position + 1] = 0x1F
+            #expect(throws: JSONError(.controlCharacter, at: position + 1)) { try JSONValue(parsing: control) }
+            var badUTF8 = [0x22] + plain + [0x22]
+            badUTF8[position + 1] = 0xFF
+            #expect(throws: JSONError(.invalidUTF8, at: position + 1)) { try JSONValue(parsing: badUTF8) }
+            var escaped = [0x22] + plain + [0x22]
+            escaped.replaceSubrange(position + 1..<position + 2, with: [0x5C, UInt8(ascii: "n")])
+            #expect(
+                try JSONValue(parsing: escaped)
+                    == .string(
+                        String(repeating: "x", count: position) + "\n"
+                            + String(repeating: "x", count: 69 - position)))
+            var quoted = [0x22] + plain + [0x22]
+            quoted[position + 1] = 0x22
+            #expect(throws: JSONError(.trailingData, at: position + 2)) { try JSONValue(parsing: quoted) }
+        }
+    }
+
     @Test func capturesTheExactBytesOfATopLevelMember() throws {
         let text = #"{"iat":1, "data" : { "b" : [1, 2.50] } ,"x":{"data":3}}"#
         let range = try #require(try JSONMemberScanner.valueRange(ofMember: "data", in: Array(text.utf8)))

@@ -32,7 +32,8 @@ import Testing
 
     @Test(arguments: hkdfCases)
     func hkdfMatchesRFC5869(testCase: HKDFCase) throws {
-        let okm = try HKDF.sha256(ikm: testCase.ikm, salt: testCase.salt, info: testCase.info, outputLength: testCase.length)
+        let okm = try HKDF.sha256(
+            ikm: testCase.ikm, salt: testCase.salt, info: testCase.info, outputLength: testCase.length)
         #expect(hexString(okm) == testCase.okm)
     }
 
@@ -48,9 +49,11 @@ import Testing
     @Test(arguments: [(0, 1), (1, 32), (5, 33), (40, 100), (64, 255 * 32)])
     func hkdfAgreesWithItsDefinition(ikmLength: Int, length: Int) throws {
         let ikm = try SecureRandom.bytes(ikmLength)
-        let salt = try SecureRandom.bytes(13), info = try SecureRandom.bytes(9)
+        let salt = try SecureRandom.bytes(13)
+        let info = try SecureRandom.bytes(9)
         let prk = try HMAC.sha256(key: salt, message: ikm)
-        var okm: [UInt8] = [], block: [UInt8] = []
+        var okm: [UInt8] = []
+        var block: [UInt8] = []
         var counter: UInt8 = 1
         while okm.count < length {
             block = try HMAC.sha256(key: prk, message: block + info + [counter])
@@ -86,7 +89,8 @@ import Testing
             name: "RFC 4231 case 2", key: Array("Jefe".utf8), data: Array("what do ya want for nothing?".utf8),
             mac: "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
         HMACCase(
-            name: "RFC 4231 case 3", key: [UInt8](repeating: 0xaa, count: 20), data: [UInt8](repeating: 0xdd, count: 50),
+            name: "RFC 4231 case 3", key: [UInt8](repeating: 0xaa, count: 20),
+            data: [UInt8](repeating: 0xdd, count: 50),
             mac: "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe"),
         HMACCase(
             name: "RFC 4231 case 4", key: Array(0x01...0x19), data: [UInt8](repeating: 0xcd, count: 50),
@@ -100,8 +104,9 @@ import Testing
             mac: "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"),
         HMACCase(
             name: "RFC 4231 case 7", key: largeKey,
-            data: Array(("This is a test using a larger than block-size key and a larger than block-size data. "
-                + "The key needs to be hashed before being used by the HMAC algorithm.").utf8),
+            data: Array(
+                ("This is a test using a larger than block-size key and a larger than block-size data. "
+                    + "The key needs to be hashed before being used by the HMAC algorithm.").utf8),
             mac: "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"),
     ]
 

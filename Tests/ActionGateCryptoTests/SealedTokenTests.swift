@@ -48,10 +48,11 @@ import Testing
         }
     }
 
+    /// More seals than one refill of the per-thread nonce pool: every nonce is still different.
     @Test func tokensUseFreshNonces() throws {
         let key = try #require(keys.sealingKey)
         let context = TokenContext.session(cookieName: "s")
-        let tokens = try (0..<50).map { _ in
+        let tokens = try (0..<1000).map { _ in
             try SealedToken.seal(context: context, data: .null, iat: now, exp: now, key: key)
         }
         #expect(Set(tokens).count == tokens.count)
@@ -99,27 +100,37 @@ import Testing
     static let crossContexts: [CrossContext] = [
         .init(sealed: .session(cookieName: "a"), opened: .session(cookieName: "b"), error: .badTag),
         .init(sealed: .session(cookieName: "a"), opened: .session(cookieName: "A"), error: .badTag),
-        .init(sealed: .boundArguments(action: "A", subject: nil), opened: .boundArguments(action: "B", subject: nil),
-              error: .badTag),
-        .init(sealed: .boundArguments(action: "A", subject: nil), opened: .boundArguments(action: "B", subject: "X"),
-              error: .badTag),
-        .init(sealed: .boundArguments(action: "A", subject: "X"), opened: .boundArguments(action: "A", subject: "Y"),
-              error: .badTag),
-        .init(sealed: .boundArguments(action: "A", subject: "X"), opened: .boundArguments(action: "A", subject: nil),
-              error: .badTag),
-        .init(sealed: .boundArguments(action: "A", subject: "X"), opened: .boundArguments(action: "B", subject: "X"),
-              error: .badTag),
-        .init(sealed: .boundArguments(action: "A", subject: ""), opened: .boundArguments(action: "A", subject: nil),
-              error: .badTag),
+        .init(
+            sealed: .boundArguments(action: "A", subject: nil), opened: .boundArguments(action: "B", subject: nil),
+            error: .badTag),
+        .init(
+            sealed: .boundArguments(action: "A", subject: nil), opened: .boundArguments(action: "B", subject: "X"),
+            error: .badTag),
+        .init(
+            sealed: .boundArguments(action: "A", subject: "X"), opened: .boundArguments(action: "A", subject: "Y"),
+            error: .badTag),
+        .init(
+            sealed: .boundArguments(action: "A", subject: "X"), opened: .boundArguments(action: "A", subject: nil),
+            error: .badTag),
+        .init(
+            sealed: .boundArguments(action: "A", subject: "X"), opened: .boundArguments(action: "B", subject: "X"),
+            error: .badTag),
+        .init(
+            sealed: .boundArguments(action: "A", subject: ""), opened: .boundArguments(action: "A", subject: nil),
+            error: .badTag),
         // The separator keeps the split unambiguous: ("ab", "c") is not ("a", "bc").
-        .init(sealed: .boundArguments(action: "ab", subject: "c"), opened: .boundArguments(action: "a", subject: "bc"),
-              error: .badTag),
-        .init(sealed: .session(cookieName: "A"), opened: .boundArguments(action: "A", subject: nil),
-              error: .wrongPurpose),
-        .init(sealed: .boundArguments(action: "A", subject: nil), opened: .session(cookieName: "A"),
-              error: .wrongPurpose),
-        .init(sealed: .boundArguments(action: "A", subject: "X"), opened: .session(cookieName: "A"),
-              error: .wrongPurpose),
+        .init(
+            sealed: .boundArguments(action: "ab", subject: "c"), opened: .boundArguments(action: "a", subject: "bc"),
+            error: .badTag),
+        .init(
+            sealed: .session(cookieName: "A"), opened: .boundArguments(action: "A", subject: nil),
+            error: .wrongPurpose),
+        .init(
+            sealed: .boundArguments(action: "A", subject: nil), opened: .session(cookieName: "A"),
+            error: .wrongPurpose),
+        .init(
+            sealed: .boundArguments(action: "A", subject: "X"), opened: .session(cookieName: "A"),
+            error: .wrongPurpose),
     ]
 
     @Test(arguments: crossContexts)

@@ -19,12 +19,15 @@ import Testing
     }
 
     static let cases: [Case] = [
-        Case(context: .session(cookieName: "__Host-actiongate"), arguments: ["--cookie", "__Host-actiongate"],
-             authTime: 1_699_000_000),
-        Case(context: .boundArguments(action: "createPost", subject: nil), arguments: ["--action", "createPost"],
-             authTime: nil),
-        Case(context: .boundArguments(action: "déletePost", subject: "user 42 ✓"),
-             arguments: ["--action", "déletePost", "--subject", "user 42 ✓"], authTime: nil),
+        Case(
+            context: .session(cookieName: "__Host-actiongate"), arguments: ["--cookie", "__Host-actiongate"],
+            authTime: 1_699_000_000),
+        Case(
+            context: .boundArguments(action: "createPost", subject: nil), arguments: ["--action", "createPost"],
+            authTime: nil),
+        Case(
+            context: .boundArguments(action: "déletePost", subject: "user 42 ✓"),
+            arguments: ["--action", "déletePost", "--subject", "user 42 ✓"], authTime: nil),
     ]
 
     let now: Int64 = 1_700_000_000

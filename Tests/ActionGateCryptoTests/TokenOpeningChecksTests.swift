@@ -21,7 +21,8 @@ import Testing
         let subkey = try HKDF.sha256(
             ikm: TestKeys.secret(for: 0x0102_0304), salt: [], info: Array(purpose.hkdfInfo.utf8), outputLength: 32)
         let nonce = try SecureRandom.bytes(12)
-        let sealed = try AES256GCM.seal(Array(plaintext.utf8), key: subkey, nonce: nonce, aad: header + Array(context.utf8))
+        let sealed = try AES256GCM.seal(
+            Array(plaintext.utf8), key: subkey, nonce: nonce, aad: header + Array(context.utf8))
         return Base64URL.encode(header + nonce + sealed.ciphertext + sealed.tag)
     }
 
@@ -174,9 +175,10 @@ import Testing
     }
 
     @Test func errorCodesAreStable() {
-        #expect(TokenError.allCases.map(\.code) == [
-            "malformed", "unknown_key", "bad_tag", "wrong_purpose", "bad_payload", "expired", "not_yet_valid",
-            "crypto_failure",
-        ])
+        #expect(
+            TokenError.allCases.map(\.code) == [
+                "malformed", "unknown_key", "bad_tag", "wrong_purpose", "bad_payload", "expired", "not_yet_valid",
+                "crypto_failure",
+            ])
     }
 }

@@ -81,3 +81,11 @@ func withTemporaryFolder<T>(_ body: (URL) throws -> T) throws -> T {
     #expect(result.status == 0)
     #expect(result.stdout.contains("actiongate"))
 }
+
+@Test func usageErrorsExitWithTwo() throws {
+    let unknown = try ActionGateProcess.run(["--no-such-option"])
+    #expect(unknown.status == 2)
+    #expect(unknown.stderr.contains("Unknown option"))
+    let missing = try ActionGateProcess.run(["keys", "retire"])
+    #expect(missing.status == 2)
+}

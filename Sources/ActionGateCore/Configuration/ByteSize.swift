@@ -67,5 +67,6 @@ public struct ByteSize: Hashable, Sendable, Comparable, CustomStringConvertible 
         return "\(bytes)"
     }
 
+    /// Orders sizes by their byte count.
     public static func < (lhs: ByteSize, rhs: ByteSize) -> Bool { lhs.bytes < rhs.bytes }
 }

@@ -89,5 +89,6 @@ public struct ConfigDuration: Hashable, Sendable, Comparable, CustomStringConver
         return text
     }
 
+    /// Orders durations by length.
     public static func < (lhs: ConfigDuration, rhs: ConfigDuration) -> Bool { lhs.milliseconds < rhs.milliseconds }
 }

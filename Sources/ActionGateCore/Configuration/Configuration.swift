@@ -35,6 +35,8 @@ public struct Configuration: Sendable {
     public let actions: ActionsConfiguration
     /// `policies`.
     public let policies: PolicySet
+    /// `log`.
+    public let log: LogConfiguration
     /// The origin check for this snapshot (public origins plus the allowed-origins file).
     public let originMatcher: OriginMatcher
     /// Warnings found while loading (e.g. a policy nobody references), for the log.
@@ -45,7 +47,7 @@ public struct Configuration: Sendable {
         trustedProxies: [CIDR], allowedOriginsFile: String?, allowedOrigins: AllowedOrigins, keyring: String?,
         upstreams: [String: UpstreamConfiguration], routes: [RouteConfiguration], session: SessionConfiguration,
         limits: LimitsConfiguration, boundArguments: BoundArgumentsConfiguration, actions: ActionsConfiguration,
-        policies: PolicySet, warnings: [ConfigurationIssue]
+        policies: PolicySet, log: LogConfiguration = LogConfiguration(), warnings: [ConfigurationIssue]
     ) {
         self.sourcePath = sourcePath
         self.listen = listen
@@ -63,6 +65,7 @@ public struct Configuration: Sendable {
         self.boundArguments = boundArguments
         self.actions = actions
         self.policies = policies
+        self.log = log
         self.originMatcher = OriginMatcher(publicOrigins: publicOrigins, allowedOrigins: allowedOrigins)
         self.warnings = warnings
     }

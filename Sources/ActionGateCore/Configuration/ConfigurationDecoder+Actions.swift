@@ -14,14 +14,19 @@ extension ConfigurationDecoder {
     {
         var referenced = Set<String>()
         defer {
-            for (name, policyLine) in policies.lines.sorted(by: { $0.value < $1.value }) where !referenced.contains(name) {
+            for (name, policyLine) in policies.lines.sorted(by: { $0.value < $1.value })
+            where !referenced.contains(name) {
                 warn(policyLine, "policies.\(name)", "not used by any action")
             }
         }
         guard let node = top["actions"] else { return ActionsConfiguration() }
         guard let map = mapping(node, "actions", allowed: Self.actionsKeys) else { return nil }
-        let unknown = map["unknown"].flatMap { choice($0, "actions.unknown", ActionsConfiguration.UnknownActionPolicy.self) }
-        let missingOrigin = map["missing_origin"].flatMap { choice($0, "actions.missing_origin", MissingOriginPolicy.self) }
+        let unknown = map["unknown"].flatMap {
+            choice($0, "actions.unknown", ActionsConfiguration.UnknownActionPolicy.self)
+        }
+        let missingOrigin = map["missing_origin"].flatMap {
+            choice($0, "actions.missing_origin", MissingOriginPolicy.self)
+        }
         var defaultPolicy: String?
         if let defaultNode = map["default_policy"], let name = string(defaultNode, "actions.default_policy") {
             referenced.insert(name)
@@ -72,7 +77,9 @@ extension ConfigurationDecoder {
     private func checkPolicyName(_ name: String, _ policies: DecodedPolicies, _ node: Node, _ key: String) -> Bool {
         guard policies.lines[name] != nil else {
             let known = policies.lines.keys.sorted().joined(separator: ", ")
-            error(line(node), key, known.isEmpty ? "unknown policy; no policies are defined" : "unknown policy; expected one of \(known)")
+            error(
+                line(node), key,
+                known.isEmpty ? "unknown policy; no policies are defined" : "unknown policy; expected one of \(known)")
             return false
         }
         return true
@@ -123,13 +130,17 @@ extension ConfigurationDecoder {
         }
         let contentTypes = map["content_types"].flatMap { decodeContentTypes($0, "\(key).content_types") }
         let issuesSession = map["issues_session"].flatMap { bool($0, "\(key).issues_session") } ?? false
-        let missingOrigin = map["missing_origin"].flatMap { choice($0, "\(key).missing_origin", MissingOriginPolicy.self) }
+        let missingOrigin = map["missing_origin"].flatMap {
+            choice($0, "\(key).missing_origin", MissingOriginPolicy.self)
+        }
         let boundArgs = map["bound_args"].flatMap {
             choice($0, "\(key).bound_args", ActionConfiguration.BoundArgumentsRequirement.self)
         }
         let enforce = map["enforce"].flatMap { bool($0, "\(key).enforce") } ?? true
         if let enforceNode = map["enforce"], !enforce {
-            warn(line(enforceNode), "\(key).enforce", "shadow mode: policy denials are logged, and the request is forwarded")
+            warn(
+                line(enforceNode), "\(key).enforce",
+                "shadow mode: policy denials are logged, and the request is forwarded")
         }
         guard errorCount == start, let id, let policyName, let policy = policies.policies[policyName] else {
             return nil
@@ -179,7 +190,6 @@ extension ConfigurationDecoder {
             ids = try NextJSManifest.actionIDs(in: bytes)
         } catch {
             self.error(nil, nil, error.message, file: path)
-            for id in error.invalidIDs { self.error(nil, nil, "not a Next.js action id: \(id)", file: path) }
             return []
         }
         guard let policyName = defaults.policy, let policy = policies.policies[policyName] else {

@@ -4,7 +4,7 @@ import Yams
 extension ConfigurationDecoder {
     static let topKeys = [
         "listen", "admin", "public_origins", "trusted_proxies", "allowed_origins_file", "keyring", "upstreams",
-        "routes", "session", "limits", "bound_args", "actions", "policies",
+        "routes", "session", "limits", "bound_args", "actions", "policies", "log",
     ]
 
     /// Decodes the whole document; `nil` when there was any error (all of them are in `issues`).
@@ -30,12 +30,14 @@ extension ConfigurationDecoder {
         let publicOrigins = decodePublicOrigins(top)
         let trustedProxies = top["trusted_proxies"].flatMap { cidrList($0, "trusted_proxies", allowEmpty: true) } ?? []
         let allowedOriginsFile = top["allowed_origins_file"].flatMap { path($0, "allowed_origins_file") }
-        let allowedOrigins = top["allowed_origins_file"].flatMap { node in
-            allowedOriginsFile.flatMap { readAllowedOrigins($0, line: line(node)) }
-        } ?? .empty
+        let allowedOrigins =
+            top["allowed_origins_file"].flatMap { node in
+                allowedOriginsFile.flatMap { readAllowedOrigins($0, line: line(node)) }
+            } ?? .empty
         let keyring = top["keyring"].flatMap { path($0, "keyring") }
         if top["keyring"] == nil {
-            warn(top.line, "keyring", "not set: sessions and bound arguments need a keyring file (actiongate keys init)")
+            warn(
+                top.line, "keyring", "not set: sessions and bound arguments need a keyring file (actiongate keys init)")
         }
         let upstreams = decodeUpstreams(top)
         let limits = top["limits"].flatMap { decodeLimits($0) } ?? LimitsConfiguration()
@@ -45,14 +47,16 @@ extension ConfigurationDecoder {
         let boundArguments = top["bound_args"].flatMap { decodeBoundArguments($0) } ?? BoundArgumentsConfiguration()
         let policies = decodePolicies(top)
         let actions = decodeActions(top, policies: policies, limits: limits)
+        let log = top["log"].flatMap { decodeLog($0) } ?? LogConfiguration()
 
         guard errorCount == 0, let publicOrigins, let upstreams, let routes, let actions else { return nil }
         return Configuration(
             sourcePath: file, listen: listen, admin: admin, publicOrigins: publicOrigins,
             trustedProxies: trustedProxies, allowedOriginsFile: allowedOriginsFile, allowedOrigins: allowedOrigins,
             keyring: keyring, upstreams: upstreams, routes: routes, session: session ?? SessionConfiguration(),
-            limits: limits, boundArguments: boundArguments, actions: actions, policies: PolicySet(Array(policies.policies.values)),
-            warnings: issues.filter { $0.severity == .warning })
+            limits: limits, boundArguments: boundArguments, actions: actions,
+            policies: PolicySet(Array(policies.policies.values)), log: log,
+            warnings: issues.filter { $0.severity == .warning }.sorted { ($0.line ?? 0) < ($1.line ?? 0) })
     }
 
     private func reportYAMLError(_ yamlError: YamlError) {
@@ -100,6 +104,35 @@ extension ConfigurationDecoder {
         }
         let tokenFile = map["token_file"].flatMap { path($0, "admin.token_file") }
         return AdminConfiguration(listen: listen, tokenFile: tokenFile)
+    }
+
+    /// `log: { audit: stdout | stderr | off | <path>, level: info }`.
+    private func decodeLog(_ node: Node) -> LogConfiguration? {
+        guard let map = mapping(node, "log", allowed: ["audit", "level"]) else { return nil }
+        let defaults = LogConfiguration()
+        var audit = defaults.audit
+        if let auditNode = map["audit"],
+            let text = string(auditNode, "log.audit", expected: "stdout, stderr, off or a path")
+        {
+            switch text {
+            case "stdout": audit = .standardOutput
+            case "stderr": audit = .standardError
+            case "off": audit = .off
+            default:
+                guard let file = path(auditNode, "log.audit") else { return nil }
+                audit = .file(file)
+            }
+        }
+        var level = defaults.level
+        if let levelNode = map["level"], let text = string(levelNode, "log.level") {
+            guard let parsed = LogConfiguration.Level(rawValue: text) else {
+                let names = LogConfiguration.Level.allCases.map(\.rawValue).joined(separator: ", ")
+                error(line(levelNode), "log.level", "unknown level; expected one of \(names)")
+                return nil
+            }
+            level = parsed
+        }
+        return LogConfiguration(audit: audit, level: level)
     }
 
     private func decodePublicOrigins(_ top: YAMLMapping) -> [WebOrigin]? {

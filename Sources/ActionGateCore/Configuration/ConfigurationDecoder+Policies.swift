@@ -47,7 +47,9 @@ extension ConfigurationDecoder {
     }
 
     private func decodeRule(_ node: Node, _ key: String) -> PolicyRule? {
+        let start = errorCount
         guard let map = mapping(node, key, allowed: Self.criteria, noun: "criterion") else { return nil }
+        guard errorCount == start else { return nil }
         guard !map.entries.isEmpty else {
             error(map.line, key, "a rule needs at least one criterion (anyone: true matches every request)")
             return nil
@@ -109,7 +111,9 @@ extension ConfigurationDecoder {
                     continue
                 }
                 let values = items.compactMap { claimValue($0.node, $0.key) }
-                if values.count == items.count { requirements.append(ClaimRequirement(name: entry.name, values: values)) }
+                if values.count == items.count {
+                    requirements.append(ClaimRequirement(name: entry.name, values: values))
+                }
             } else if let value = claimValue(entry.value, childKey) {
                 requirements.append(ClaimRequirement(name: entry.name, values: [value]))
             }

@@ -33,7 +33,9 @@ extension ConfigurationDecoder {
                     error(line(prefixNode), "\(item.key).path_prefix", "expected a path starting with /, e.g. /api/")
                     valid = false
                 } else if let first = prefixes[text] {
-                    error(line(prefixNode), "\(item.key).path_prefix", "the same prefix as \(first); each may appear once")
+                    error(
+                        line(prefixNode), "\(item.key).path_prefix", "the same prefix as \(first); each may appear once"
+                    )
                     valid = false
                 } else {
                     prefixes[text] = item.key
@@ -69,7 +71,8 @@ extension ConfigurationDecoder {
             let maxBody = route["max_body"].flatMap { byteSize($0, "\(item.key).max_body") } ?? limits.maxBody
             guard valid, let mode else { continue }
             routes.append(
-                RouteConfiguration(pathPrefix: prefix, upstream: upstream, mode: mode, methods: methods, maxBody: maxBody))
+                RouteConfiguration(
+                    pathPrefix: prefix, upstream: upstream, mode: mode, methods: methods, maxBody: maxBody))
         }
         if !prefixes.keys.contains("/") {
             warn(line(node), "routes", "no route has path_prefix /: requests outside the listed prefixes get 404")
@@ -114,10 +117,12 @@ extension ConfigurationDecoder {
             cookie = name
         }
         let ttl = map["ttl"].flatMap { duration($0, "session.ttl") } ?? defaults.ttl
-        let refreshAfter = map["refresh_after"].flatMap { duration($0, "session.refresh_after") } ?? defaults.refreshAfter
+        let refreshAfter =
+            map["refresh_after"].flatMap { duration($0, "session.refresh_after") } ?? defaults.refreshAfter
         let maxAge = map["max_age"].flatMap { duration($0, "session.max_age") } ?? defaults.maxAge
         let secure = map["secure"].flatMap { bool($0, "session.secure") } ?? defaults.secure
-        let clockSkew = map["clock_skew"].flatMap { duration($0, "session.clock_skew", positive: false) }
+        let clockSkew =
+            map["clock_skew"].flatMap { duration($0, "session.clock_skew", positive: false) }
             ?? defaults.clockSkew
         let secureLine = map["secure"].map(line) ?? map.line
         if !secure && (cookie.hasPrefix("__Host-") || cookie.hasPrefix("__Secure-")) {
@@ -127,7 +132,9 @@ extension ConfigurationDecoder {
                     + "rename the cookie (e.g. cookie: actiongate) for local plain-HTTP work, or set secure: true")
         }
         if refreshAfter >= ttl {
-            error(map["refresh_after"].map(line) ?? map.line, "session.refresh_after", "must be shorter than ttl (\(ttl))")
+            error(
+                map["refresh_after"].map(line) ?? map.line, "session.refresh_after", "must be shorter than ttl (\(ttl))"
+            )
         }
         if ttl > maxAge {
             error(map["ttl"].map(line) ?? map.line, "session.ttl", "must not be longer than max_age (\(maxAge))")
@@ -157,7 +164,8 @@ extension ConfigurationDecoder {
             error(line(headerNode), "limits.max_header_bytes", "must be between 1KiB and 1MiB")
             maxHeader = d.maxHeaderBytes
         }
-        let buffered = map["max_buffered_body_bytes"].flatMap { positiveSize($0, "limits.max_buffered_body_bytes") }
+        let buffered =
+            map["max_buffered_body_bytes"].flatMap { positiveSize($0, "limits.max_buffered_body_bytes") }
             ?? d.maxBufferedBodyBytes
         if maxBody > buffered {
             error(

@@ -13,7 +13,7 @@ final class ConfigurationDecoder {
     let readFile: ConfigurationLoader.FileReader
     private(set) var issues: [ConfigurationIssue] = []
     /// Nodes left to visit: anchors and aliases can make a small file name a huge tree.
-    private var budget = 1_000_000
+    private var budget = 250_000
     private var budgetReported = false
 
     init(
@@ -129,7 +129,8 @@ final class ConfigurationDecoder {
     func integer(_ node: Node, _ key: String, range: ClosedRange<Int>) -> Int? {
         let expected = "a whole number from \(range.lowerBound) to \(range.upperBound)"
         guard let scalar = scalar(node, key, expected: expected) else { return nil }
-        guard scalar.style == .plain, scalar.string.count <= 18, scalar.string.allSatisfy({ $0.isASCII && $0.isNumber }),
+        guard scalar.style == .plain, scalar.string.count <= 18,
+            scalar.string.allSatisfy({ $0.isASCII && $0.isNumber }),
             let value = Int(scalar.string), range.contains(value)
         else {
             error(line(node), key, "expected \(expected)")

@@ -1,5 +1,5 @@
 /// Why a configuration could not be loaded.
-public enum ConfigurationError: Error, Sendable, Equatable {
+public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The configuration file itself could not be read (missing, permissions, too large, not UTF-8).
     case unreadable(path: String, reason: String)
     /// The file was read but is invalid: every error, followed by every warning.
@@ -13,5 +13,10 @@ public enum ConfigurationError: Error, Sendable, Equatable {
         case .invalid(let issues):
             issues
         }
+    }
+
+    /// One `file:line: key: message` line per issue, as `config check` prints them.
+    public var description: String {
+        issues.map(\.description).joined(separator: "\n")
     }
 }

@@ -66,8 +66,14 @@ public struct ConfigurationLoader: Sendable {
             file: path, baseDirectory: base, environment: environment, publicSuffixes: publicSuffixes,
             readFile: readFile)
         let configuration = decoder.decodeDocument(text)
-        let errors = decoder.issues.filter { $0.severity == .error }
-        let warnings = decoder.issues.filter { $0.severity == .warning }
+        // File order reads best: the configuration first, then the files it names, each by line.
+        let ordered = decoder.issues.enumerated().sorted { a, b in
+            let keyA = (a.element.file == path ? 0 : 1, a.element.file, a.element.line ?? 0, a.offset)
+            let keyB = (b.element.file == path ? 0 : 1, b.element.file, b.element.line ?? 0, b.offset)
+            return keyA < keyB
+        }.map(\.element)
+        let errors = ordered.filter { $0.severity == .error }
+        let warnings = ordered.filter { $0.severity == .warning }
         guard let configuration, errors.isEmpty else { throw .invalid(errors + warnings) }
         return configuration
     }
@@ -83,7 +89,9 @@ public struct ConfigurationLoader: Sendable {
             throw FileReadError("larger than \(ByteSize(bytes: maximumFileSize))")
         }
         guard let data = manager.contents(atPath: path) else { throw FileReadError("cannot be read") }
-        guard data.count <= maximumFileSize else { throw FileReadError("larger than \(ByteSize(bytes: maximumFileSize))") }
+        guard data.count <= maximumFileSize else {
+            throw FileReadError("larger than \(ByteSize(bytes: maximumFileSize))")
+        }
         return [UInt8](data)
     }
 }

@@ -6,10 +6,8 @@ import Foundation
 public enum NextJSManifest {
     /// Why a manifest was refused.
     public struct ParseError: Error, Equatable, Sendable {
-        /// What is wrong.
+        /// What is wrong (invalid ids are shown printable, shortened, at most five).
         public let message: String
-        /// Ids that are not Next.js action ids, printable and shortened for messages (at most 10).
-        public let invalidIDs: [String]
     }
 
     /// True for 40 or 42 lowercase hex characters: the ids Next.js generates.
@@ -25,17 +23,17 @@ public enum NextJSManifest {
         do {
             object = try JSONSerialization.jsonObject(with: Data(bytes))
         } catch {
-            throw ParseError(message: "not valid JSON", invalidIDs: [])
+            throw ParseError(message: "not valid JSON")
         }
         guard let top = object as? [String: Any] else {
-            throw ParseError(message: "expected a JSON object with \"node\" and \"edge\"", invalidIDs: [])
+            throw ParseError(message: "expected a JSON object with \"node\" and \"edge\"")
         }
         var ids = Set<String>()
         var invalid: [String] = []
         for section in ["node", "edge"] {
             guard let value = top[section] else { continue }
             guard let entries = value as? [String: Any] else {
-                throw ParseError(message: "\"\(section)\" must be an object of action ids", invalidIDs: [])
+                throw ParseError(message: "\"\(section)\" must be an object of action ids")
             }
             for id in entries.keys {
                 if isActionID(id) {
@@ -46,16 +44,18 @@ public enum NextJSManifest {
             }
         }
         guard invalid.isEmpty else {
-            throw ParseError(
-                message: "\(invalid.count) id(s) are not Next.js action ids (40 or 42 lowercase hex characters)",
-                invalidIDs: Array(invalid.sorted().prefix(10)))
+            let shown = invalid.sorted().prefix(5).joined(separator: ", ")
+            let more = invalid.count > 5 ? " (and \(invalid.count - 5) more)" : ""
+            throw ParseError(message: "not Next.js action ids (40 or 42 lowercase hex characters): \(shown)\(more)")
         }
         return ids.sorted()
     }
 
     /// At most 48 characters, non-printable ones replaced by `?`.
     private static func printable(_ id: String) -> String {
-        let shortened = id.unicodeScalars.prefix(48).map { $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F ? Character($0) : "?" }
+        let shortened = id.unicodeScalars.prefix(48).map {
+            $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F ? Character($0) : "?"
+        }
         return String(shortened) + (id.unicodeScalars.count > 48 ? "…" : "")
     }
 }

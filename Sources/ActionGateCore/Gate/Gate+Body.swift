@@ -8,7 +8,13 @@ extension Gate {
         let context = pending.state.context
         guard body.count <= pending.limit else { return .reject(Rejection(.bodyTooLarge, action: pending.state.action?.id)) }
         var markers: ActionMarkers?
-        if case .form(let type) = Self.bodyKind(head.headers) {
+        switch Self.bodyKind(head.headers) {
+        case .unreadable:
+            // Only an encoded form gets here (the head refused the rest): its fields could name another action.
+            return .reject(Rejection(.malformedRequest, detail: "encoded form", action: pending.state.action?.id))
+        case .other:
+            break
+        case .form(let type):
             do {
                 let fields =
                     type.mediaType == "multipart/form-data"

@@ -138,7 +138,7 @@ public struct Gate: RequestGate {
     enum BodyKind {
         /// `multipart/form-data` or `application/x-www-form-urlencoded`, parsed.
         case form(ContentType)
-        /// Several or unparseable `Content-Type` fields.
+        /// Several or unparseable `Content-Type` fields, or a form under a `Content-Encoding`.
         case unreadable
         /// Anything else, or none.
         case other
@@ -149,8 +149,19 @@ public struct Gate: RequestGate {
         guard let value = values.first else { return .other }
         guard values.count == 1, let type = try? ContentType(parsing: value) else { return .unreadable }
         if type.mediaType == "multipart/form-data" || type.mediaType == "application/x-www-form-urlencoded" {
-            return .form(type)
+            // An encoded form hides its `$ACTION_` fields from the gateway, not from an upstream that decodes it.
+            return isEncoded(headers) ? .unreadable : .form(type)
         }
         return .other
+    }
+
+    /// True when a `Content-Encoding` other than `identity` applies to the body.
+    static func isEncoded(_ headers: HeaderFields) -> Bool {
+        headers.values("Content-Encoding").contains { value in
+            value.split(separator: ",").contains { coding in
+                let name = String(coding).trimmingASCIISpaces()
+                return !name.isEmpty && !name.asciiCaseInsensitiveEquals("identity")
+            }
+        }
     }
 }

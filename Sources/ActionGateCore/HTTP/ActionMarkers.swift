@@ -1,18 +1,22 @@
 /// The actions a form body names through React's progressive-enhancement fields, and the sealed
 /// bound-arguments token it carries.
 ///
-/// React's `decodeAction` (react-server/src/ReactFlightActionServer.js) walks the fields in order
-/// and the last marker wins: `$ACTION_ID_<id>` names `<id>`; `$ACTION_REF_<p>` names the action whose
-/// id is in the descriptor field `$ACTION_<p>:0` (`{"id":"<id>","bound":…}`). Before calling it,
-/// Next.js's `areAllActionIdsValid` (packages/next/src/server/app-render/action-handler.ts)
-/// requires every id named to be known, at most two `$ACTION_REF_` fields ("one from
-/// <form action> and one from <input type=submit formAction>"), exactly one string
-/// `$ACTION_<p>:0` per reference, and a descriptor beginning `{"id":"` whose id runs to the next `"`.
-/// This type applies those structural rules and returns EVERY id named, in order; the Gate checks
-/// each is known and that they agree (DESIGN.md: conflicting names → `ambiguous_action`).
+/// React's `decodeAction` (facebook/react, packages/react-server/src/ReactFlightActionServer.js)
+/// walks the fields in order and the last marker wins ("Later actions may override earlier actions
+/// if a button is used to override the default form action"): `$ACTION_ID_<id>` names `<id>`;
+/// `$ACTION_REF_<p>` names the action whose id is in the descriptor field `$ACTION_<p>:0`
+/// (`{"id":"<id>","bound":"$@1"}`). Before calling it, Next.js's `areAllActionIdsValid` and
+/// `isInvalidStringActionDescriptor` (vercel/next.js, packages/next/src/server/app-render/
+/// action-handler.ts; at commit aae4179ac628e55483b62cd023a7e1827dcef122, lines 1467–1576)
+/// require: every id named known; at most two `$ACTION_REF_` fields ("one from <form action>
+/// and one from <input type=submit formAction>"), counting repeats; exactly one
+/// `$ACTION_<p>:0` per reference, a string (not a file); a descriptor that begins `{"id":"`,
+/// whose id runs to the next `"`. This type applies those structural rules and returns EVERY id
+/// named, in order; the Gate checks each is known and that they agree (DESIGN.md: conflicting
+/// names → `ambiguous_action`).
 ///
-/// `$ACTION_KEY` (React's form-state key for `useActionState`) and `$ACTION_<p>:<n>` (bound values)
-/// name no action and are ignored here. `$ACTION_BOUND` is the gateway's own sealed token.
+/// `$ACTION_KEY` (React's `decodeFormState` key for `useActionState`) and `$ACTION_<p>:<n>` (bound
+/// values) name no action and are ignored here. `$ACTION_BOUND` is the gateway's own sealed token.
 public struct ActionMarkers: Sendable, Equatable {
     /// Where an id was named.
     public enum Source: String, Sendable, Equatable {
@@ -24,8 +28,11 @@ public struct ActionMarkers: Sendable, Equatable {
 
     /// One action named by the body.
     public struct Marker: Sendable, Equatable {
+        /// The action id as named.
         public var id: String
+        /// Its shape (Next.js or configured).
         public var shape: ActionIDShape
+        /// Where it was named.
         public var source: Source
 
         /// A marker.

@@ -6,7 +6,9 @@
 public struct ContentType: Sendable, Equatable {
     /// One `name=value` parameter; `name` is lowercased, `value` is unquoted and unescaped.
     public struct Parameter: Sendable, Equatable {
+        /// The parameter name, lowercase.
         public var name: String
+        /// The value, unquoted and unescaped.
         public var value: String
 
         /// A parameter; `name` should already be lowercase.
@@ -64,16 +66,21 @@ public struct ContentType: Sendable, Equatable {
 
 /// Why a `Content-Type` value was refused (stable codes for the audit log; never echoes input).
 public enum ContentTypeError: String, Error, Sendable, Equatable, CaseIterable {
+    /// Nothing but whitespace.
     case empty = "empty"
+    /// Longer than the `maxLength` given to the parser.
     case tooLong = "too_long"
     /// Type or subtype missing, or not a token.
     case invalidMediaType = "invalid_media_type"
     /// A parameter without `=`, with a non-token name, an empty value, or whitespace around `=`.
     case invalidParameter = "invalid_parameter"
+    /// A quoted value without its closing `"`.
     case unterminatedQuotedString = "unterminated_quoted_string"
     /// A control byte, or bytes after a value that are not `;`.
     case invalidCharacter = "invalid_character"
+    /// The same parameter name twice (any case).
     case duplicateParameter = "duplicate_parameter"
+    /// More than `ContentType.maxParameters` parameters.
     case tooManyParameters = "too_many_parameters"
 
     /// The rejection this error leads to: a type the gateway cannot read is not one it accepts.

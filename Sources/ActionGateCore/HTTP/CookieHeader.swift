@@ -12,7 +12,9 @@
 public struct CookieHeader: Sendable, Equatable {
     /// One `name=value` pair, as parsed: both trimmed of SP/HTAB, otherwise raw.
     public struct Pair: Sendable, Equatable {
+        /// The cookie name (case-sensitive).
         public var name: String
+        /// The value exactly as sent (quotes included).
         public var value: String
 
         /// A pair.
@@ -24,6 +26,7 @@ public struct CookieHeader: Sendable, Equatable {
 
     /// What a lookup by name found.
     public enum Lookup: Sendable, Equatable {
+        /// No pair has the name.
         case absent
         /// Exactly one pair has the name; its value.
         case found(String)
@@ -76,7 +79,10 @@ public struct CookieHeader: Sendable, Equatable {
     ///
     /// Junk pairs are not forwarded: the upstream sees only what the gateway understood.
     public func serialized(removing name: String) -> String? {
+        var capacity = 0
+        for pair in pairs { capacity &+= pair.name.utf8.count &+ pair.value.utf8.count &+ 3 }
         var result = ""
+        result.reserveCapacity(capacity)
         for pair in pairs where pair.name != name {
             if !result.isEmpty { result += "; " }
             result += pair.name

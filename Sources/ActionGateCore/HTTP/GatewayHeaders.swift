@@ -18,14 +18,31 @@ public struct GatewayHeaders: Sendable, Equatable {
     /// `X-ActionGate-Bound-Args`: the opened bound arguments, base64url JSON without padding.
     public static let boundArguments = "X-ActionGate-Bound-Args"
 
+    /// Every header `RequestHeaderRules.addGatewayHeaders` sets (and so first removes).
+    public static let names = [
+        forwardedFor, forwardedProto, forwardedHost, requestID, action, subject, claims, boundArguments,
+    ]
+
+    /// True when `name` is one of `names`, in any case.
+    static func isGatewayName(_ name: String) -> Bool {
+        // Every gateway name starts with `X-`: most client headers are ruled out by one byte.
+        guard let first = name.utf8.first, first | 0x20 == 0x78 else { return false }
+        return names.contains { name.asciiCaseInsensitiveEquals($0) }
+    }
+
     /// The TCP peer's address (appended to a trusted proxy's `X-Forwarded-For` chain).
     public var peerAddress: String
     /// The peer is in `trusted_proxies`: its `X-Forwarded-For` chain is kept and extended.
     public var peerIsTrustedProxy: Bool
+    /// `X-Forwarded-Proto` value.
     public var proto: String
+    /// `X-Forwarded-Host` value.
     public var host: String
+    /// `X-ActionGate-Request-Id` value.
     public var requestID: String
+    /// `X-ActionGate-Action` value; `nil` when the request names no action (a page render).
     public var action: String?
+    /// `X-ActionGate-Subject` value; `nil` without a valid session.
     public var subject: String?
     /// Already encoded (base64url JSON).
     public var claims: String?

@@ -79,6 +79,8 @@ extension String {
     /// ASCII case-insensitive equality, the comparison HTTP uses for header names and schemes.
     @inlinable
     public func asciiCaseInsensitiveEquals(_ other: String) -> Bool {
+        // O(1) for native strings, and most header names differ in length.
+        guard self.utf8.count == other.utf8.count else { return false }
         var a = self.utf8.makeIterator()
         var b = other.utf8.makeIterator()
         while true {

@@ -24,7 +24,9 @@ public struct HeaderStripRule: Sendable, Equatable {
 
     /// The family, e.g. `hop-by-hop`, for logs and test names.
     public var family: String
+    /// Which names it covers.
     public var pattern: Pattern
+    /// Whose headers it applies to.
     public var scope: Scope
     /// Why the family is stripped.
     public var reason: String
@@ -49,52 +51,10 @@ public struct HeaderStripRule: Sendable, Equatable {
     }
 
     /// True when the rule covers `name` by its pattern alone (`listedInConnection` never does:
-    /// it needs the message, see `RequestHeaderRules.sanitize`).
+    /// it needs the message, see `RequestHeaderRules.sanitize`). For tests and tools; the hot path
+    /// uses a compiled `StripTable`.
     public func matches(_ name: String) -> Bool {
-        CompiledStripRule(self).matches(name)
-    }
-}
-
-/// A `HeaderStripRule` with its pattern as lowercase bytes, for the hot path.
-struct CompiledStripRule {
-    enum Kind {
-        case exact([UInt8])
-        case prefix([UInt8])
-        case containsUnderscore
-        case never
-    }
-
-    let kind: Kind
-    let untrustedOnly: Bool
-
-    init(_ rule: HeaderStripRule) {
-        switch rule.pattern {
-        case .exact(let name): kind = .exact(Array(name.lowercased().utf8))
-        case .prefix(let prefix): kind = .prefix(Array(prefix.lowercased().utf8))
-        case .containsUnderscore: kind = .containsUnderscore
-        case .listedInConnection: kind = .never
-        }
-        untrustedOnly = rule.scope == .untrustedPeers
-    }
-
-    func matches(_ name: String) -> Bool {
-        name.withUTF8Buffer { matches($0) }
-    }
-
-    func matches(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
-        switch kind {
-        case .exact(let literal): ASCII.equalsLowercase(name, literal)
-        case .prefix(let prefix): ASCII.hasLowercasePrefix(name, prefix)
-        case .containsUnderscore: name.contains(ASCII.underscore)
-        case .never: false
-        }
-    }
-
-    /// True when some rule of `rules` that applies to this peer covers `name`.
-    static func anyMatches(_ rules: [CompiledStripRule], _ name: UnsafeBufferPointer<UInt8>, trusted: Bool) -> Bool {
-        for rule in rules where !(trusted && rule.untrustedOnly) && rule.matches(name) {
-            return true
-        }
-        return false
+        let table = StripTable([self])
+        return name.withUTF8Buffer { table.matches($0, trusted: false) }
     }
 }

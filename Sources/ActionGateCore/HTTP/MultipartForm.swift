@@ -49,7 +49,12 @@ public enum MultipartForm {
         boundary.withUTF8Buffer { bytes -> [UInt8]? in
             guard (1...70).contains(bytes.count), bytes[bytes.count &- 1] != ASCII.space else { return nil }
             for byte in bytes where !isBoundaryByte(byte) { return nil }
-            return [ASCII.hyphen, ASCII.hyphen] + Array(bytes)
+            var pattern: [UInt8] = []
+            pattern.reserveCapacity(bytes.count &+ 2)
+            pattern.append(ASCII.hyphen)
+            pattern.append(ASCII.hyphen)
+            pattern.append(contentsOf: bytes)
+            return pattern
         }
     }
 
@@ -69,6 +74,7 @@ public enum MultipartForm {
 public enum MultipartFormError: String, Error, Sendable, Equatable, CaseIterable {
     /// The content type is not `multipart/form-data`.
     case notFormData = "not_form_data"
+    /// The content type has no `boundary` parameter.
     case missingBoundary = "missing_boundary"
     /// The boundary is empty, longer than 70 bytes, ends in a space or has bytes outside RFC 2046 `bchars`.
     case invalidBoundary = "invalid_boundary"
@@ -80,16 +86,21 @@ public enum MultipartFormError: String, Error, Sendable, Equatable, CaseIterable
     case malformedDelimiter = "malformed_delimiter"
     /// The body ends before the close delimiter `--boundary--`.
     case unterminated = "unterminated"
+    /// More parts than `limits.maxFields`.
     case tooManyParts = "too_many_parts"
+    /// One part's header block is longer than `limits.maxPartHeaderBytes`.
     case partHeadersTooLarge = "part_headers_too_large"
     /// Bare CR or LF, obs-fold, a line without `name:`, a control byte, or no blank line.
     case malformedPartHeaders = "malformed_part_headers"
+    /// A part without `Content-Disposition`.
     case missingContentDisposition = "missing_content_disposition"
+    /// A part with two `Content-Disposition` lines.
     case duplicateContentDisposition = "duplicate_content_disposition"
     /// Not `form-data`, no `name`, a repeated `name`/`filename`, a `*` parameter, or bad syntax.
     case invalidContentDisposition = "invalid_content_disposition"
     /// Escape-aware and WHATWG readings of the Content-Disposition disagree.
     case ambiguousContentDisposition = "ambiguous_content_disposition"
+    /// A decoded field name longer than `limits.maxFieldNameBytes`.
     case fieldNameTooLong = "field_name_too_long"
 
     /// The rejection this error leads to.

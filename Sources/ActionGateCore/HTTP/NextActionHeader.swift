@@ -41,6 +41,7 @@ public struct NextActionHeader: Sendable, Equatable {
 public enum NextActionHeaderError: String, Error, Sendable, Equatable, CaseIterable {
     /// More than one `Next-Action` line.
     case duplicated = "duplicated"
+    /// The value is empty or whitespace.
     case empty = "empty"
     /// Neither a Next.js id nor a configured-id shape.
     case malformed = "malformed"

@@ -57,7 +57,7 @@ public enum RequestHeaderRules {
         return rules
     }()
 
-    static let compiledRules: [CompiledStripRule] = stripRules.map(CompiledStripRule.init)
+    static let table = StripTable(stripRules)
 
     /// The client's headers without every stripped family (`stripRules`), in their original order.
     ///
@@ -65,11 +65,12 @@ public enum RequestHeaderRules {
     ///   `Forwarded` and `X-Real-IP` are then kept for the Gate to read (and rewrite).
     public static func sanitize(_ headers: HeaderFields, peerIsTrustedProxy: Bool) -> HeaderFields {
         let listed = ConnectionOptions(headers)
+        let table = Self.table
         var kept: [HeaderFields.Field] = []
         kept.reserveCapacity(headers.count)
-        for field in headers {
+        for field in headers.fields {
             let strip = field.name.withUTF8Buffer { name in
-                CompiledStripRule.anyMatches(compiledRules, name, trusted: peerIsTrustedProxy)
+                table.matches(name, trusted: peerIsTrustedProxy)
                     || (!listed.isEmpty && listed.contains(name))
             }
             if !strip { kept.append(field) }
@@ -87,36 +88,40 @@ public enum RequestHeaderRules {
     public static func addGatewayHeaders(_ gateway: GatewayHeaders, to headers: HeaderFields) throws(GatewayHeaderError)
         -> HeaderFields
     {
-        var result = headers
-        var forwardedFor = gateway.peerAddress
-        if gateway.peerIsTrustedProxy {
-            var chain = ""
-            for value in headers.values(GatewayHeaders.forwardedFor) {
-                let entry = value.withUTF8Buffer { $0.string(ASCII.trimmedOWS($0, 0..<$0.count)) }
-                guard !entry.isEmpty else { continue }
-                chain += chain.isEmpty ? entry : ", " + entry
+        var fields: [HeaderFields.Field] = []
+        fields.reserveCapacity(headers.count &+ 8)
+        var chain = ""
+        for field in headers {
+            guard GatewayHeaders.isGatewayName(field.name) else {
+                fields.append(field)
+                continue
             }
-            if !chain.isEmpty { forwardedFor = chain + ", " + gateway.peerAddress }
+            guard gateway.peerIsTrustedProxy, field.name.asciiCaseInsensitiveEquals(GatewayHeaders.forwardedFor) else {
+                continue
+            }
+            let entry = field.value.withUTF8Buffer { $0.string(ASCII.trimmedOWS($0, 0..<$0.count)) }
+            if !entry.isEmpty { chain += chain.isEmpty ? entry : ", " + entry }
         }
-        try set(GatewayHeaders.forwardedFor, forwardedFor, in: &result)
-        try set(GatewayHeaders.forwardedProto, gateway.proto, in: &result)
-        try set(GatewayHeaders.forwardedHost, gateway.host, in: &result)
-        try set(GatewayHeaders.requestID, gateway.requestID, in: &result)
-        try set(GatewayHeaders.action, gateway.action, in: &result)
-        try set(GatewayHeaders.subject, gateway.subject, in: &result)
-        try set(GatewayHeaders.claims, gateway.claims, in: &result)
-        try set(GatewayHeaders.boundArguments, gateway.boundArguments, in: &result)
-        return result
+        let forwardedFor = chain.isEmpty ? gateway.peerAddress : chain + ", " + gateway.peerAddress
+        try append(GatewayHeaders.forwardedFor, forwardedFor, to: &fields)
+        try append(GatewayHeaders.forwardedProto, gateway.proto, to: &fields)
+        try append(GatewayHeaders.forwardedHost, gateway.host, to: &fields)
+        try append(GatewayHeaders.requestID, gateway.requestID, to: &fields)
+        try append(GatewayHeaders.action, gateway.action, to: &fields)
+        try append(GatewayHeaders.subject, gateway.subject, to: &fields)
+        try append(GatewayHeaders.claims, gateway.claims, to: &fields)
+        try append(GatewayHeaders.boundArguments, gateway.boundArguments, to: &fields)
+        return HeaderFields(fields: fields)
     }
 
-    private static func set(_ name: String, _ value: String?, in headers: inout HeaderFields) throws(GatewayHeaderError)
-    {
-        guard let value else {
-            headers.remove(name)
-            return
-        }
+    private static func append(
+        _ name: String,
+        _ value: String?,
+        to fields: inout [HeaderFields.Field]
+    ) throws(GatewayHeaderError) {
+        guard let value else { return }
         let printable = value.withUTF8Buffer { bytes in bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }
         guard printable else { throw GatewayHeaderError(header: name) }
-        headers.replace(name, value)
+        fields.append(HeaderFields.Field(name: name, value: value))
     }
 }

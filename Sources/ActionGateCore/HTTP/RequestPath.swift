@@ -102,7 +102,9 @@ public struct RequestPath: Sendable, Equatable {
 ///
 /// The raw values are stable codes for the audit log. The target itself is never echoed.
 public enum RequestPathError: String, Error, Sendable, Equatable, CaseIterable {
+    /// An empty request-target.
     case empty = "empty"
+    /// Longer than `maxLength` bytes.
     case tooLong = "too_long"
     /// `*` (OPTIONS-only asterisk-form).
     case asteriskForm = "asterisk_form"
@@ -116,6 +118,7 @@ public enum RequestPathError: String, Error, Sendable, Equatable, CaseIterable {
     case encodedSlash = "encoded_slash"
     /// `%5C` or a raw `\`, which some servers treat as `/`.
     case backslash = "backslash"
+    /// `%00`.
     case encodedNul = "encoded_nul"
     /// A percent-encoded control byte other than NUL.
     case encodedControl = "encoded_control"
@@ -127,6 +130,7 @@ public enum RequestPathError: String, Error, Sendable, Equatable, CaseIterable {
     case nonASCII = "non_ascii"
     /// A raw control byte, space or DEL.
     case invalidCharacter = "invalid_character"
+    /// A `#`: fragments are never sent by clients.
     case fragment = "fragment"
 
     /// The rejection this error leads to.

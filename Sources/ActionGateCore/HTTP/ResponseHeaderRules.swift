@@ -14,7 +14,7 @@ public enum ResponseHeaderRules {
         return rules
     }()
 
-    static let compiledRules: [CompiledStripRule] = stripRules.map(CompiledStripRule.init)
+    static let table = StripTable(stripRules)
 
     /// A rewritten response head and the session instruction found in it.
     public struct Rewrite: Sendable, Equatable {
@@ -46,13 +46,14 @@ public enum ResponseHeaderRules {
         var kept: [HeaderFields.Field] = []
         kept.reserveCapacity(headers.count &+ gatewaySetCookies.count &+ 1)
         var sessionValues: [String] = []
-        for field in headers {
+        let table = Self.table
+        for field in headers.fields {
             if field.name.asciiCaseInsensitiveEquals(sessionHeader) {
                 sessionValues.append(field.value)
                 continue
             }
             let strip = field.name.withUTF8Buffer { name in
-                CompiledStripRule.anyMatches(compiledRules, name, trusted: false)
+                table.matches(name, trusted: false)
                     || (!listed.isEmpty && listed.contains(name))
             }
             if strip { continue }

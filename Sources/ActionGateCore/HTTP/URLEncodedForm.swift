@@ -110,7 +110,9 @@ public enum URLEncodedForm {
 public enum URLEncodedFormError: String, Error, Sendable, Equatable, CaseIterable {
     /// `%` not followed by two hex digits.
     case invalidPercentEncoding = "invalid_percent_encoding"
+    /// More fields than `limits.maxFields`.
     case tooManyFields = "too_many_fields"
+    /// A decoded field name longer than `limits.maxFieldNameBytes`.
     case fieldNameTooLong = "field_name_too_long"
 
     /// The rejection this error leads to.

@@ -60,13 +60,21 @@ public struct OriginMatcher: Sendable {
             guard case .success(let parsed) = OriginSyntax.parseAuthority(b, start, end, scheme: nil) else {
                 return false
             }
-            for entry in hosts where OriginSyntax.equalsLowercase(b, parsed.hostStart, parsed.hostEnd, entry.host) {
-                if parsed.port == -1 ? entry.port == entry.scheme.defaultPort : parsed.port == entry.port {
-                    return true
-                }
+            if parsed.isIPv6 {
+                var canonical = WebOrigin.canonicalHost(b, parsed)
+                return canonical.withUTF8 { isAllowedHost($0, 0, $0.count, port: parsed.port) }
             }
-            return false
+            return isAllowedHost(b, parsed.hostStart, parsed.hostEnd, port: parsed.port)
         }
+    }
+
+    private func isAllowedHost(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, port: Int) -> Bool {
+        for entry in hosts where OriginSyntax.equalsLowercase(b, start, end, entry.host) {
+            if port == -1 ? entry.port == entry.scheme.defaultPort : port == entry.port {
+                return true
+            }
+        }
+        return false
     }
 
     /// Decides on a request's `Origin` header lines and `Sec-Fetch-Site` value.
@@ -110,17 +118,15 @@ public struct OriginMatcher: Sendable {
             }
             guard case .success(let parsed) = OriginSyntax.parse(b) else { return .malformed(.malformedOrigin) }
             guard let scheme = parsed.scheme else { return .rejected(.notAllowed) }
-            let hash = OriginMatcher.hash(b, parsed.hostStart, parsed.hostEnd, parsed.port, scheme)
-            for entry in exact[hash] ?? [] where entry.scheme == scheme && entry.port == parsed.port {
-                if OriginSyntax.equalsLowercase(b, parsed.hostStart, parsed.hostEnd, entry.host) {
-                    return .allowed(entry.reason, line: entry.line)
-                }
+            if parsed.isIPv6 {
+                // IPv6 hosts compare as addresses: their canonical text, whatever form was sent.
+                var canonical = WebOrigin.canonicalHost(b, parsed)
+                return canonical.withUTF8 { exactMatch($0, 0, $0.count, parsed.port, scheme) } ?? .rejected(.notAllowed)
             }
-            if !parsed.isIPv6 {
-                for item in wildcards where item.pattern.scheme == scheme && item.pattern.port == parsed.port {
-                    if item.pattern.matchesHost(b, parsed.hostStart, parsed.hostEnd) {
-                        return .allowed(.allowedOriginsEntry, line: item.line)
-                    }
+            if let decision = exactMatch(b, parsed.hostStart, parsed.hostEnd, parsed.port, scheme) { return decision }
+            for item in wildcards where item.pattern.scheme == scheme && item.pattern.port == parsed.port {
+                if item.pattern.matchesHost(b, parsed.hostStart, parsed.hostEnd) {
+                    return .allowed(.allowedOriginsEntry, line: item.line)
                 }
             }
             return .rejected(.notAllowed)
@@ -128,6 +134,19 @@ public struct OriginMatcher: Sendable {
     }
 
     // MARK: - Helpers
+
+    /// The public origin or exact allowed-origins entry with this host (`b[start..<end]`), port and scheme.
+    private func exactMatch(
+        _ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ port: Int, _ scheme: OriginScheme
+    ) -> OriginDecision? {
+        let hash = OriginMatcher.hash(b, start, end, port, scheme)
+        for entry in exact[hash] ?? [] where entry.scheme == scheme && entry.port == port {
+            if OriginSyntax.equalsLowercase(b, start, end, entry.host) {
+                return .allowed(entry.reason, line: entry.line)
+            }
+        }
+        return nil
+    }
 
     private static func trimmed(_ b: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
         var start = 0
@@ -138,7 +157,9 @@ public struct OriginMatcher: Sendable {
     }
 
     /// FNV-1a over the lowercased host, the port and the scheme.
-    private static func hash(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ port: Int, _ scheme: OriginScheme) -> UInt64 {
+    private static func hash(
+        _ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ port: Int, _ scheme: OriginScheme
+    ) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for index in start..<end {
             hash = (hash ^ UInt64(UInt8.asciiLowercased(b[index]))) &* 0x100_0000_01b3

@@ -1,12 +1,3 @@
-/// The scheme of a web origin the gateway understands.
-public enum OriginScheme: String, Hashable, Sendable {
-    case http
-    case https
-
-    /// The port a URL of this scheme uses when it names none.
-    public var defaultPort: Int { self == .https ? 443 : 80 }
-}
-
 /// The parts of `scheme://host[:port]`, as byte offsets into the parsed buffer.
 struct ParsedOrigin {
     /// `nil` for a syntactically valid scheme other than http/https (`chrome-extension://…`).
@@ -97,7 +88,8 @@ enum OriginSyntax {
 
     /// Dot-separated labels of `A–Z a–z 0–9 - _` (and `*` when allowed), none empty, each ≤ 63 bytes,
     /// at most 253 bytes in all.
-    static func isValidHostName(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, allowWildcards: Bool) -> Bool {
+    static func isValidHostName(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, allowWildcards: Bool) -> Bool
+    {
         guard start < end, end - start <= 253 else { return false }
         var labelLength = 0
         for index in start..<end {
@@ -142,7 +134,9 @@ enum OriginSyntax {
 
     /// ASCII case-insensitive comparison of `b[start..<end]` with a lowercase literal.
     @inline(__always)
-    static func equalsLowercase(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ literal: StaticString) -> Bool {
+    static func equalsLowercase(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, _ literal: StaticString)
+        -> Bool
+    {
         guard end - start == literal.utf8CodeUnitCount else { return false }
         let pointer = literal.utf8Start
         for offset in 0..<(end - start) where UInt8.asciiLowercased(b[start + offset]) != pointer[offset] {

@@ -2,7 +2,7 @@
 ///
 /// Used for `public_origins`: the gateway's own origins. Default ports are normalised
 /// (`https://a.example:443` equals `https://a.example`); IPv6 hosts are kept bracketed in RFC 5952
-/// form, which is how browsers serialise them in `Origin`.
+/// form; `OriginMatcher` compares IPv6 hosts as addresses, whatever text form a client sends.
 public struct WebOrigin: Hashable, Sendable, CustomStringConvertible {
     /// `http` or `https`.
     public let scheme: OriginScheme
@@ -38,7 +38,8 @@ public struct WebOrigin: Hashable, Sendable, CustomStringConvertible {
     /// The host bytes as stored: lowercased, IPv6 literals re-serialised canonically.
     static func canonicalHost(_ b: UnsafeBufferPointer<UInt8>, _ parsed: ParsedOrigin) -> String {
         if parsed.isIPv6,
-            let address = IPAddressParser.parseV6(UnsafeBufferPointer(rebasing: b[(parsed.hostStart + 1)..<(parsed.hostEnd - 1)]))
+            let address = IPAddressParser.parseV6(
+                UnsafeBufferPointer(rebasing: b[(parsed.hostStart + 1)..<(parsed.hostEnd - 1)]))
         {
             return "[\(address)]"
         }

@@ -9,12 +9,15 @@ public struct Policy: Sendable, Equatable {
     public let allow: [PolicyRule]
     /// Rules that deny; any match denies, whatever the allow rules say.
     public let deny: [PolicyRule]
+    /// The same rules, prepared for `evaluate`.
+    private let compiled: CompiledPolicy
 
     /// A policy from its rules.
     public init(name: String, allow: [PolicyRule], deny: [PolicyRule] = []) {
         self.name = name
         self.allow = allow
         self.deny = deny
+        self.compiled = CompiledPolicy(allow: allow, deny: deny)
     }
 
     /// Decides for a request.
@@ -23,13 +26,22 @@ public struct Policy: Sendable, Equatable {
     ///   - identity: the valid session's identity, `nil` without one.
     ///   - clientAddress: the client after trusted-proxy resolution, for `source_ip`.
     public func evaluate(identity: Identity?, clientAddress: IPAddress?) -> PolicyDecision {
+        let basis =
+            compiled.evaluate(identity: identity, clientAddress: clientAddress)
+            ?? evaluateCriteria(identity: identity, clientAddress: clientAddress)
+        return PolicyDecision(policy: name, basis: basis)
+    }
+
+    /// The reference evaluation, criterion by criterion: the fallback for policies with very many
+    /// constants, and the definition the compiled form is tested against.
+    func evaluateCriteria(identity: Identity?, clientAddress: IPAddress?) -> PolicyDecision.Basis {
         for index in deny.indices where deny[index].matches(identity: identity, clientAddress: clientAddress) {
-            return PolicyDecision(policy: name, basis: .denyRule(index))
+            return .denyRule(index)
         }
         for index in allow.indices where allow[index].matches(identity: identity, clientAddress: clientAddress) {
-            return PolicyDecision(policy: name, basis: .allowRule(index))
+            return .allowRule(index)
         }
-        return PolicyDecision(policy: name, basis: .noAllowRuleMatched)
+        return .noAllowRuleMatched
     }
 
     /// Evaluates every rule and criterion, for operators (`policy test --explain`). Not for the hot path.

@@ -1,8 +1,0 @@
-import ActionGateCore
-import NIOCore
-import NIOPosix
-import NIOHTTP1
-import Logging
-import Metrics
-import Prometheus
-import ServiceLifecycle

@@ -1,0 +1,105 @@
+import ActionGateCore
+import NIOCore
+import NIOHTTP1
+
+/// Serves one admin connection: collects a request (body bounded), routes it by exact method and
+/// path, runs the handler as a task and writes its response.
+///
+/// Runs behind NIO's `configureHTTPServerPipeline`, which keeps responses in request order.
+final class AdminHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let routes: [AdminRoute]
+    private let maxBodyBytes: Int
+    private var head: HTTPRequestHead?
+    private var body: [UInt8] = []
+    private var bodyTooLarge = false
+
+    init(routes: [AdminRoute], maxBodyBytes: Int) {
+        self.routes = routes
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            self.head = head
+            body = []
+            bodyTooLarge = false
+        case .body(let part):
+            if body.count + part.readableBytes > maxBodyBytes {
+                bodyTooLarge = true
+            } else {
+                part.withUnsafeReadableBytes { body.append(contentsOf: $0) }
+            }
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            respond(to: head, context: context)
+        }
+    }
+
+    private func respond(to head: HTTPRequestHead, context: ChannelHandlerContext) {
+        let (path, query) = Self.split(head.uri)
+        if bodyTooLarge {
+            write(.json(status: 413, "{\"error\":\"body_too_large\"}"), for: head, context: context)
+            return
+        }
+        let matching = routes.filter { $0.path == path }
+        guard !matching.isEmpty else {
+            write(.json(status: 404, "{\"error\":\"not_found\"}"), for: head, context: context)
+            return
+        }
+        guard let route = matching.first(where: { $0.method == head.method.rawValue }) else {
+            var response = AdminResponse.json(status: 405, "{\"error\":\"method_not_allowed\"}")
+            response.headers.add("allow", matching.map(\.method).joined(separator: ", "))
+            write(response, for: head, context: context)
+            return
+        }
+        let request = AdminRequest(
+            method: head.method.rawValue,
+            path: path,
+            query: query,
+            headers: HeaderFields(fields: head.headers.map { HeaderFields.Field(name: $0.name, value: $0.value) }),
+            body: body,
+            peerAddress: context.channel.remoteAddress?.ipAddress ?? ""
+        )
+        body = []
+        let handler = route.handler
+        context.eventLoop.makeFutureWithTask { await handler(request) }
+            .assumeIsolated()
+            .whenSuccess { response in
+                self.write(response, for: head, context: context)
+            }
+    }
+
+    private func write(_ response: AdminResponse, for request: HTTPRequestHead, context: ChannelHandlerContext) {
+        var headers = HTTPHeaders()
+        for field in response.headers.fields where ResponseHeadWriter.isRelayable(field) {
+            headers.add(name: field.name, value: field.value)
+        }
+        headers.add(name: "content-length", value: String(response.body.count))
+        headers.add(name: "connection", value: request.isKeepAlive ? "keep-alive" : "close")
+        let head = HTTPResponseHead(
+            version: request.version, status: .init(statusCode: response.status), headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        if request.method != .HEAD, !response.body.isEmpty {
+            context.write(
+                wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))),
+                promise: nil)
+        }
+        let keepAlive = request.isKeepAlive
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
+            if !keepAlive { context.close(promise: nil) }
+        }
+    }
+
+    private static func split(_ uri: String) -> (String, String?) {
+        guard let mark = uri.firstIndex(of: "?") else { return (uri, nil) }
+        return (String(uri[..<mark]), String(uri[uri.index(after: mark)...]))
+    }
+}
+
+@available(*, unavailable)
+extension AdminHandler: Sendable {}

@@ -1,0 +1,49 @@
+/// The `/readyz` decision: the last reload succeeded, the snapshot's own check passes (e.g. the
+/// keyring has an active key), and at least one upstream accepts a TCP connection.
+struct ReadinessCheck: Sendable {
+    let status: ReloadStatus
+    let publisher: SnapshotPublisher
+    let probe: UpstreamProbe
+
+    /// Why the gateway is not ready, or `nil` when it is.
+    func problem() async -> String? {
+        if let error = status.current.lastError { return "last reload failed: \(error)" }
+        let snapshot = publisher.snapshot
+        if let problem = snapshot.readiness() { return problem }
+        let upstreams = Array(snapshot.upstreams.values)
+        guard !upstreams.isEmpty else { return "no upstream configured" }
+        return await probe.anyReachable(upstreams) ? nil : "no upstream reachable"
+    }
+
+    /// The built-in admin routes: `GET /healthz` (always 200 while serving) and `GET /readyz`.
+    var routes: [AdminRoute] {
+        [
+            AdminRoute(method: "GET", path: "/healthz") { _ in .json(status: 200, "{\"status\":\"ok\"}") },
+            AdminRoute(method: "GET", path: "/readyz") { _ in
+                guard let problem = await problem() else { return .json(status: 200, "{\"status\":\"ready\"}") }
+                return .json(status: 503, "{\"status\":\"not_ready\",\"reason\":\(JSONText.quoted(problem))}")
+            },
+        ]
+    }
+}
+
+/// Minimal JSON string quoting for operator-facing admin bodies (off the hot path).
+enum JSONText {
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,228 @@
+import ActionGateCore
+import NIOCore
+import NIOHTTP1
+
+extension ClientConnectionHandler {
+    /// A complete head: boundary checks, then the Gate's head verdict.
+    func receivedHead(_ head: HTTPRequestHead) {
+        let id = loop.requestIDs.next()
+        let framing: RequestFraming
+        switch RequestFraming.check(head, maxHeaderCount: loop.limits.maxHeaderCount) {
+        case .failure(let violation):
+            request = InFlightRequest(
+                id: id, method: head.method.rawValue, target: head.uri, isHEAD: head.method == .HEAD,
+                framing: nil, startedAt: .now(), snapshot: nil
+            )
+            machine.headReceived(keepAlive: false, asksUpgrade: false)
+            machine.bodyMode(.ignore)
+            failRequest(violation.rejection())
+            return
+        case .success(let checked):
+            framing = checked
+        }
+        let snapshot = loop.snapshot
+        request = InFlightRequest(
+            id: id, method: head.method.rawValue, target: head.uri, isHEAD: head.method == .HEAD,
+            framing: framing, startedAt: .now(), snapshot: snapshot
+        )
+        machine.headReceived(keepAlive: framing.keepAlive, asksUpgrade: framing.asksUpgrade)
+        if framing.body != .none {
+            bodyDeadline = .now() + .nanoseconds(loop.limits.bodyTimeout.nanosecondsClamped)
+        }
+        updateDeadline()
+        let requestHead = RequestHead(
+            method: head.method.rawValue,
+            target: head.uri,
+            headers: HeaderFields(fields: head.headers.map { HeaderFields.Field(name: $0.name, value: $0.value) }),
+            peerAddress: peer,
+            contentLength: request?.declaredLength,
+            hasBody: framing.body != .none,
+            requestID: id
+        )
+        switch snapshot.gate.evaluateHead(requestHead, now: unixNow()) {
+        case .reject(let rejection):
+            if framing.body == .none {
+                machine.bodyMode(.none)
+                respond(rejection)
+            } else {
+                request?.pendingRejection = rejection
+                machine.bodyMode(.discard)
+            }
+        case .needBody(let pending):
+            if let length = request?.declaredLength, length > pending.limit {
+                failRequest(Rejection(.bodyTooLarge, detail: "declared \(length) bytes, limit \(pending.limit)"))
+                return
+            }
+            request?.pending = pending
+            collector = BodyCollector(
+                limit: pending.limit, expectedLength: request?.declaredLength, counters: loop.counters)
+            machine.bodyMode(framing.body == .none ? .none : .collect)
+            sendContinueIfExpected()
+        case .forward(let plan):
+            forwardAfterHead(plan, framing: framing)
+        }
+    }
+
+    private func forwardAfterHead(_ plan: ForwardPlan, framing: RequestFraming) {
+        var plan = plan
+        if case .stream(let limit) = plan.body {
+            if framing.body == .none {
+                plan.body = .none
+            } else {
+                if let length = request?.declaredLength, length > limit {
+                    failRequest(Rejection(.bodyTooLarge, detail: "declared \(length) bytes, limit \(limit)"))
+                    return
+                }
+                request?.streamLimit = limit
+                machine.bodyMode(.stream)
+                sendContinueIfExpected()
+                dispatch(plan)
+                return
+            }
+        }
+        // The plan does not use the client's body: it is dropped, and the connection closes after
+        // the response so the unread bytes can never be taken for the next request.
+        machine.bodyMode(framing.body == .none ? .none : .ignore)
+        dispatch(plan)
+    }
+
+    func receivedBody(_ part: ByteBuffer) {
+        request?.bytesIn &+= part.readableBytes
+        guard case .inFlight(let mode, _, let response) = machine.phase else { return }
+        switch mode {
+        case .collect:
+            switch collector?.append(part) {
+            case .tooLarge?:
+                let limit = collector?.limit ?? 0
+                failRequest(Rejection(.bodyTooLarge, detail: "body crossed the limit of \(limit) bytes"))
+            case .overloaded?:
+                failRequest(Rejection(.overloaded, detail: "global buffered-body cap reached"))
+            case nil:
+                break
+            }
+        case .stream:
+            let limit = request?.streamLimit ?? 0
+            guard (request?.bytesIn ?? 0) <= limit else {
+                if response == .relaying {
+                    abort("streamed body crossed the limit of \(limit) bytes after the response started")
+                } else {
+                    failRequest(Rejection(.bodyTooLarge, detail: "streamed body crossed the limit of \(limit) bytes"))
+                }
+                return
+            }
+            if let upstream, backlog.isEmpty {
+                upstream.writeBody(part)
+            } else {
+                backlog.append(part)
+            }
+        case .none, .discard, .ignore:
+            break
+        }
+    }
+
+    func receivedEnd() {
+        guard case .inFlight(let mode, _, _) = machine.phase else { return }
+        bodyDeadline = .distantFuture
+        updateDeadline()
+        if collector != nil, mode == .collect || mode == .none {
+            decideWithBody()
+            return
+        }
+        switch mode {
+        case .collect:
+            break
+        case .stream:
+            if let upstream, backlog.isEmpty {
+                upstream.endRequest()
+            } else {
+                request?.endPending = true
+            }
+            after(machine.requestEnded())
+        case .discard:
+            finishDiscard(bodyEnded: true)
+        case .none, .ignore:
+            after(machine.requestEnded())
+        }
+    }
+
+    /// The collected body is complete: the Gate's body verdict.
+    private func decideWithBody() {
+        guard let pending = request?.pending, let snapshot = request?.snapshot, var body = collector else { return }
+        let bytes = body.take()
+        collector = body
+        _ = machine.requestEnded()
+        switch snapshot.gate.evaluateBody(pending, body: bytes, now: unixNow()) {
+        case .reject(let rejection):
+            respond(rejection)
+        case .forward(var plan):
+            if case .stream = plan.body { plan.body = .buffered(bytes) }
+            dispatch(plan)
+        }
+    }
+
+    /// Sends the rejection that waited for the rest of a refused body.
+    func finishDiscard(bodyEnded: Bool) {
+        guard let rejection = request?.pendingRejection else { return }
+        request?.pendingRejection = nil
+        if bodyEnded {
+            bodyDeadline = .distantFuture
+            _ = machine.requestEnded()
+        } else {
+            machine.mustClose()
+        }
+        respond(rejection)
+    }
+
+    /// Refuses the current request and closes the connection after the response (the request's
+    /// remaining bytes, if any, are never read).
+    func failRequest(_ rejection: Rejection) {
+        machine.mustClose()
+        if machine.isReceivingBody { machine.bodyMode(.ignore) }
+        if let waitingPool {
+            waitingPool.cancel(self)
+            self.waitingPool = nil
+        }
+        if let upstream {
+            self.upstream = nil
+            upstream.detach()
+            upstream.close()
+        }
+        switch machine.phase {
+        case .inFlight(_, _, .relaying):
+            abort(rejection.detail ?? rejection.reason.rawValue)
+        case .inFlight(_, _, .complete), .closed:
+            close()
+        default:
+            respond(rejection)
+        }
+    }
+
+    /// Refuses a connection whose next head is broken, too large or too slow: 400/431/408, close.
+    func refuseBeforeHead(_ violation: FramingViolation?, detail: String) {
+        if request == nil {
+            request = InFlightRequest(
+                id: loop.requestIDs.next(), method: "", target: "", isHEAD: false,
+                framing: nil, startedAt: .now(), snapshot: nil
+            )
+            machine.headReceived(keepAlive: false, asksUpgrade: false)
+            machine.bodyMode(.ignore)
+        }
+        let rejection = violation?.rejection(detail: detail) ?? Rejection(.requestTimeout, detail: detail)
+        failRequest(rejection)
+    }
+
+    private func sendContinueIfExpected() {
+        guard request?.framing?.expectsContinue == true, let context else { return }
+        context.writeAndFlush(wrapOutboundOut(RejectionResponse.continueBytes), promise: nil)
+    }
+
+    func unixNow() -> Int64 {
+        Int64(time(nil))
+    }
+}
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif

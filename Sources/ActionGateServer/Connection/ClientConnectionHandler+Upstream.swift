@@ -1,0 +1,201 @@
+import ActionGateCore
+import NIOCore
+import NIOHTTP1
+
+extension ClientConnectionHandler: UpstreamExchange {
+    /// Hands the request to the upstream pool named by the plan.
+    func dispatch(_ plan: ForwardPlan) {
+        request?.plan = plan
+        let now = NIODeadline.now()
+        request?.upstreamStartedAt = now
+        machine.responseProgress(.upstream)
+        guard UpstreamRequestHead.isSendable(method: plan.method, target: plan.target) else {
+            respond(Rejection(.malformedRequest, detail: "the plan's method or target cannot be sent"))
+            return
+        }
+        guard let pool = loop.pool(named: plan.upstream) else {
+            upstreamFailed(.unknownUpstream)
+            return
+        }
+        let timeout = pool.settings.requestTimeout.nanosecondsClamped
+        request?.upstreamSettings = pool.settings
+        request?.upstreamTimeout = timeout
+        upstreamDeadline = now + .nanoseconds(timeout)
+        updateDeadline()
+        switch pool.lease(for: self) {
+        case .ready(let connection):
+            upstreamConnectionReady(connection)
+        case .waiting:
+            waitingPool = pool
+        case .busy:
+            upstreamFailed(.busy)
+        }
+    }
+
+    func upstreamConnectionReady(_ connection: UpstreamConnection) {
+        waitingPool = nil
+        guard let plan = request?.plan, case .inFlight(_, _, .upstream) = machine.phase else {
+            // The request was refused or the client left while the connection was on its way.
+            connection.detach()
+            connection.close()
+            return
+        }
+        upstream = connection
+        request?.onReusedConnection = connection.exchangeCount > 0
+        guard let settings = request?.upstreamSettings else { return }
+        let framing = UpstreamRequestHead.framing(
+            for: plan.body, method: plan.method, streamLength: request?.declaredLength)
+        connection.start(self, head: UpstreamRequestHead.make(plan: plan, framing: framing, upstream: settings))
+        switch plan.body {
+        case .none:
+            connection.endRequest()
+        case .buffered(let bytes):
+            if !bytes.isEmpty, let context {
+                connection.writeBody(context.channel.allocator.buffer(bytes: bytes))
+            }
+            connection.endRequest()
+        case .stream:
+            while let part = backlog.popFirst() {
+                connection.writeBody(part)
+            }
+            if request?.endPending == true {
+                connection.endRequest()
+            } else {
+                connection.flush()
+                resumeReadingIfWanted()
+            }
+        }
+    }
+
+    func upstreamFailed(_ failure: UpstreamFailure) {
+        waitingPool = nil
+        upstream = nil
+        if failure == .closedBeforeResponse, let plan = request?.plan, isRetryable(plan) {
+            // A pooled connection the upstream was closing as we reused it: try once more.
+            request?.retried = true
+            dispatch(plan)
+            return
+        }
+        switch machine.phase {
+        case .inFlight(_, _, .relaying):
+            abort(failure.detail)
+        case .inFlight(_, _, .upstream):
+            respond(failure.rejection)
+        default:
+            break
+        }
+    }
+
+    /// Retries only what cannot have been processed twice by accident: an idempotent method with a
+    /// body the gateway still holds, after a reused connection closed without a response byte.
+    private func isRetryable(_ plan: ForwardPlan) -> Bool {
+        guard let request, request.onReusedConnection, !request.retried,
+            case .inFlight(_, _, .upstream) = machine.phase
+        else { return false }
+        if case .stream = plan.body { return false }
+        switch plan.method {
+        case "GET", "HEAD", "OPTIONS", "PUT", "DELETE": return true
+        default: return false
+        }
+    }
+
+    func upstreamResponseHead(_ head: HTTPResponseHead) {
+        guard var request, let plan = request.plan, let snapshot = request.snapshot, let context else { return }
+        let now = NIODeadline.now()
+        if let started = request.upstreamStartedAt {
+            request.upstreamLatency = .nanoseconds((now - started).nanoseconds)
+        }
+        let status = Int(head.status.code)
+        let upstreamHeaders = HeaderFields(
+            fields: head.headers.map { HeaderFields.Field(name: $0.name, value: $0.value) })
+        let rewrite = snapshot.gate.rewriteResponse(
+            status: status, headers: upstreamHeaders, plan: plan, now: unixNow())
+        let headers = rewrite.headers
+        request.sessionEvent = rewrite.sessionEvent
+        let framing = ResponseBodyFraming.forRelay(
+            status: status,
+            isHEAD: request.isHEAD,
+            upstreamLength: ResponseBodyFraming.contentLength(in: head.headers),
+            clientIsHTTP10: request.framing?.isHTTP10 ?? false
+        )
+        if framing.requiresClose { machine.mustClose() }
+        request.status = status
+        request.responseFraming = framing
+        request.outcome = .forwarded(status: status)
+        self.request = request
+        machine.responseProgress(.relaying)
+        upstreamDeadline = now + .nanoseconds(requestTimeoutNanos)
+        updateDeadline()
+        var buffer = context.channel.allocator.buffer(capacity: 512)
+        ResponseHeadWriter.write(
+            status: status, headers: headers, framing: framing, close: machine.closesAfterResponse,
+            keepAliveForHTTP10: request.http10KeepAlive, into: &buffer
+        )
+        context.write(wrapOutboundOut(buffer), promise: nil)
+    }
+
+    func upstreamResponseBody(_ part: ByteBuffer) {
+        guard let context, let framing = request?.responseFraming, framing.carriesBody else { return }
+        request?.bytesOut &+= part.readableBytes
+        if framing == .chunked {
+            guard part.readableBytes > 0 else { return }
+            var header = context.channel.allocator.buffer(capacity: 12)
+            header.writeString(String(part.readableBytes, radix: 16))
+            header.writeStaticString("\r\n")
+            context.write(wrapOutboundOut(header), promise: nil)
+            context.write(wrapOutboundOut(part), promise: nil)
+            context.write(wrapOutboundOut(Self.crlf), promise: nil)
+        } else {
+            context.write(wrapOutboundOut(part), promise: nil)
+        }
+        if !context.channel.isWritable {
+            upstream?.setReadsPaused(true)
+        }
+    }
+
+    func upstreamReadComplete() {
+        guard case .inFlight(_, _, .relaying) = machine.phase else { return }
+        context?.flush()
+        upstreamDeadline = .now() + .nanoseconds(requestTimeoutNanos)
+        updateDeadline()
+    }
+
+    func upstreamResponseEnd() {
+        guard let context, let connection = upstream else { return }
+        if request?.responseFraming == .chunked {
+            context.write(wrapOutboundOut(Self.lastChunk), promise: nil)
+        }
+        context.flush()
+        upstream = nil
+        connection.returnToPool(reusable: connection.isReusable)
+        upstreamDeadline = .distantFuture
+        after(machine.responseEnded())
+    }
+
+    func upstreamWritabilityChanged(isWritable: Bool) {
+        if isWritable { resumeReadingIfWanted() }
+    }
+
+    private var requestTimeoutNanos: Int64 {
+        request?.upstreamTimeout ?? 0
+    }
+
+    /// The upstream deadline passed before a response head: 503 while queued, 504 once sent.
+    func upstreamDeadlinePassed() {
+        if let waitingPool {
+            waitingPool.cancel(self)
+            self.waitingPool = nil
+            respond(UpstreamFailure.busy.rejection)
+        } else {
+            if let upstream {
+                self.upstream = nil
+                upstream.detach()
+                upstream.close()
+            }
+            respond(UpstreamFailure.timedOut.rejection)
+        }
+    }
+
+    static let crlf = ByteBuffer(string: "\r\n")
+    static let lastChunk = ByteBuffer(string: "0\r\n\r\n")
+}

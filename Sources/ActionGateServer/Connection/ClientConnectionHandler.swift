@@ -1,0 +1,272 @@
+import ActionGateCore
+import NIOCore
+import NIOHTTP1
+
+/// Serves one client connection: feeds decoded request parts through `ConnectionStateMachine`,
+/// asks the snapshot's Gate, runs the upstream exchange and relays the response.
+///
+/// Pipeline: `HeadByteGuard` → NIO's request decoder → this. It intercepts `read` so the socket is
+/// read only when the state machine wants more (one request at a time; body back-pressure).
+/// Everything runs on the connection's EventLoop; the handler is not Sendable.
+final class ClientConnectionHandler: ChannelDuplexHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// Events held while an earlier request is in flight (pipelining), in arrival order.
+    enum Event {
+        case part(HTTPServerRequestPart)
+        case parseError(FramingViolation, String)
+        case inputClosed
+    }
+
+    let loop: LoopContext
+    /// Position in the loop's registry (maintained by `LoopContext`).
+    var registryIndex = -1
+    /// The earliest of the active deadlines; the loop's sweep calls `deadlinePassed` after it.
+    private(set) var deadline = NIODeadline.distantFuture
+
+    var context: ChannelHandlerContext?
+    var machine = ConnectionStateMachine()
+    var request: InFlightRequest?
+    var collector: BodyCollector?
+    var upstream: UpstreamConnection?
+    var waitingPool: UpstreamPool?
+    var backlog = CircularBuffer<ByteBuffer>(initialCapacity: 2)
+    var peer = ""
+    private var queue = CircularBuffer<Event>(initialCapacity: 2)
+    private var readPending = false
+    private var headBytes = 0
+    /// Bytes read ahead while a request was in flight (see `rawBytesArriving`).
+    private var earlyHeadBytes = 0
+    private var isActive = false
+    /// Set once `close()` asked the channel to close.
+    var isClosing = false
+    /// The connection is counted in `GatewayCounters.openConnections` (by the channel initializer)
+    /// until `tearDown` runs.
+    var isCounted = true
+    var headDeadline = NIODeadline.distantFuture
+    var bodyDeadline = NIODeadline.distantFuture
+    var upstreamDeadline = NIODeadline.distantFuture
+
+    init(loop: LoopContext) {
+        self.loop = loop
+    }
+
+    // MARK: Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if context.channel.isActive { activate(context: context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        activate(context: context)
+        context.fireChannelActive()
+    }
+
+    private func activate(context: ChannelHandlerContext) {
+        guard !isActive else { return }
+        isActive = true
+        peer = context.channel.remoteAddress?.ipAddress ?? ""
+        headDeadline = .now() + .nanoseconds(loop.limits.headerTimeout.nanosecondsClamped)
+        updateDeadline()
+        loop.register(self)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        tearDown()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        tearDown()
+        self.context = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        enqueue(.part(unwrapInboundIn(data)))
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if case .inFlight(.discard, bodyComplete: false, _) = machine.phase, queue.isEmpty {
+            // The rest of a refused body did not come with this read: refuse and close.
+            finishDiscard(bodyEnded: false)
+        }
+        if case .inFlight(.stream, _, _) = machine.phase {
+            upstream?.flush()
+        }
+        context.fireChannelReadComplete()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard error is HTTPParserError else {
+            // An I/O error (e.g. a reset): nobody is left to answer.
+            if request != nil { abortRecord("client connection error: \(error)") }
+            close()
+            return
+        }
+        let (violation, detail) = FramingViolation.from(parserError: error)
+        enqueue(.parseError(violation, detail))
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? ChannelEvent, event == .inputClosed {
+            enqueue(.inputClosed)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if case .inFlight(_, _, .relaying) = machine.phase {
+            upstream?.setReadsPaused(!context.channel.isWritable)
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if queue.isEmpty, machine.wantsRead(streamReady: streamReady) {
+            context.read()
+        } else {
+            readPending = true
+        }
+    }
+
+    // MARK: Reading and the event queue
+
+    /// Called by `HeadByteGuard` before raw bytes reach the decoder; false drops them.
+    func rawBytesArriving(_ count: Int) -> Bool {
+        guard machine.phase != .closed else { return false }
+        if case .inFlight(_, bodyComplete: true, _) = machine.phase {
+            // Read-ahead: the start of the next head, timed from now once this exchange ends.
+            earlyHeadBytes &+= count
+            return true
+        }
+        guard case .awaitingHead = machine.phase, queue.isEmpty else { return true }
+        if machine.bytesArrived() {
+            headBytes = 0
+            headDeadline = .now() + .nanoseconds(loop.limits.headerTimeout.nanosecondsClamped)
+            updateDeadline()
+        }
+        // Earlier reads of this head were all consumed without completing it.
+        if headBytes > loop.limits.maxHeaderBytes {
+            refuseBeforeHead(.headTooLarge, detail: "\(headBytes) bytes without a complete head")
+            return false
+        }
+        headBytes &+= count
+        return true
+    }
+
+    var streamReady: Bool {
+        guard let upstream, backlog.isEmpty else { return false }
+        return upstream.isWritable
+    }
+
+    private func enqueue(_ event: Event) {
+        if queue.isEmpty, consume(event) { return }
+        queue.append(event)
+    }
+
+    /// Processes queued events until one cannot be processed yet, then reads if wanted.
+    func drainQueueAndRead() {
+        while let event = queue.first, machine.phase != .closed {
+            guard consume(event) else { break }
+            _ = queue.popFirst()
+        }
+        if earlyHeadBytes > 0 {
+            // Bytes of a head that is still incomplete were read ahead: its header timer runs now.
+            // (Their count is not charged to the head: they may include requests already served.)
+            if queue.isEmpty, machine.bytesArrived() {
+                headBytes = 0
+                headDeadline = .now() + .nanoseconds(loop.limits.headerTimeout.nanosecondsClamped)
+                updateDeadline()
+            }
+            earlyHeadBytes = 0
+        }
+        if case .inFlight(.discard, bodyComplete: false, _) = machine.phase, queue.isEmpty {
+            finishDiscard(bodyEnded: false)
+        }
+        resumeReadingIfWanted()
+    }
+
+    func resumeReadingIfWanted() {
+        guard readPending, let context, queue.isEmpty, machine.wantsRead(streamReady: streamReady) else { return }
+        readPending = false
+        context.read()
+    }
+
+    /// Handles one event if the current phase can; false leaves it queued.
+    private func consume(_ event: Event) -> Bool {
+        switch event {
+        case .part(.head(let head)):
+            guard machine.acceptsHead else { return false }
+            headBytes = 0
+            headDeadline = .distantFuture
+            receivedHead(head)
+        case .part(.body(let part)):
+            guard machine.isReceivingBody else { return true }
+            receivedBody(part)
+        case .part(.end):
+            guard machine.isReceivingBody else { return true }
+            receivedEnd()
+        case .parseError(let violation, let detail):
+            if machine.acceptsHead {
+                refuseBeforeHead(violation, detail: detail)
+            } else if machine.isReceivingBody {
+                failRequest(violation.rejection(detail: detail))
+            } else {
+                return false
+            }
+        case .inputClosed:
+            guard machine.acceptsHead || machine.isReceivingBody else { return false }
+            if machine.inputEnded() == .close { close() }
+        }
+        return true
+    }
+
+    // MARK: Deadlines
+
+    func updateDeadline() {
+        deadline = min(headDeadline, min(bodyDeadline, upstreamDeadline))
+    }
+
+    /// Called by the loop's sweep once `deadline` has passed.
+    func deadlinePassed(now: NIODeadline) {
+        let action = machine.timeoutAction(
+            headOverdue: headDeadline <= now,
+            bodyOverdue: bodyDeadline <= now,
+            upstreamOverdue: upstreamDeadline <= now
+        )
+        switch action {
+        case nil:
+            updateDeadline()
+        case .closeSilently?:
+            close()
+        case .requestTimeout?:
+            if machine.acceptsHead {
+                refuseBeforeHead(nil, detail: "request head not complete within the header timeout")
+            } else {
+                failRequest(Rejection(.requestTimeout, detail: "request body not complete within the body timeout"))
+            }
+        case .upstreamDeadline?:
+            upstreamDeadlinePassed()
+        case .abort?:
+            abort("response relay made no progress within the request timeout")
+        }
+    }
+
+    /// Graceful shutdown: stop after the current response (or now, when idle).
+    func quiesce() {
+        if machine.quiesce() == .close { close() }
+    }
+
+    /// Shutdown deadline reached: close whatever state the connection is in.
+    func forceClose() {
+        if request != nil { abortRecord("closed at the shutdown deadline") }
+        close()
+    }
+}
+
+@available(*, unavailable)
+extension ClientConnectionHandler: Sendable {}

@@ -1,0 +1,154 @@
+import ActionGateCore
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+
+/// The data plane: the client listener, per-EventLoop upstream pools, the admin listener and the
+/// reloader. The CLI's single entry point.
+///
+/// ```swift
+/// let server = try await GatewayServer.start(settings: settings, snapshot: initial, reload: inputs)
+/// print(server.listenAddress)          // the bound address (port 0 resolved)
+/// try await server.run()               // until SIGTERM/SIGINT, then a graceful shutdown
+/// ```
+/// `start` binds both listeners before it returns. To run inside a caller-owned `ServiceGroup`,
+/// add `server.services` to it instead of calling `run()`.
+public final class GatewayServer: Sendable {
+    /// The bound client listener address.
+    public let listenAddress: SocketAddress
+    /// The bound admin listener address, when the admin listener is on.
+    public let adminAddress: SocketAddress?
+    /// Connection and body-buffer gauges.
+    public let counters: GatewayCounters
+    /// Whether the configuration in force is the latest good one.
+    public let reloadStatus: ReloadStatus
+    /// The reloader, when reload inputs were given to `start`.
+    public let reloader: Reloader?
+
+    let settings: ServerSettings
+    let logger: Logger
+    private let publisher: SnapshotPublisher
+    private let listenChannel: any Channel
+    private let adminChannel: (any Channel)?
+    private let sweeps: [RepeatedTask]
+    private let readiness: ReadinessCheck
+    private let stopping = Mutex(false)
+
+    init(
+        settings: ServerSettings,
+        logger: Logger,
+        counters: GatewayCounters,
+        publisher: SnapshotPublisher,
+        readiness: ReadinessCheck,
+        listenChannel: any Channel,
+        adminChannel: (any Channel)?,
+        sweeps: [RepeatedTask],
+        reload: ReloadInputs?
+    ) throws {
+        guard let listenAddress = listenChannel.localAddress else { throw GatewayStartError.noLocalAddress }
+        self.settings = settings
+        self.logger = logger
+        self.counters = counters
+        self.publisher = publisher
+        self.readiness = readiness
+        self.listenChannel = listenChannel
+        self.listenAddress = listenAddress
+        self.adminChannel = adminChannel
+        self.adminAddress = adminChannel?.localAddress
+        self.sweeps = sweeps
+        self.reloadStatus = readiness.status
+        self.reloader = reload.map { inputs in
+            Reloader(inputs: inputs, status: readiness.status, logger: logger) { publisher.publish($0) }
+        }
+    }
+
+    /// The snapshot requests start with now.
+    public var snapshot: GatewaySnapshot { publisher.snapshot }
+
+    /// Makes `snapshot` current on every EventLoop. Requests in flight finish with the snapshot
+    /// they started with; upstream pools whose settings changed are replaced (their connections
+    /// close when their exchange ends). It returns at once: each EventLoop installs the snapshot on
+    /// its next turn, so a request arriving in the same instant may still see the previous one.
+    public func publish(_ snapshot: GatewaySnapshot) {
+        publisher.publish(snapshot)
+    }
+
+    /// The long-running parts for a caller-owned `ServiceGroup`: the gateway (graceful shutdown
+    /// when the group shuts down) and, when configured, the reloader.
+    public var services: [any Service] {
+        let gateway = GatewayService(server: self)
+        guard let reloader else { return [gateway] }
+        return [gateway, reloader]
+    }
+
+    /// Runs until SIGTERM or SIGINT, then shuts down gracefully within
+    /// `settings.shutdownGracePeriod`.
+    public func run() async throws {
+        let group = ServiceGroup(
+            services: services,
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            cancellationSignals: [],
+            logger: logger
+        )
+        try await group.run()
+    }
+
+    /// Why `/readyz` fails, or `nil` when ready: the last reload failed, the snapshot's own check
+    /// fails, or no upstream accepts a TCP connection (probed at most every few seconds).
+    public func readinessProblem() async -> String? {
+        await readiness.problem()
+    }
+
+    /// Stops accepting, lets in-flight requests finish for up to `gracePeriod` (default
+    /// `settings.shutdownGracePeriod`), then closes what is left. Idempotent.
+    public func shutdown(gracePeriod: Duration? = nil) async {
+        let first = stopping.withLock { isStopping in
+            defer { isStopping = true }
+            return !isStopping
+        }
+        guard first else { return }
+        let grace = gracePeriod ?? settings.shutdownGracePeriod
+        try? await listenChannel.close()
+        for context in publisher.contexts {
+            context.eventLoop.execute { context.value.quiesce() }
+        }
+        let deadline = ContinuousClock.now + grace
+        while counters.openConnections > 0, ContinuousClock.now < deadline, !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        for context in publisher.contexts {
+            try? await context.eventLoop.submit { context.value.closeAll() }.get()
+        }
+        for sweep in sweeps {
+            sweep.cancel()
+        }
+        try? await adminChannel?.close()
+    }
+
+    /// The upstream pools, summed over EventLoops, by upstream name (tests and metrics).
+    public func upstreamStats() async -> [String: UpstreamStats] {
+        var total: [String: UpstreamStats] = [:]
+        for context in publisher.contexts {
+            let stats = try? await context.eventLoop.submit { context.value.upstreamStats }.get()
+            for (name, pool) in stats ?? [:] {
+                total[name, default: UpstreamStats()] = total[name, default: UpstreamStats()] + pool
+            }
+        }
+        return total
+    }
+
+    /// Upstream connections open, summed over EventLoops, by upstream name.
+    public func upstreamConnectionCounts() async -> [String: Int] {
+        await upstreamStats().mapValues(\.connections)
+    }
+}
+
+/// Why `GatewayServer.start` failed after binding.
+public enum GatewayStartError: Error, Equatable {
+    /// The listener socket reported no local address.
+    case noLocalAddress
+    /// The EventLoopGroup has no EventLoops.
+    case noEventLoops
+}

@@ -1,0 +1,122 @@
+import Logging
+import NIOCore
+
+/// Everything one EventLoop's connections share: the current snapshot, the upstream pools, the
+/// request-id generator and the registry the deadline sweep walks.
+///
+/// Confined to its EventLoop, so the hot path reads the snapshot and pools without a lock. A new
+/// snapshot arrives through `eventLoop.execute` (`GatewayServer.publish`).
+final class LoopContext {
+    let eventLoop: any EventLoop
+    let limits: ServerLimits
+    let counters: GatewayCounters
+    let audit: any AuditSink
+    let logger: Logger
+    private let eventLoopCount: Int
+    private(set) var snapshot: GatewaySnapshot
+    private var pools: [String: UpstreamPool] = [:]
+    private var connections: [ClientConnectionHandler] = []
+    private(set) var isQuiescing = false
+    var requestIDs = RequestIDGenerator()
+
+    init(
+        eventLoop: any EventLoop,
+        eventLoopCount: Int,
+        limits: ServerLimits,
+        counters: GatewayCounters,
+        audit: any AuditSink,
+        snapshot: GatewaySnapshot,
+        logger: Logger
+    ) {
+        self.eventLoop = eventLoop
+        self.eventLoopCount = eventLoopCount
+        self.limits = limits
+        self.counters = counters
+        self.audit = audit
+        self.snapshot = snapshot
+        self.logger = logger
+        installPools(for: snapshot)
+    }
+
+    /// Makes `snapshot` current for requests that start from now on.
+    func install(_ snapshot: GatewaySnapshot) {
+        self.snapshot = snapshot
+        installPools(for: snapshot)
+    }
+
+    func pool(named name: String) -> UpstreamPool? {
+        pools[name]
+    }
+
+    /// This loop's pools, by upstream name (tests and metrics).
+    var upstreamStats: [String: UpstreamStats] {
+        pools.mapValues(\.stats)
+    }
+
+    var connectionCount: Int { connections.count }
+
+    // MARK: Connection registry
+
+    func register(_ connection: ClientConnectionHandler) {
+        connection.registryIndex = connections.count
+        connections.append(connection)
+        if isQuiescing { connection.quiesce() }
+    }
+
+    func unregister(_ connection: ClientConnectionHandler) {
+        let index = connection.registryIndex
+        guard index >= 0, index < connections.count, connections[index] === connection else { return }
+        let last = connections.removeLast()
+        if index < connections.count {
+            connections[index] = last
+            last.registryIndex = index
+        }
+        connection.registryIndex = -1
+    }
+
+    /// Fires overdue connection deadlines and evicts idle upstream connections.
+    func sweep(now: NIODeadline) {
+        for connection in connections where connection.deadline <= now {
+            connection.deadlinePassed(now: now)
+        }
+        for pool in pools.values {
+            pool.evictIdle(now: now)
+        }
+    }
+
+    /// Graceful shutdown, first step: idle connections close, busy ones after their response.
+    func quiesce() {
+        isQuiescing = true
+        for connection in connections {
+            connection.quiesce()
+        }
+        for pool in pools.values {
+            pool.retire()
+        }
+    }
+
+    /// Graceful shutdown, last step: closes whatever is still open.
+    func closeAll() {
+        for connection in connections {
+            connection.forceClose()
+        }
+    }
+
+    private func installPools(for snapshot: GatewaySnapshot) {
+        var next: [String: UpstreamPool] = [:]
+        for (name, settings) in snapshot.upstreams {
+            if let existing = pools[name], existing.settings == settings {
+                next[name] = existing
+            } else {
+                next[name] = UpstreamPool(settings: settings, eventLoopCount: eventLoopCount, eventLoop: eventLoop)
+            }
+        }
+        for (name, pool) in pools where next[name] !== pool {
+            pool.retire()
+        }
+        pools = next
+    }
+}
+
+@available(*, unavailable)
+extension LoopContext: Sendable {}

@@ -1,0 +1,125 @@
+import Dispatch
+import Foundation
+import NIOPosix
+import Synchronization
+
+/// The decision audit log: one JSON line per request (fields in docs/operations.md), written by a
+/// background thread so a slow stdout never blocks an EventLoop.
+///
+/// `record` encodes the line on the calling EventLoop into that thread's own buffer (an
+/// `AuditShard`: no shared lock, no allocation once warm). A writer thread drains every buffer
+/// each `flushInterval`, or sooner when one passes `wakeBytes`, and writes it with `write(2)`. The
+/// queue is bounded: a thread's buffer never grows past `maxBufferedBytesPerThread`; beyond it
+/// lines are dropped and counted (`droppedLines`, metric `actiongate_audit_lines_dropped_total`),
+/// because a gateway that stalls when its log reader stalls hands attackers a lever. Call `close()`
+/// at shutdown (it writes what is pending); `flush()` writes pending lines now (tests).
+public final class AuditLog: AuditSink {
+    private let descriptor: Int32
+    private let ownsDescriptor: Bool
+    private let maxBufferedBytesPerThread: Int
+    private let wakeBytes: Int
+    private let flushInterval: Duration
+    private let local = ThreadSpecificVariable<AuditShard>()
+    private let shards = Mutex<[AuditShard]>([])
+    /// Serialises draining (the writer thread and `flush()`) and holds the spare buffer.
+    private let drainState = Mutex<[UInt8]>([])
+    private let wake = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    private let closed = Atomic(false)
+    private let dropped = Atomic(0)
+    private let writeFailures = Atomic(0)
+
+    /// Opens `destination` and starts the writer thread.
+    ///
+    /// - Parameters:
+    ///   - maxBufferedBytesPerThread: the bound on pending lines per EventLoop thread (default 1 MiB).
+    ///   - flushInterval: the longest a line waits before it is written (default 50 ms).
+    /// - Throws: `AuditLogError` when a file destination cannot be opened.
+    public init(
+        destination: AuditDestination = .standardOutput,
+        maxBufferedBytesPerThread: Int = 1 << 20,
+        flushInterval: Duration = .milliseconds(50)
+    ) throws(AuditLogError) {
+        self.descriptor = try destination.open()
+        self.ownsDescriptor = destination.ownsDescriptor
+        self.maxBufferedBytesPerThread = max(maxBufferedBytesPerThread, 4096)
+        self.wakeBytes = max(self.maxBufferedBytesPerThread / 16, 2048)
+        self.flushInterval = flushInterval
+        let thread = Thread { [self] in runWriter() }
+        thread.name = "actiongate-audit"
+        thread.start()
+    }
+
+    /// Lines dropped because a thread's buffer was full or a write failed.
+    public var droppedLines: Int { dropped.load(ordering: .relaxed) }
+
+    /// Failed `write(2)` calls (e.g. a closed pipe); their lines count as dropped.
+    public var failedWrites: Int { writeFailures.load(ordering: .relaxed) }
+
+    /// Encodes `event` into this thread's buffer; never blocks on output.
+    public func record(_ event: RequestRecord) {
+        guard !closed.load(ordering: .relaxed) else { return }
+        let shard = local.currentValue ?? registerShard()
+        let time = LogTimestamp.now()
+        let limit = maxBufferedBytesPerThread
+        let wakeBytes = wakeBytes
+        let (accepted, wakeWriter) = shard.state.withLock { state -> (Bool, Bool) in
+            guard state.bytes.count < limit else { return (false, false) }
+            AuditLineEncoder.append(event, time: time, to: &state.bytes)
+            state.lines &+= 1
+            guard !state.wokeWriter, state.bytes.count >= wakeBytes else { return (true, false) }
+            state.wokeWriter = true
+            return (true, true)
+        }
+        if !accepted { dropped.wrappingAdd(1, ordering: .relaxed) }
+        if wakeWriter { wake.signal() }
+    }
+
+    /// Writes every line recorded so far before returning. Blocks: never call it on an EventLoop.
+    public func flush() {
+        drain()
+    }
+
+    /// Writes what is pending, stops the writer thread and closes a file destination. Idempotent.
+    public func close() {
+        guard closed.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
+        else { return }
+        wake.signal()
+        finished.wait()
+        if ownsDescriptor { DescriptorOutput.close(descriptor) }
+    }
+
+    private func registerShard() -> AuditShard {
+        let shard = AuditShard()
+        local.currentValue = shard
+        shards.withLock { $0.append(shard) }
+        return shard
+    }
+
+    private func runWriter() {
+        let nanoseconds = max(Int(JSONObjectWriter.microseconds(flushInterval)) * 1000, 1_000_000)
+        while true {
+            _ = wake.wait(timeout: .now() + .nanoseconds(nanoseconds))
+            let stopping = closed.load(ordering: .acquiring)
+            drain()
+            if stopping { break }
+        }
+        finished.signal()
+    }
+
+    /// Swaps each shard's lines out and writes them, one `write(2)` batch per shard.
+    private func drain() {
+        let current = shards.withLock { $0 }
+        drainState.withLock { spare in
+            for shard in current {
+                let lines = shard.take(into: &spare)
+                guard !spare.isEmpty else { continue }
+                if !DescriptorOutput.writeAll(spare, to: descriptor) {
+                    writeFailures.wrappingAdd(1, ordering: .relaxed)
+                    dropped.wrappingAdd(lines, ordering: .relaxed)
+                }
+            }
+            spare.removeAll(keepingCapacity: spare.capacity <= 4 * wakeBytes)
+        }
+    }
+}

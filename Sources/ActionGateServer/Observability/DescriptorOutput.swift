@@ -1,0 +1,45 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Blocking writes to a file descriptor, for the log writers (never called on an EventLoop).
+enum DescriptorOutput {
+    /// Writes all of `bytes`, retrying partial writes and interruptions; false on an error (e.g.
+    /// `EPIPE` when the reader of stdout went away: `serve` ignores SIGPIPE so this is an error,
+    /// not a signal that kills the gateway).
+    static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
+        bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return true }
+            var offset = 0
+            var stalls = 0
+            while offset < buffer.count {
+                let written = write(descriptor, base + offset, buffer.count - offset)
+                if written > 0 {
+                    offset += written
+                    stalls = 0
+                } else if written < 0, errno == EINTR {
+                    continue
+                } else if written < 0, errno == EAGAIN || errno == EWOULDBLOCK, stalls < 100 {
+                    // A non-blocking descriptor inherited from the parent: wait a little, bounded.
+                    stalls += 1
+                    usleep(10_000)
+                } else {
+                    return false
+                }
+            }
+            return true
+        }
+    }
+
+    /// Closes `descriptor`, ignoring errors (nothing useful can be done about them at shutdown).
+    static func close(_ descriptor: Int32) {
+        _ = closeDescriptor(descriptor)
+    }
+}
+
+/// `close(2)` (the enum's own `close` hides the C function inside it).
+private func closeDescriptor(_ descriptor: Int32) -> Int32 {
+    close(descriptor)
+}

@@ -1,0 +1,28 @@
+import ActionGateCrypto
+import Prometheus
+
+/// What `GatewayMetrics` reads when `/metrics` is scraped, and what it reported last time (to turn
+/// absolute counts from elsewhere into counter increments).
+struct ScrapeState: Sendable {
+    /// The gauges of one keyring key.
+    struct KeyGauges: Sendable {
+        var states: [KeyState: Gauge]
+        var sealWarning: Gauge
+    }
+
+    /// The data plane's connection gauges, once the server runs.
+    var counters: GatewayCounters?
+    /// The audit log, for its drop count.
+    var auditLog: AuditLog?
+    var auditDroppedReported = 0
+    /// The keyring in force.
+    var keyring: Keyring?
+    /// Seals made by `TokenKey`s of keyrings no longer in force (each load makes new ones, counting
+    /// from zero), by key id.
+    var retiredSeals: [UInt32: UInt64] = [:]
+    /// The seal counts already added to `actiongate_key_seals_total`, by key id.
+    var reportedSeals: [UInt32: UInt64] = [:]
+    var keyGauges: [UInt32: KeyGauges] = [:]
+    var configGeneration = 0
+    var keyringGeneration = 0
+}

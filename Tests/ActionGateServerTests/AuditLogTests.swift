@@ -1,0 +1,173 @@
+import ActionGateCore
+import ActionGateCrypto
+import Foundation
+import Synchronization
+import Testing
+
+@testable import ActionGateServer
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The audit line for each kind of record, and the bounded writer behind `AuditLog`.
+@Suite struct AuditLogTests {
+    static func record(
+        outcome: RequestRecord.Outcome, status: Int, audit: AuditFacts? = nil,
+        sessionEvent: ResponseRewrite.SessionEvent? = nil, upstream: String? = nil
+    ) -> RequestRecord {
+        RequestRecord(
+            requestID: "req-1", peer: "10.0.0.5", method: "POST", target: "/actions/x?token=abc",
+            forwardedTarget: audit == nil ? nil : "/actions/x?token=abc", outcome: outcome, status: status,
+            audit: audit, sessionEvent: sessionEvent, upstream: upstream,
+            upstreamLatency: upstream == nil ? nil : .microseconds(1500), totalLatency: .microseconds(2250),
+            bytesIn: 10, bytesOut: 20)
+    }
+
+    static func line(_ record: RequestRecord) throws -> [String: JSONValue] {
+        var bytes: [UInt8] = []
+        AuditLineEncoder.append(record, time: LogTimestamp(unixMilliseconds: 0), to: &bytes)
+        #expect(bytes.last == UInt8(ascii: "\n"))
+        #expect(bytes.filter { $0 == UInt8(ascii: "\n") }.count == 1)
+        return try #require(members(JSONValue(parsing: bytes.dropLast())))
+    }
+
+    static let facts = AuditFacts(
+        routeMode: "actions", route: "/", action: "x", subject: "alice", policyRule: "admins.allow[0]",
+        keyIDs: ["0000000a"], clientAddress: "203.0.113.9", shadowDenial: .forbidden)
+
+    @Test func forwardedLineCarriesTheGateFacts() throws {
+        let line = try Self.line(
+            Self.record(outcome: .forwarded(status: 201), status: 201, audit: Self.facts, upstream: "app"))
+        #expect(line["time"] == .string("1970-01-01T00:00:00.000Z"))
+        #expect(line["request_id"] == .string("req-1"))
+        #expect(line["client"] == .string("203.0.113.9"))
+        #expect(line["peer"] == .string("10.0.0.5"))
+        #expect(line["path"] == .string("/actions/x"))
+        #expect(line["verdict"] == .string("forward"))
+        #expect(line["status"] == .number(201))
+        #expect(line["upstream_status"] == .number(201))
+        #expect(line["policy_rule"] == .string("admins.allow[0]"))
+        #expect(line["shadow_denial"] == .string("forbidden"))
+        #expect(line["subject"] == .string("alice"))
+        #expect(line["key_ids"] == .array([.string("0000000a")]))
+        #expect(line["upstream_ms"] == .number(1.5))
+        #expect(line["total_ms"] == .number(2.25))
+        #expect(line["bytes_in"] == .number(10))
+        #expect(line["bytes_out"] == .number(20))
+        #expect(line["reason"] == nil)
+    }
+
+    static let sessionEventCases: [(ResponseRewrite.SessionEvent, String)] = [
+        (.issued, "issued"), (.cleared, "cleared"), (.refused(reason: "invalid_subject"), "refused:invalid_subject"),
+    ]
+
+    @Test(arguments: sessionEventCases)
+    func sessionEventIsNamed(_ event: ResponseRewrite.SessionEvent, _ expected: String) throws {
+        let record = Self.record(outcome: .forwarded(status: 200), status: 200, audit: Self.facts, sessionEvent: event)
+        #expect(try Self.line(record)["session_event"] == .string(expected))
+    }
+
+    @Test func rejectedLineHasReasonAndDetailButNoUpstreamStatus() throws {
+        let rejection = Rejection(.boundArgsRejected, detail: "bound arguments: bad_tag", action: "x")
+        let line = try Self.line(Self.record(outcome: .rejected(rejection), status: 403))
+        #expect(line["verdict"] == .string("reject"))
+        #expect(line["outcome"] == .string("rejected"))
+        #expect(line["reason"] == .string("bound_args_rejected"))
+        #expect(line["detail"] == .string("bound arguments: bad_tag"))
+        #expect(line["action"] == .string("x"))
+        #expect(line["client"] == .string("10.0.0.5"))
+        #expect(line["path"] == .string("/actions/x"))
+        #expect(line["upstream_status"] == nil)
+        #expect(line["route"] == nil)
+    }
+
+    @Test func abortedLineHasDetailAndNoVerdictWithoutAPlan() throws {
+        let line = try Self.line(Self.record(outcome: .aborted(detail: "client connection closed"), status: 0))
+        #expect(line["verdict"] == nil)
+        #expect(line["outcome"] == .string("aborted"))
+        #expect(line["status"] == .number(0))
+        #expect(line["detail"] == .string("client connection closed"))
+    }
+
+    @Test func unparsedRequestsLogNoMethodOrPath() throws {
+        var record = Self.record(outcome: .rejected(Rejection(.malformedRequest)), status: 400)
+        record.method = ""
+        record.target = ""
+        let line = try Self.line(record)
+        #expect(line["method"] == nil && line["path"] == nil)
+        #expect(line["reason"] == .string("malformed_request"))
+    }
+
+    @Test func writesEveryLineToAFileAndOnClose() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString).log").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let log = try AuditLog(destination: .file(path), flushInterval: .seconds(3600))
+        let record = Self.record(outcome: .forwarded(status: 200), status: 200, audit: Self.facts)
+        // From several threads at once: every line arrives whole.
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            for _ in 0..<250 { log.record(record) }
+        }
+        log.close()
+        log.record(record)
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1000)
+        #expect(lines.allSatisfy { (try? JSONValue(parsing: $0)) != nil })
+        #expect(log.droppedLines == 0)
+        var info = stat()
+        #expect(stat(path, &info) == 0 && info.st_mode & 0o777 == 0o640)
+    }
+
+    @Test func aStalledReaderDropsAndCountsLinesInsteadOfBlocking() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString).fifo").path
+        #expect(mkfifo(path, 0o600) == 0)
+        defer { unlink(path) }
+        let reader = open(path, O_RDONLY | O_NONBLOCK)
+        #expect(reader >= 0)
+        // Fill the pipe first, so the audit writer blocks in write(2) like on a stalled stdout.
+        let filler = open(path, O_WRONLY | O_NONBLOCK)
+        let chunk = [UInt8](repeating: UInt8(ascii: "x"), count: 4096)
+        var prefilled = 0
+        while case let written = write(filler, chunk, chunk.count), written > 0 { prefilled += written }
+        close(filler)
+        let log = try AuditLog(
+            destination: .file(path), maxBufferedBytesPerThread: 8192, flushInterval: .milliseconds(1))
+        let record = Self.record(outcome: .forwarded(status: 200), status: 200, audit: Self.facts)
+        var calls = 0
+        while log.droppedLines == 0, calls < 100_000 {
+            log.record(record)
+            calls += 1
+        }
+        #expect(log.droppedLines > 0, "record() kept returning; lines beyond the bound are dropped")
+        // Drain the pipe on another thread so the writer can finish, then close.
+        let received = Mutex<[UInt8]>([])
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            var idle = 0
+            while idle < 5000 {
+                let count = read(reader, &buffer, buffer.count)
+                if count > 0 {
+                    received.withLock { $0.append(contentsOf: buffer[..<count]) }
+                    idle = 0
+                } else if count == 0 {
+                    break
+                } else {
+                    idle += 1
+                    usleep(1000)
+                }
+            }
+            done.signal()
+        }
+        log.close()
+        done.wait()
+        close(reader)
+        let bytes = received.withLock { $0 }
+        #expect(bytes.count > prefilled)
+        let lines = bytes.dropFirst(prefilled).split(separator: UInt8(ascii: "\n"))
+        #expect(lines.count == calls - log.droppedLines, "every line not counted as dropped was written")
+        #expect(lines.allSatisfy { (try? JSONValue(parsing: $0)) != nil })
+    }
+}

@@ -1,0 +1,141 @@
+import ActionGateCore
+import ActionGateServer
+import Foundation
+import Testing
+
+@Suite struct ReloadTests {
+    /// A loader that reads the Gate's label from `file`; the label `bad` fails to load.
+    static func inputs(file: URL, sighup: Bool = false) -> (_ upstreams: [String: UpstreamSettings]) -> ReloadInputs {
+        { upstreams in
+            ReloadInputs(watchedFiles: [file.path], pollInterval: .milliseconds(30), reloadsOnSIGHUP: sighup) {
+                let label = try String(contentsOf: file, encoding: .utf8).trimmingCharacters(
+                    in: .whitespacesAndNewlines)
+                guard label != "bad" else { throw LoadError(message: "\(file.lastPathComponent):1: label: bad") }
+                return GatewaySnapshot(gate: TestGate(label: label), upstreams: upstreams)
+            }
+        }
+    }
+
+    struct LoadError: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+
+    static func temporaryFile(_ contents: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("reload-\(UUID().uuidString).txt")
+        try contents.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    @Test func touchingAWatchedFileSwapsTheSnapshotWithoutDroppingAConnection() async throws {
+        let file = try Self.temporaryFile("v1")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try await GatewayHarness.with(admin: true, reload: Self.inputs(file: file)) { gateway in
+            let reloader = try #require(gateway.server.reloader)
+            let running = Task { try await reloader.run() }
+            defer { running.cancel() }
+
+            let client = try await gateway.connect()
+            try await client.send("GET /versioned HTTP/1.1\r\nHost: a\r\n\r\n")
+            #expect(try await client.readResponse().header("x-rewritten") == "v1")
+
+            try "v2".write(to: file, atomically: true, encoding: .utf8)
+            let swapped = await gateway.eventually {
+                guard (try? await client.send("GET /versioned HTTP/1.1\r\nHost: a\r\n\r\n")) != nil,
+                    let response = try? await client.readResponse()
+                else { return false }
+                return response.status == 403
+            }
+            #expect(swapped)
+            #expect(!client.isClosedByPeer)
+            #expect(gateway.server.reloadStatus.current.generation >= 1)
+
+            try "bad".write(to: file, atomically: true, encoding: .utf8)
+            #expect(await gateway.eventually { gateway.server.reloadStatus.current.lastError != nil })
+            try await client.send("GET /versioned HTTP/1.1\r\nHost: a\r\n\r\n")
+            #expect(try await client.readResponse().status == 403, "the v2 snapshot stays in force")
+            let notReady = try await gateway.admin("GET /readyz HTTP/1.1\r\nHost: admin\r\n\r\n")
+            #expect(notReady.status == 503)
+            #expect(notReady.bodyText.contains("last reload failed"))
+
+            try "v1".write(to: file, atomically: true, encoding: .utf8)
+            #expect(await gateway.eventually { gateway.server.reloadStatus.isCurrent })
+            // Each EventLoop installs the snapshot on its next turn.
+            let restored = await gateway.eventually {
+                guard (try? await client.send("GET /versioned HTTP/1.1\r\nHost: a\r\n\r\n")) != nil,
+                    let response = try? await client.readResponse()
+                else { return false }
+                return response.status == 200
+            }
+            #expect(restored)
+            #expect(try await gateway.admin("GET /readyz HTTP/1.1\r\nHost: admin\r\n\r\n").status == 200)
+            await client.close()
+        }
+    }
+
+    @Test func sighupReloads() async throws {
+        let file = try Self.temporaryFile("v1")
+        defer { try? FileManager.default.removeItem(at: file) }
+        var inputs = Self.inputs(file: file, sighup: true)
+        let slowPoll = inputs
+        inputs = { upstreams in
+            var reload = slowPoll(upstreams)
+            reload.pollInterval = .seconds(3600)
+            return reload
+        }
+        try await GatewayHarness.with(reload: inputs) { gateway in
+            let reloader = try #require(gateway.server.reloader)
+            let running = Task { try await reloader.run() }
+            defer { running.cancel() }
+            try "v2".write(to: file, atomically: true, encoding: .utf8)
+            // Polling is off (an hour), so only the signal can trigger the reload. The signal
+            // source may not be installed yet when the task starts: signal until it is seen.
+            let reloaded = await gateway.eventually {
+                kill(getpid(), SIGHUP)
+                return gateway.server.reloadStatus.current.generation >= 1
+            }
+            #expect(reloaded)
+            let refused = await gateway.eventually {
+                (try? await gateway.roundTrip("GET /versioned HTTP/1.1\r\nHost: a\r\n\r\n"))?.status == 403
+            }
+            #expect(refused)
+        }
+    }
+
+    @Test func publishingANewUpstreamTableMovesTrafficWithoutDroppingClients() async throws {
+        try await GatewayHarness.with { gateway in
+            let second = try await TestUpstream.start()
+            let client = try await gateway.connect()
+            try await client.send("GET /first HTTP/1.1\r\nHost: a\r\n\r\n")
+            #expect(try await client.readResponse().status == 200)
+            let moved = UpstreamSettings(host: "127.0.0.1", port: second.port)
+            gateway.server.publish(GatewaySnapshot(gate: TestGate(label: "v2"), upstreams: ["app": moved]))
+            let switched = await gateway.eventually {
+                guard (try? await client.send("GET /second HTTP/1.1\r\nHost: a\r\n\r\n")) != nil,
+                    let response = try? await client.readResponse()
+                else { return false }
+                return response.header("x-rewritten") == "v2"
+            }
+            #expect(switched)
+            #expect(second.received.last?.target == "/second")
+            #expect(!client.isClosedByPeer)
+            await client.close()
+            await second.stop()
+        }
+    }
+
+    @Test func failedReloadKeepsTheOldSnapshot() async throws {
+        let file = try Self.temporaryFile("v1")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try await GatewayHarness.with(reload: Self.inputs(file: file)) { gateway in
+            let reloader = try #require(gateway.server.reloader)
+            try "bad".write(to: file, atomically: true, encoding: .utf8)
+            #expect(!reloader.reloadNow(trigger: "test"))
+            let state = gateway.server.reloadStatus.current
+            #expect(state.failures == 1)
+            #expect(state.lastError?.contains("label: bad") == true)
+            #expect(await gateway.server.readinessProblem()?.contains("last reload failed") == true)
+            #expect(try await gateway.roundTrip("GET /versioned HTTP/1.1\r\nHost: a\r\n\r\n").status == 200)
+        }
+    }
+}

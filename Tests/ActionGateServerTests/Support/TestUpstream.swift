@@ -1,0 +1,96 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// A real HTTP/1.1 upstream on 127.0.0.1 that records every request it receives.
+///
+/// Behaviour by path:
+/// - `/arm-stale`: answers, then drops the next request on that connection;
+/// - `/trickle/<n>`: n body bytes, 100 ms apart;
+/// - `/slow/<ms>`: answers after a delay;
+/// - `/close`: closes without answering;
+/// - `/close-mid`: a head promising 100 bytes, 10 of them, then closes;
+/// - `/chunked`: a chunked body; `/big/<n>`: n bytes; `/echo`: the request body;
+/// - `/conn-close`: answers with `Connection: close`; `/status/<code>`: that status;
+/// - anything else: 200 `ok` with `x-upstream-secret` and `x-upstream` headers.
+final class TestUpstream: Sendable {
+    /// One request as the upstream saw it.
+    struct Received: Sendable {
+        var method: String
+        var target: String
+        var version: HTTPVersion
+        var headers: [(String, String)]
+        var body: [UInt8]
+        var connection: Int
+
+        func header(_ name: String) -> String? {
+            headers.first { $0.0.lowercased() == name.lowercased() }?.1
+        }
+
+        func headerValues(_ name: String) -> [String] {
+            headers.filter { $0.0.lowercased() == name.lowercased() }.map(\.1)
+        }
+    }
+
+    let channel: any Channel
+    private let state: UpstreamState
+
+    private init(channel: any Channel, state: UpstreamState) {
+        self.channel = channel
+        self.state = state
+    }
+
+    var port: Int { channel.localAddress?.port ?? 0 }
+    var received: [Received] { state.received }
+    var connectionCount: Int { state.connectionCount }
+
+    static func start() async throws -> TestUpstream {
+        let state = UpstreamState()
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let id = state.newConnection()
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(UpstreamHandler(state: state, connection: id))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0)
+            .get()
+        return TestUpstream(channel: channel, state: state)
+    }
+
+    func stop() async {
+        try? await channel.close()
+    }
+
+    /// A port on 127.0.0.1 where nothing listens (bound, then closed).
+    static func closedPort() async throws -> Int {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = channel.localAddress?.port ?? 0
+        try await channel.close()
+        return port
+    }
+}
+
+/// The upstream's shared record.
+final class UpstreamState: Sendable {
+    private let log = Mutex<[TestUpstream.Received]>([])
+    private let connections = Mutex(0)
+
+    var received: [TestUpstream.Received] { log.withLock { $0 } }
+    var connectionCount: Int { connections.withLock { $0 } }
+
+    func newConnection() -> Int {
+        connections.withLock { count in
+            count += 1
+            return count
+        }
+    }
+
+    func append(_ request: TestUpstream.Received) {
+        log.withLock { $0.append(request) }
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+
+/// `actiongate config check`, run as a real process on real files.
+@Suite struct ConfigCommandTests {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    static let valid = """
+        public_origins: [https://app.example.com]
+        keyring: ./keys.json
+        allowed_origins_file: origins.txt
+        upstreams:
+          app: { url: http://127.0.0.1:3000 }
+        routes:
+          - { path_prefix: /, upstream: app }
+        actions:
+          list: [ { id: a, policy: p } ]
+        policies:
+          p: { allow: [ { anyone: true } ] }
+          unused: { allow: [ { anyone: true } ] }
+        """
+
+    static func write(_ files: [String: String], in folder: URL) throws {
+        for (name, text) in files {
+            try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+    }
+
+    @Test func theShippedExamplePasses() throws {
+        let result = try ActionGateProcess.run(
+            ["config", "check", "config.yaml.example"], directory: Self.repositoryRoot)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("config.yaml.example: ok\n"))
+        #expect(result.stdout.contains("allowed origins: 3 entries from"))
+        #expect(result.stdout.contains("actions: 4; policies: 4"))
+        #expect(!result.stderr.contains("error"))
+    }
+
+    @Test func aValidFilePrintsASummaryAndWarnings() throws {
+        try withTemporaryFolder { folder in
+            try Self.write(["config.yaml": Self.valid, "origins.txt": "https://*.partner.example.org\n"], in: folder)
+            let result = try ActionGateProcess.run(["config", "check", "--config", "config.yaml"], directory: folder)
+            #expect(result.status == 0)
+            #expect(result.stdout.contains("config.yaml: ok"))
+            #expect(result.stdout.contains("listen: 0.0.0.0:8080; admin: 127.0.0.1:9090"))
+            #expect(result.stdout.contains("public origins: 1 (https://app.example.com)"))
+            #expect(result.stdout.contains("allowed origins: 1 entries from \(folder.path)/origins.txt"))
+            #expect(result.stdout.contains("actions: 1; policies: 2"))
+            #expect(
+                result.stdout.contains(
+                    "keyring: \(folder.path)/keys.json (missing: create it with actiongate keys init"))
+            #expect(result.stderr == "config.yaml:12: warning: policies.unused: not used by any action\n")
+        }
+    }
+
+    @Test func theKeyringStateIsReportedAndAnUnusableKeyringFails() throws {
+        try withTemporaryFolder { folder in
+            try Self.write(["config.yaml": Self.valid, "origins.txt": ""], in: folder)
+            let keyring = folder.appendingPathComponent("keys.json").path
+            let missing = try ActionGateProcess.run(["config", "check"], directory: folder)
+            #expect(missing.status == 0)
+            #expect(missing.stdout.contains("keyring: \(keyring) (missing: create it with actiongate keys init)"))
+            let created = try ActionGateProcess.run(["keys", "init", "--keyring", "keys.json"], directory: folder)
+            #expect(created.status == 0, "\(created.stderr)")
+            let stage = try ActionGateProcess.run(["keys", "stage", "--keyring", "keys.json"], directory: folder)
+            #expect(stage.status == 0, "\(stage.stderr)")
+            let usable = try ActionGateProcess.run(["config", "check"], directory: folder)
+            #expect(usable.status == 0)
+            #expect(usable.stdout.contains("(2 keys: active "))
+            #expect(usable.stdout.contains(", 1 staged, 0 decrypt-only)"))
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: keyring)
+            let open = try ActionGateProcess.run(["config", "check"], directory: folder)
+            #expect(open.status == 1)
+            #expect(open.stdout.contains("keyring: \(keyring) (unusable: see below)"))
+            #expect(open.stderr.contains("mode 644 lets group or others access the keys. Run `chmod 600"))
+        }
+    }
+
+    @Test func everyErrorIsPrintedWithFileAndLine() throws {
+        try withTemporaryFolder { folder in
+            let broken = Self.valid
+                .replacingOccurrences(of: "https://app.example.com]", with: "https://app.example.com/]")
+                .replacingOccurrences(of: "policy: p }", with: "policy: q }")
+            try Self.write(["config.yaml": broken, "origins.txt": "# ok\n*.example.com\n"], in: folder)
+            let result = try ActionGateProcess.run(["config", "check", "config.yaml"], directory: folder)
+            #expect(result.status == 1)
+            #expect(result.stdout.isEmpty)
+            let lines = result.stderr.split(separator: "\n").map(String.init)
+            #expect(
+                lines == [
+                    "config.yaml:1: public_origins[0]: an origin has no path: "
+                        + "remove everything from the first / after the host",
+                    "config.yaml:9: actions.list[0].policy: unknown policy; expected one of p, unused",
+                    "\(folder.path)/origins.txt:2: no scheme: write the origin as https://host or http://host[:port]",
+                    "config.yaml:11: warning: policies.p: not used by any action",
+                    "config.yaml:12: warning: policies.unused: not used by any action",
+                    "config.yaml: 3 errors; the configuration is invalid",
+                ])
+        }
+    }
+
+    @Test func theEnvironmentNamesTheDefaultFile() throws {
+        try withTemporaryFolder { folder in
+            try Self.write(["other.yaml": Self.valid, "origins.txt": ""], in: folder)
+            let result = try ActionGateProcess.run(
+                ["config", "check"], environment: ["ACTIONGATE_CONFIG": "other.yaml"], directory: folder)
+            #expect(result.status == 0)
+            #expect(result.stdout.hasPrefix("other.yaml: ok"))
+        }
+    }
+
+    @Test func withoutAnyNameItReadsConfigYamlHere() throws {
+        try withTemporaryFolder { folder in
+            try Self.write(["config.yaml": Self.valid, "origins.txt": ""], in: folder)
+            let result = try ActionGateProcess.run(["config", "check"], directory: folder)
+            #expect(result.status == 0)
+            #expect(result.stdout.hasPrefix("config.yaml: ok"))
+        }
+    }
+
+    @Test func anUnreadableFileExitsWithTwo() throws {
+        try withTemporaryFolder { folder in
+            let missing = try ActionGateProcess.run(["config", "check", "missing.yaml"], directory: folder)
+            #expect(missing.status == 2)
+            #expect(missing.stderr == "missing.yaml: cannot read the configuration: no such file\n")
+            try Data([0xFF, 0xFE, 0x00]).write(to: folder.appendingPathComponent("binary.yaml"))
+            let binary = try ActionGateProcess.run(["config", "check", "binary.yaml"], directory: folder)
+            #expect(binary.status == 2)
+            #expect(binary.stderr.contains("not UTF-8"))
+        }
+    }
+
+    @Test func namingTwoFilesIsAUsageError() throws {
+        let result = try ActionGateProcess.run(["config", "check", "a.yaml", "--config", "b.yaml"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("name the configuration file once"))
+    }
+}

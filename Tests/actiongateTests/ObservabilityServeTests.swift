@@ -1,0 +1,194 @@
+import Foundation
+import Synchronization
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// `actiongate serve` as an operator runs it: audit lines on stdout, JSON operational logs on
+/// stderr, `/metrics` on the admin listener, a clean exit on SIGTERM.
+@Suite struct ObservabilityServeTests {
+    static func config(audit: String) -> String {
+        """
+        listen: 127.0.0.1:0
+        admin: { listen: 127.0.0.1:0 }
+        public_origins: [https://app.example.com]
+        keyring: ./keys.json
+        log: { audit: \(audit), level: info }
+        upstreams:
+          app: { url: "http://127.0.0.1:1" }
+        routes:
+          - { path_prefix: /, upstream: app, mode: actions }
+        actions:
+          default_policy: public
+          list:
+            - { id: login, path: /actions/login }
+        policies:
+          public: { allow: [ { anyone: true } ] }
+        """
+    }
+
+    @Test func serveWritesAuditLinesToStdoutAndJSONLogsToStderr() throws {
+        try withTemporaryFolder { folder in
+            let initialized = try ActionGateProcess.run(["keys", "init", "--keyring", "keys.json"], directory: folder)
+            #expect(initialized.status == 0, "\(initialized.stderr)")
+            try Self.config(audit: "stdout").write(
+                to: folder.appendingPathComponent("config.yaml"), atomically: true, encoding: .utf8)
+            let server = try RunningServe(folder: folder)
+            defer { server.stop() }
+            let serving = try #require(server.waitForLog { $0.contains(#""message":"serving""#) })
+            let metadata = try #require(Self.object(serving)?["metadata"] as? [String: Any])
+            let listen = try #require(Self.port(metadata["listen"]))
+            let admin = try #require(Self.port(metadata["admin"]))
+
+            let refused = try #require(
+                RawHTTP.exchange(
+                    port: listen,
+                    "POST /actions/nope?token=s3cr3t HTTP/1.1\r\nHost: app.example.com\r\n"
+                        + "Origin: https://app.example.com\r\nCookie: __Host-actiongate=c00kie\r\n"
+                        + "Content-Length: 0\r\nConnection: close\r\n\r\n"))
+            #expect(refused.hasPrefix("HTTP/1.1 404"))
+            let unavailable = try #require(
+                RawHTTP.exchange(
+                    port: listen,
+                    "POST /actions/login HTTP/1.1\r\nHost: app.example.com\r\nOrigin: https://app.example.com\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"))
+            #expect(unavailable.hasPrefix("HTTP/1.1 502"))
+            let metrics = try #require(
+                RawHTTP.exchange(port: admin, "GET /metrics HTTP/1.1\r\nHost: admin\r\nConnection: close\r\n\r\n"))
+            #expect(metrics.contains(#"actiongate_rejections_total{reason="unknown_action"} 1"#))
+            #expect(metrics.contains(#"actiongate_upstream_errors_total{upstream="app",kind="unavailable"} 1"#))
+
+            let audit = server.waitForAudit(lines: 2)
+            #expect(audit.count == 2)
+            let reasons = audit.compactMap { Self.object($0)?["reason"] as? String }
+            #expect(Set(reasons) == ["unknown_action", "upstream_unavailable"])
+            #expect(!audit.joined().contains("s3cr3t") && !audit.joined().contains("c00kie"))
+
+            #expect(server.terminate() == 0)
+            let logs = server.stderrLines
+            #expect(!logs.isEmpty)
+            for line in logs { #expect(Self.object(line) != nil, "not a JSON line: \(line)") }
+            #expect(logs.contains { $0.contains(#""message":"stopped""#) })
+        }
+    }
+
+    static func object(_ line: String) -> [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+    }
+
+    /// The port of `127.0.0.1:NNNN`.
+    static func port(_ address: Any?) -> Int? {
+        guard let text = address as? String, let colon = text.lastIndex(of: ":") else { return nil }
+        return Int(text[text.index(after: colon)...])
+    }
+}
+
+/// `actiongate serve` in the background, its output collected line by line.
+final class RunningServe: Sendable {
+    private let process: Process
+    private let stdout = Collected()
+    private let stderr = Collected()
+
+    /// Bytes a pipe handler appends to while the test reads them.
+    final class Collected: Sendable {
+        let bytes = Mutex<[UInt8]>([])
+    }
+
+    init(folder: URL) throws {
+        let process = Process()
+        process.executableURL = ActionGateProcess.executable
+        process.arguments = ["serve", "--config", "config.yaml"]
+        process.currentDirectoryURL = folder
+        var environment = ProcessInfo.processInfo.environment
+        environment["ACTIONGATE_CONFIG"] = nil
+        process.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        self.process = process
+        out.fileHandleForReading.readabilityHandler = { [stdout] handle in
+            let data = handle.availableData
+            stdout.bytes.withLock { $0.append(contentsOf: data) }
+        }
+        err.fileHandleForReading.readabilityHandler = { [stderr] handle in
+            let data = handle.availableData
+            stderr.bytes.withLock { $0.append(contentsOf: data) }
+        }
+        try process.run()
+    }
+
+    var stdoutLines: [String] { Self.lines(stdout.bytes.withLock { $0 }) }
+    var stderrLines: [String] { Self.lines(stderr.bytes.withLock { $0 }) }
+
+    /// Polls (bounded, 10 s) for a stderr line matching `condition`.
+    func waitForLog(_ condition: (String) -> Bool) -> String? {
+        for _ in 0..<1000 {
+            if let line = stderrLines.first(where: condition) { return line }
+            guard process.isRunning else { return stderrLines.first(where: condition) }
+            usleep(10_000)
+        }
+        return nil
+    }
+
+    /// Polls (bounded, 10 s) until stdout holds `lines` lines.
+    func waitForAudit(lines: Int) -> [String] {
+        for _ in 0..<1000 where stdoutLines.count < lines {
+            usleep(10_000)
+        }
+        return stdoutLines
+    }
+
+    /// SIGTERM, then waits (bounded) for the exit; returns the exit status.
+    func terminate() -> Int32 {
+        process.terminate()
+        for _ in 0..<1000 where process.isRunning { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        usleep(50_000)  // let the pipe handlers take the last bytes
+        return process.terminationStatus
+    }
+
+    func stop() {
+        if process.isRunning { _ = terminate() }
+    }
+
+    private static func lines(_ bytes: [UInt8]) -> [String] {
+        String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+}
+
+/// One HTTP exchange over a plain socket to 127.0.0.1 (`Connection: close`): the raw response.
+enum RawHTTP {
+    static func exchange(port: Int, _ request: String) -> String? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else { return nil }
+        let bytes = Array(request.utf8)
+        guard send(fd, bytes, bytes.count, 0) == bytes.count else { return nil }
+        var response: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let count = recv(fd, &buffer, buffer.count, 0)
+            guard count > 0 else { break }
+            response.append(contentsOf: buffer[..<count])
+        }
+        return String(decoding: response, as: UTF8.self)
+    }
+}

@@ -1,0 +1,152 @@
+import ActionGateCrypto
+import Foundation
+import Testing
+
+/// `actiongate serve` as an operator runs it: a real process, real files, a real upstream.
+@Suite(.serialized) struct ServeCommandTests {
+    @Test func aMissingConfigurationIsAUsageError() throws {
+        try withTemporaryFolder { folder in
+            let result = try ActionGateProcess.run(["serve", "--config", folder.appendingPathComponent("none.yaml").path])
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("no configuration at"))
+        }
+    }
+
+    @Test func anInvalidConfigurationStartsNothingAndNamesTheLine() throws {
+        try withTemporaryFolder { folder in
+            let path = folder.appendingPathComponent("config.yaml").path
+            try "public_origins: [https://app.example.com]\nroutes: 7\n".write(toFile: path, atomically: true, encoding: .utf8)
+            let result = try ActionGateProcess.run(["serve", "--config", path])
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("config.yaml:2"))
+        }
+    }
+
+    @Test func sigtermLetsAnInFlightRequestFinish() throws {
+        try withTemporaryFolder { folder in
+            let upstream = try LongRunning(
+                "/usr/bin/env",
+                ["python3", "-u", "-c", Self.slowUpstream], directory: folder)
+            defer { upstream.stop() }
+            let upstreamPort = try #require(Int(try upstream.readLine(containing: "port ").split(separator: " ").last ?? ""))
+            #expect(try ActionGateProcess.run(["keys", "init", "--keyring", folder.appendingPathComponent("keys.json").path]).status == 0)
+            let config = folder.appendingPathComponent("config.yaml").path
+            try """
+                listen: 127.0.0.1:0
+                admin: { listen: 127.0.0.1:0 }
+                public_origins: [http://app.test]
+                keyring: ./keys.json
+                upstreams: { app: { url: "http://127.0.0.1:\(upstreamPort)" } }
+                routes: [ { path_prefix: /, upstream: app, mode: actions } ]
+                session: { cookie: ag, secure: false }
+                actions: { default_policy: public, list: [ { id: login, path: /actions/login } ] }
+                policies: { public: { allow: [ { anyone: true } ] } }
+                """.write(toFile: config, atomically: true, encoding: .utf8)
+            let gateway = try LongRunning(ActionGateProcess.executable.path, ["serve", "--config", config], directory: folder, readStderr: true)
+            defer { gateway.stop() }
+            // The operational log is JSON on stderr: {"message":"serving",…,"listen":"127.0.0.1:PORT",…}.
+            let banner = try gateway.readLine(containing: "\"serving\"")
+            let listen = try #require(banner.range(of: "\"listen\":\"127.0.0.1:"))
+            let port = try #require(Int(banner[listen.upperBound...].prefix { $0.isNumber }))
+            // A page render the upstream answers after 1.5 s.
+            let client = try LongRunning(
+                "/usr/bin/env", ["python3", "-u", "-c", Self.client(port: port)], directory: folder)
+            defer { client.stop() }
+            _ = try upstream.readLine(containing: "received /slow")
+            kill(gateway.process.processIdentifier, SIGTERM)
+            let answer = try client.readLine(containing: "status ")
+            #expect(answer == "status 200 body slow")
+            gateway.process.waitUntilExit()
+            #expect(gateway.process.terminationStatus == 0)
+        }
+    }
+
+    static let slowUpstream = """
+        import http.server, time, sys
+        class H(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            def do_GET(self):
+                print("received " + self.path, flush=True)
+                if self.path == "/slow":
+                    time.sleep(1.5)
+                body = b"slow"
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            def log_message(self, *a): pass
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+        print("port %d" % server.server_address[1], flush=True)
+        server.serve_forever()
+        """
+
+    static func client(port: Int) -> String {
+        """
+        import http.client
+        c = http.client.HTTPConnection("127.0.0.1", \(port), timeout=10)
+        c.request("GET", "/slow", headers={"Host": "app.test"})
+        r = c.getresponse()
+        print("status %d body %s" % (r.status, r.read().decode()), flush=True)
+        """
+    }
+}
+
+/// A child process that keeps running while the test talks to it; its output is read line by line.
+final class LongRunning {
+    let process = Process()
+    private let output = Pipe()
+    private var buffer = Data()
+
+    init(_ executable: String, _ arguments: [String], directory: URL, readStderr: Bool = false) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var environment = ProcessInfo.processInfo.environment
+        environment["ACTIONGATE_CONFIG"] = nil
+        environment["ACTIONGATE_KEYRING"] = nil
+        process.environment = environment
+        if readStderr {
+            process.standardError = output
+            process.standardOutput = FileHandle.nullDevice
+        } else {
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+        }
+        try process.run()
+    }
+
+    /// The next output line containing `text`, waiting at most `timeout` (the child must print it).
+    ///
+    /// Reads block, so a watchdog kills the child at the deadline: its pipe then ends and the wait too.
+    func readLine(containing text: String, timeout: TimeInterval = 20) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        let pid = process.processIdentifier
+        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
+        defer { watchdog.cancel() }
+        while Date() < deadline {
+            while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
+                buffer.removeSubrange(buffer.startIndex...newline)
+                if line.contains(text) { return line }
+            }
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }  // end of file: the child exited
+            buffer.append(chunk)
+        }
+        throw ScriptTimeout(description: "no line containing \"\(text)\"")
+    }
+
+    /// Kills the child. SIGKILL, not SIGTERM: a test process whose signal handling set SIGTERM to
+    /// SIG_IGN (ServiceLifecycle does) passes that on to its children, which would then never stop.
+    func stop() {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+}
+
+struct ScriptTimeout: Error, CustomStringConvertible {
+    let description: String
+}

@@ -1,0 +1,311 @@
+#!/usr/bin/env bash
+# ActionGate against nginx, on one machine, in one run (issue 12; DESIGN.md "Budgets").
+#
+#   bench/run.sh [--duration S] [--rounds N] [--warmup S] [--connections N] [--threads N]
+#                [--workers N] [--upstream-workers N] [--out DIR] [--perf] [--keep] [--no-build]
+#
+# Starts ONE upstream (nginx `return 200 "ok"`, bench/upstream.conf) and measures with wrk
+# (bench/post.lua: POST, 1 KiB JSON body, Origin, session Cookie, Action-Bound):
+#   (a) the upstream direct
+#   (b) nginx proxy_pass with upstream keep-alive (bench/nginx.conf)
+#   (c) ActionGate, passthrough route (bench/gateway.yaml, /static/)
+#   (d) ActionGate, full action path: origin + session open + policy + bound-args open + proxy
+# in interleaved rounds (b c d a, then rotated), and prints the medians of req/s, p50, p99, each
+# ratio to (b), the proxies' CPU time per request and the gateway's RSS. Before measuring it
+# checks with curl that (d) really passes every check (200, upstream saw subject and bound args,
+# session cookie removed) and that the same request without the cookie gets 401.
+# Everything listens on 127.0.0.1; every process started here is stopped on exit.
+#
+# Environment: ACTIONGATE_BIN (a built actiongate; default: swift build -c release).
+set -euo pipefail
+
+DURATION=10 ROUNDS=3 WARMUP=2 CONNECTIONS=64 THREADS=2
+WORKERS=$(nproc) UPSTREAM_WORKERS=1 OUT="" PERF=0 KEEP=0 BUILD=1
+usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --duration) DURATION=$2; shift 2 ;;
+        --rounds) ROUNDS=$2; shift 2 ;;
+        --warmup) WARMUP=$2; shift 2 ;;
+        --connections) CONNECTIONS=$2; shift 2 ;;
+        --threads) THREADS=$2; shift 2 ;;
+        --workers) WORKERS=$2; shift 2 ;;
+        --upstream-workers) UPSTREAM_WORKERS=$2; shift 2 ;;
+        --out) OUT=$2; shift 2 ;;
+        --perf) PERF=1; shift ;;
+        --keep) KEEP=1; shift ;;
+        --no-build) BUILD=0; shift ;;
+        -h|--help) usage ;;
+        *) echo "run.sh: unknown argument $1" >&2; usage ;;
+    esac
+done
+
+BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$BENCH_DIR/.." && pwd)
+log() { printf '%s\n' "run.sh: $*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# --- tools -----------------------------------------------------------------------------------
+SUDO=""
+[ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null && SUDO=sudo
+need() {  # need COMMAND DEBIAN_PACKAGE
+    command -v "$1" >/dev/null && return
+    log "installing $2 (for $1)"
+    $SUDO apt-get install -y "$2" >/dev/null 2>&1 || { $SUDO apt-get update >/dev/null && $SUDO apt-get install -y "$2" >/dev/null; }
+    command -v "$1" >/dev/null || die "$1 is still missing after apt-get install $2"
+}
+need wrk wrk
+need nginx nginx-light
+need curl curl
+[ "$PERF" -eq 0 ] || need perf linux-perf
+NGINX=$(command -v nginx)
+
+if [ -z "${ACTIONGATE_BIN:-}" ]; then
+    if [ "$BUILD" -eq 1 ]; then
+        log "swift build -c release --product actiongate (incremental)"
+        (cd "$REPO" && swift build -c release --product actiongate >&2)
+    fi
+    ACTIONGATE_BIN="$(cd "$REPO" && swift build -c release --show-bin-path)/actiongate"
+fi
+[ -x "$ACTIONGATE_BIN" ] || die "no actiongate binary at $ACTIONGATE_BIN"
+
+# --- processes and cleanup -------------------------------------------------------------------
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/actiongate-bench.XXXXXX")
+PIDS=()
+stop_pid() {  # TERM, then KILL after a bounded wait
+    local pid=$1 i
+    kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+    local status=$? pid
+    trap - EXIT INT TERM
+    for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
+    if [ "$KEEP" -eq 1 ] || [ "$status" -ne 0 ]; then log "work folder kept: $WORK"; else rm -rf "$WORK"; fi
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port_is_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+USED_PORTS=" "
+pick_port() {  # pick_port VAR: a free port on 127.0.0.1, distinct from the ones picked before
+    local port i
+    for i in $(seq 200); do
+        port=$((20000 + RANDOM % 40000))
+        case "$USED_PORTS" in *" $port "*) continue ;; esac
+        if port_is_free "$port"; then USED_PORTS="$USED_PORTS$port "; printf -v "$1" '%s' "$port"; return; fi
+    done
+    die "no free port found"
+}
+wait_http() {  # wait_http URL: poll until it answers, at most 15 s
+    local i
+    for i in $(seq 150); do
+        curl -s -o /dev/null --max-time 1 "$1" && return 0
+        sleep 0.1
+    done
+    die "nothing answers at $1 (see $WORK/*.log)"
+}
+fill() {  # fill TEMPLATE OUTPUT: replace the @NAME@ placeholders
+    sed -e "s|@PREFIX@|$WORK|g" -e "s|@UPSTREAM_PORT@|$UPSTREAM_PORT|g" -e "s|@PROXY_PORT@|$PROXY_PORT|g" \
+        -e "s|@GATEWAY_PORT@|$GATEWAY_PORT|g" -e "s|@ADMIN_PORT@|$ADMIN_PORT|g" \
+        -e "s|@PROXY_WORKERS@|$WORKERS|g" -e "s|@UPSTREAM_WORKERS@|$UPSTREAM_WORKERS|g" \
+        -e "s|@USER_DIRECTIVE@|$USER_DIRECTIVE|g" "$1" >"$2"
+}
+
+pick_port UPSTREAM_PORT; pick_port PROXY_PORT; pick_port GATEWAY_PORT; pick_port ADMIN_PORT
+# As root, nginx workers would switch to `nobody` and lose access to the temp folder.
+USER_DIRECTIVE=""
+[ "$(id -u)" -eq 0 ] && USER_DIRECTIVE="user root;"
+
+# --- start: upstream, nginx proxy, gateway ---------------------------------------------------
+fill "$BENCH_DIR/upstream.conf" "$WORK/upstream.conf"
+fill "$BENCH_DIR/nginx.conf" "$WORK/proxy.conf"
+fill "$BENCH_DIR/gateway.yaml" "$WORK/gateway.yaml"
+"$NGINX" -p "$WORK" -c "$WORK/upstream.conf" -e "$WORK/upstream-error.log" -g 'daemon off;' \
+    >"$WORK/upstream.log" 2>&1 &
+UPSTREAM_PID=$!; PIDS+=("$UPSTREAM_PID")
+"$NGINX" -p "$WORK" -c "$WORK/proxy.conf" -e "$WORK/proxy-error.log" -g 'daemon off;' >"$WORK/proxy.log" 2>&1 &
+PROXY_PID=$!; PIDS+=("$PROXY_PID")
+
+"$ACTIONGATE_BIN" keys init --keyring "$WORK/keys.json" >"$WORK/keys.log" 2>&1 || die "keys init failed: $(cat "$WORK/keys.log")"
+ADMIN_TOKEN="bench-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+(umask 077 && printf '%s' "$ADMIN_TOKEN" >"$WORK/admin.token")
+"$ACTIONGATE_BIN" serve --config "$WORK/gateway.yaml" >"$WORK/gateway.log" 2>&1 &
+GATEWAY_PID=$!; PIDS+=("$GATEWAY_PID")
+
+wait_http "http://127.0.0.1:$UPSTREAM_PORT/"
+wait_http "http://127.0.0.1:$PROXY_PORT/"
+wait_http "http://127.0.0.1:$ADMIN_PORT/healthz"
+wait_http "http://127.0.0.1:$GATEWAY_PORT/"
+kill -0 "$GATEWAY_PID" 2>/dev/null || die "the gateway exited: $(cat "$WORK/gateway.log")"
+
+# --- tokens: a session cookie from the CLI, bound arguments from POST /v1/seal ----------------
+SESSION=$("$ACTIONGATE_BIN" seal --purpose session --cookie ag-bench --ttl 2h \
+    --data '{"sub":"bench","roles":["writer"]}' --keyring "$WORK/keys.json") || die "seal --purpose session failed"
+BOUND_ARGS='{"note":42,"rev":7}'
+SEAL_REPLY=$(curl -s --max-time 5 -H "Authorization: Bearer $ADMIN_TOKEN" -H 'Content-Type: application/json' \
+    --data "{\"action\":\"updateNote\",\"args\":$BOUND_ARGS,\"ttl\":\"1h\",\"subject\":\"bench\"}" \
+    "http://127.0.0.1:$ADMIN_PORT/v1/seal")
+BOUND=$(printf '%s' "$SEAL_REPLY" | sed -n 's/.*"token":"\([A-Za-z0-9_-]*\)".*/\1/p')
+[ -n "$BOUND" ] || die "POST /v1/seal gave no token: $SEAL_REPLY"
+
+# For --keep: everything needed to rerun one wrk by hand against the kept configuration.
+printf 'BENCH_COOKIE=%s\nBENCH_BOUND=%s\nUPSTREAM_PORT=%s\nPROXY_PORT=%s\nGATEWAY_PORT=%s\nADMIN_PORT=%s\n' \
+    "$SESSION" "$BOUND" "$UPSTREAM_PORT" "$PROXY_PORT" "$GATEWAY_PORT" "$ADMIN_PORT" >"$WORK/bench.env"
+
+URL_A="http://127.0.0.1:$UPSTREAM_PORT/actions/updateNote"
+URL_B="http://127.0.0.1:$PROXY_PORT/actions/updateNote"
+URL_C="http://127.0.0.1:$GATEWAY_PORT/static/updateNote"
+URL_D="http://127.0.0.1:$GATEWAY_PORT/actions/updateNote"
+
+# --- checks: the benchmark measures what it claims -------------------------------------------
+BODY=$(printf '{"note":"%s"}' "$(head -c 1013 /dev/zero | tr '\0' x)")
+[ "${#BODY}" -eq 1024 ] || die "check body is ${#BODY} bytes"
+probe() {  # probe URL [curl args...] -> status line on stdout, headers in $WORK/probe.headers
+    local url=$1; shift
+    curl -s --max-time 5 -o "$WORK/probe.body" -D "$WORK/probe.headers" -w '%{http_code}' -X POST \
+        -H 'Host: app.bench' -H 'Content-Type: application/json' --data "$BODY" "$@" "$url"
+}
+header() { grep -i "^$1:" "$WORK/probe.headers" | head -1 | cut -d: -f2- | tr -d '\r' | sed 's/^ //'; }
+b64url_decode() {
+    local s; s=$(printf '%s' "$1" | tr '_-' '/+')
+    while [ $(( ${#s} % 4 )) -ne 0 ]; do s="$s="; done
+    printf '%s' "$s" | base64 -d
+}
+expect_status() {  # expect_status WANT WHAT URL [curl args...]
+    local want=$1 what=$2 got; shift 2
+    got=$(probe "$@")
+    [ "$got" = "$want" ] || die "check failed: $what: got HTTP $got, wanted $want ($(cat "$WORK/probe.body"))"
+    log "check ok: $what -> $got"
+}
+FULL=(-H 'Origin: http://app.bench' -H "Cookie: theme=dark; ag-bench=$SESSION" -H "Action-Bound: $BOUND")
+expect_status 200 "(a) upstream direct" "$URL_A" "${FULL[@]}"
+expect_status 200 "(b) nginx proxy" "$URL_B" "${FULL[@]}"
+expect_status 200 "(c) passthrough" "$URL_C" "${FULL[@]}"
+expect_status 200 "(d) full action path" "$URL_D" "${FULL[@]}" -H 'X-Bench-Echo: 1'
+[ "$(header x-bench-saw-subject)" = "bench" ] || die "check failed: upstream did not get X-ActionGate-Subject: bench"
+SAW_ARGS=$(b64url_decode "$(header x-bench-saw-bound-args)")
+[ "$SAW_ARGS" = "$BOUND_ARGS" ] || die "check failed: upstream got bound args '$SAW_ARGS', sealed '$BOUND_ARGS'"
+[ "$(header x-bench-saw-cookie)" = "theme=dark" ] || die "check failed: the session cookie reached the upstream"
+[ -z "$(header set-cookie)" ] || die "check failed: (d) re-issues the session on every request (refresh)"
+log "check ok: upstream saw subject 'bench', bound args $SAW_ARGS, Cookie 'theme=dark' only; no Set-Cookie"
+expect_status 401 "(d) without the session cookie" "$URL_D" -H 'Origin: http://app.bench' -H "Action-Bound: $BOUND"
+expect_status 403 "(d) from another origin" "$URL_D" -H 'Origin: http://evil.example' \
+    -H "Cookie: ag-bench=$SESSION" -H "Action-Bound: $BOUND"
+expect_status 403 "(d) without bound arguments" "$URL_D" -H 'Origin: http://app.bench' -H "Cookie: ag-bench=$SESSION"
+expect_status 403 "(d) with a tampered bound token" "$URL_D" -H 'Origin: http://app.bench' \
+    -H "Cookie: ag-bench=$SESSION" -H "Action-Bound: ${BOUND%?}$( [ "${BOUND: -1}" = A ] && echo E || echo A)"
+
+# --- measuring -------------------------------------------------------------------------------
+CLK_TCK=$(getconf CLK_TCK)
+cpu_ticks() {  # total utime+stime of the given PIDs (all threads)
+    local total=0 pid t
+    for pid in "$@"; do
+        t=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)
+        total=$((total + t))
+    done
+    echo "$total"
+}
+proxy_pids() {  # the processes doing variant $1's proxying work
+    case "$1" in
+        a) echo "" ;;
+        b) pgrep -P "$PROXY_PID" | tr '\n' ' ' ;;
+        c|d) echo "$GATEWAY_PID" ;;
+    esac
+}
+url_of() { case "$1" in a) echo "$URL_A" ;; b) echo "$URL_B" ;; c) echo "$URL_C" ;; d) echo "$URL_D" ;; esac; }
+path_of() { local u; u=$(url_of "$1"); echo "/${u#http://*/}"; }
+RESULTS="$WORK/results.txt"
+: >"$RESULTS"
+run_wrk() {  # run_wrk VARIANT SECONDS ROUND (ROUND "-" = warm-up, not recorded)
+    local v=$1 secs=$2 round=$3 pids up_pids before after up_before up_after load line cpu up_cpu out
+    pids=$(proxy_pids "$v"); up_pids=$(pgrep -P "$UPSTREAM_PID" | tr '\n' ' ')
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    # shellcheck disable=SC2086
+    before=$(cpu_ticks $pids); up_before=$(cpu_ticks $up_pids)
+    out="$WORK/wrk-$v-$round.txt"
+    BENCH_PATH=$(path_of "$v") BENCH_COOKIE=$SESSION BENCH_BOUND=$BOUND BENCH_LABEL=$v \
+        timeout $((secs + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${secs}s" --timeout 5s \
+        -s "$BENCH_DIR/post.lua" "$(url_of "$v")" >"$out" 2>&1 || die "wrk failed for ($v): $(cat "$out")"
+    # shellcheck disable=SC2086
+    after=$(cpu_ticks $pids); up_after=$(cpu_ticks $up_pids)
+    line=$(grep '^BENCH ' "$out") || die "no result from wrk for ($v): $(cat "$out")"
+    eval "$(printf '%s' "${line#BENCH }" | tr ' ' '\n' | sed -n 's/^\([a-z0-9_]*\)=\([0-9.a-z]*\)$/W_\1=\2/p')"
+    [ "$W_non2xx" -eq 0 ] || die "($v) answered $W_non2xx non-2xx responses: not measuring what it claims"
+    [ $((W_connect + W_read + W_write + W_timeout)) -eq 0 ] || log "warning: ($v) socket errors: $line"
+    [ "$round" = "-" ] && return
+    cpu=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v n="$W_requests" \
+        'BEGIN { if (n > 0 && t > 0) printf "%.1f", t / hz * 1e6 / n; else print "-" }')
+    up_cpu=$(awk -v t=$((up_after - up_before)) -v hz="$CLK_TCK" -v n="$W_requests" \
+        'BEGIN { if (n > 0) printf "%.1f", t / hz * 1e6 / n; else print "-" }')
+    echo "$v $round $W_rps $W_p50_us $W_p99_us $cpu $up_cpu $load" >>"$RESULTS"
+    log "$(printf 'round %s (%s): %9.0f req/s  p50 %6d us  p99 %6d us  proxy cpu %s us/req  load %s' \
+        "$round" "$v" "$W_rps" "$W_p50_us" "$W_p99_us" "$cpu" "$load")"
+}
+
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+log "load average at start: $LOAD_START; $WORKERS proxy workers, $UPSTREAM_WORKERS upstream worker(s)"
+for v in a b c d; do run_wrk "$v" "$WARMUP" -; done
+ORDER=(b c d a)
+for round in $(seq "$ROUNDS"); do
+    for i in 0 1 2 3; do run_wrk "${ORDER[$(( (i + round - 1) % 4 ))]}" "$DURATION" "$round"; done
+done
+LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
+GW_RSS=$(awk '/^VmRSS/ {print $2}' "/proc/$GATEWAY_PID/status")
+GW_HWM=$(awk '/^VmHWM/ {print $2}' "/proc/$GATEWAY_PID/status")
+GW_THREADS=$(awk '/^Threads/ {print $2}' "/proc/$GATEWAY_PID/status")
+NGINX_RSS=0
+for pid in $PROXY_PID $(pgrep -P "$PROXY_PID"); do
+    NGINX_RSS=$((NGINX_RSS + $(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")))
+done
+
+if [ "$PERF" -eq 1 ]; then
+    log "profiling (d) for ${DURATION}s: perf record -g on the gateway"
+    perf record -g -o "$WORK/perf.data" -p "$GATEWAY_PID" -- sleep "$DURATION" >"$WORK/perf.log" 2>&1 &
+    PERF_PID=$!
+    run_wrk d "$DURATION" perf
+    wait "$PERF_PID" || log "warning: perf record failed: $(cat "$WORK/perf.log")"
+fi
+
+# --- report ----------------------------------------------------------------------------------
+median() {  # median of column $2 for variant $1
+    awk -v v="$1" -v c="$2" '$1 == v && $2 != "perf" && $c != "-" { print $c }' "$RESULTS" | sort -n |
+        awk '{ x[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print x[(NR + 1) / 2]; else print (x[NR / 2] + x[NR / 2 + 1]) / 2 }'
+}
+B_RPS=$(median b 3) B_P99=$(median b 5)
+{
+    echo
+    echo "ActionGate vs nginx — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+    echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, POST 1 KiB, $ROUNDS interleaved rounds, medians;" \
+        "load average $LOAD_START (start), $LOAD_END (end)"
+    echo
+    echo "| variant | req/s | p50 ms | p99 ms | req/s ÷ (b) | p99 ÷ (b) | proxy CPU µs/req | upstream CPU µs/req |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    for v in a b c d; do
+        case "$v" in
+            a) name="(a) upstream direct (nginx return 200)" ;;
+            b) name="(b) nginx proxy_pass, keep-alive" ;;
+            c) name="(c) ActionGate passthrough" ;;
+            d) name="(d) ActionGate full action path" ;;
+        esac
+        rps=$(median "$v" 3) p50=$(median "$v" 4) p99=$(median "$v" 5) cpu=$(median "$v" 6) up=$(median "$v" 7)
+        awk -v n="$name" -v r="$rps" -v p50="$p50" -v p99="$p99" -v br="$B_RPS" -v bp="$B_P99" -v cpu="$cpu" -v up="$up" \
+            'BEGIN { printf "| %s | %.0f | %.2f | %.2f | %.2f× | %.2f× | %s | %s |\n", n, r, p50 / 1000, p99 / 1000, r / br, p99 / bp, cpu, up }'
+    done
+    echo
+    echo "Gateway after the run: VmRSS $((GW_RSS / 1024)) MiB (peak VmHWM $((GW_HWM / 1024)) MiB), $GW_THREADS threads;" \
+        "nginx proxy (master + $WORKERS workers) VmRSS $((NGINX_RSS / 1024)) MiB."
+    echo
+    echo "Per round (variant round req/s p50_us p99_us proxy_cpu_us/req upstream_cpu_us/req load1):"
+    sed 's/^/  /' "$RESULTS"
+} | tee "$WORK/report.md"
+if [ -n "$OUT" ]; then
+    mkdir -p "$OUT"
+    cp "$WORK/report.md" "$WORK/results.txt" "$WORK"/wrk-*.txt "$OUT/"
+    [ -f "$WORK/perf.data" ] && cp "$WORK/perf.data" "$OUT/"
+    log "results copied to $OUT"
+fi
