@@ -65,11 +65,19 @@ let package = Package(
             name: "actiongate-bench",
             dependencies: ["ActionGateCore"]
         ),
+        // Fuzz targets (docs/security-testing.md). A normal build replays Fuzz/ corpora; built with
+        // -DFUZZING and -sanitize=fuzzer (scripts/fuzz.sh) it is a libFuzzer binary.
+        .executableTarget(
+            name: "actiongate-fuzz",
+            dependencies: ["ActionGateCore"]
+        ),
         .testTarget(name: "ActionGateCryptoTests", dependencies: ["ActionGateCrypto"]),
         .testTarget(name: "ActionGateCoreTests", dependencies: ["ActionGateCore"]),
         .testTarget(name: "ActionGateServerTests", dependencies: ["ActionGateServer"]),
         // Runs the real `actiongate` executable as a subprocess.
         .testTarget(name: "actiongateTests", dependencies: ["actiongate"]),
+        // Replays every committed fuzz input (seeds and crash reproducers) through its target.
+        .testTarget(name: "ActionGateFuzzTests", dependencies: ["actiongate-fuzz"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -54,3 +54,57 @@ import Testing
         }
     }
 }
+
+/// YAML aliases cannot blow a small file up into a document the loader never finishes reading.
+@Suite struct ConfigurationAliasExpansionTests {
+    /// Ten levels of ten aliases: 10^10 values from about 500 bytes, last used as a mapping key
+    /// (Yams hashes a key's whole tree; this once hung the loader, found by the config fuzzer).
+    static func laughs(asKey: Bool) -> String {
+        var lines = [ConfigurationFixture.minimal + #"a: &a ["x","x","x","x","x","x","x","x","x","x"]"#]
+        var previous = "a"
+        for level in 1...9 {
+            let items = Array(repeating: "*\(previous)", count: 10).joined(separator: ",")
+            lines.append("l\(level): &l\(level) [\(items)]")
+            previous = "l\(level)"
+        }
+        lines.append(asKey ? "? *l9\n: 1" : "policies: { p: { allow: *l9 } }")
+        return lines.joined(separator: "\n")
+    }
+
+    @Test(arguments: [true, false])
+    func nestedAliasesAreRefusedWithTheirLine(asKey: Bool) {
+        let issues = ConfigurationFixture.issues(Self.laughs(asKey: asKey))
+        #expect(issues.count == 1)
+        // The first alias over the limit: level 5 reaches 10^5 + earlier values.
+        #expect(issues.first?.hasPrefix("/etc/actiongate/config.yaml:12:") == true, "\(issues)")
+        #expect(issues.first?.contains("YAML aliases expand the file past 100000 values") == true, "\(issues)")
+    }
+
+    @Test func ordinaryAnchorsStillWork() throws {
+        let text = """
+            public_origins: [https://app.example.com]
+            keyring: ./keys.json
+            upstreams:
+              app: &upstream { url: http://127.0.0.1:3000 }
+              api: *upstream
+            routes:
+              - { path_prefix: /api, upstream: api }
+              - { path_prefix: /, upstream: app }
+            """
+        let configuration = try ConfigurationFixture.load(text)
+        #expect(configuration.upstreams.count == 2)
+    }
+
+    @Test func theLimitCountsExpandedValues() throws {
+        let limit = YAMLExpansionLimit(maximumNodes: 20)
+        // 1 mapping + key/value pairs: a (1 key + 1 seq + 3 scalars) and b, c aliases of 4 each.
+        try limit.check("a: &x [1, 2, 3]\nb: *x\nc: *x\n")
+        #expect(throws: YAMLExpansionLimit.Exceeded(line: 4, maximumNodes: 20)) {
+            try limit.check("a: &x [1, 2, 3]\nb: *x\nc: *x\nd: *x\ne: *x\n")
+        }
+        // Syntax errors are left to the parser proper.
+        try limit.check("a: [1, 2\n")
+        try limit.check("a: *undefined\n")
+        try limit.check("")
+    }
+}

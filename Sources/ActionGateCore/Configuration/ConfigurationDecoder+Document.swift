@@ -10,6 +10,15 @@ extension ConfigurationDecoder {
     /// Decodes the whole document; `nil` when there was any error (all of them are in `issues`).
     func decodeDocument(_ text: String) -> Configuration? {
         let root: Node
+        do throws(YAMLExpansionLimit.Exceeded) {
+            try YAMLExpansionLimit.standard.check(text)
+        } catch {
+            self.error(
+                error.line, nil,
+                "YAML aliases expand the file past \(error.maximumNodes) values; write the repeated values out "
+                    + "or nest fewer aliases")
+            return nil
+        }
         do {
             guard let node = try Yams.compose(yaml: text, Resolver.basic) else {
                 error(1, nil, "the file is empty; start from config.yaml.example")

@@ -38,6 +38,7 @@ enum IPAddressParser {
     /// RFC 4291 text form: up to eight hex groups, at most one `::`, optional trailing dotted IPv4.
     static func parseV6(_ bytes: UnsafeBufferPointer<UInt8>) -> IPAddress? {
         let end = bytes.count
+        // `[]` in a Host or Origin header reaches here empty (found by fuzzing).
         guard end >= 2, end <= 45 else { return nil }
         var groups = SIMD8<UInt16>()
         var count = 0
