@@ -30,7 +30,9 @@ let package = Package(
             name: "ActionGateCrypto",
             dependencies: ["COpenSSL"]
         ),
-        // Every security decision, as pure synchronous code. Never imports NIO.
+        // Every security decision, as pure synchronous code. Never imports NIO. It also imports
+        // Yams' libyaml module (CYaml, not a product of its own) to bound alias expansion before
+        // Yams builds a tree (YAMLExpansionLimit).
         .target(
             name: "ActionGateCore",
             dependencies: [
@@ -56,28 +58,46 @@ let package = Package(
         .executableTarget(
             name: "actiongate",
             dependencies: [
-                "ActionGateServer",
+                "ActionGateServer", "ActionGateCore", "ActionGateCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Release-mode micro-benchmarks (crypto against `openssl speed`, the Gate's cost per request).
         .executableTarget(
             name: "actiongate-bench",
-            dependencies: ["ActionGateCore"]
+            dependencies: ["ActionGateCore", "ActionGateCrypto"]
         ),
         // Fuzz targets (docs/security-testing.md). A normal build replays Fuzz/ corpora; built with
         // -DFUZZING and -sanitize=fuzzer (scripts/fuzz.sh) it is a libFuzzer binary.
         .executableTarget(
             name: "actiongate-fuzz",
-            dependencies: ["ActionGateCore"]
+            dependencies: ["ActionGateCore", "ActionGateCrypto"]
         ),
         .testTarget(name: "ActionGateCryptoTests", dependencies: ["ActionGateCrypto"]),
-        .testTarget(name: "ActionGateCoreTests", dependencies: ["ActionGateCore"]),
-        .testTarget(name: "ActionGateServerTests", dependencies: ["ActionGateServer"]),
+        .testTarget(name: "ActionGateCoreTests", dependencies: ["ActionGateCore", "ActionGateCrypto"]),
+        .testTarget(
+            name: "ActionGateServerTests",
+            dependencies: [
+                "ActionGateServer", "ActionGateCore", "ActionGateCrypto",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Runs the real `actiongate` executable as a subprocess.
-        .testTarget(name: "actiongateTests", dependencies: ["actiongate"]),
+        .testTarget(
+            name: "actiongateTests", dependencies: ["actiongate", "ActionGateServer", "ActionGateCore", "ActionGateCrypto"]
+        ),
         // Replays every committed fuzz input (seeds and crash reproducers) through its target.
-        .testTarget(name: "ActionGateFuzzTests", dependencies: ["actiongate-fuzz"]),
+        .testTarget(name: "ActionGateFuzzTests", dependencies: ["actiongate-fuzz", "ActionGateCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

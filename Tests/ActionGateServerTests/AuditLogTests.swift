@@ -120,6 +120,42 @@ import Testing
         #expect(stat(path, &info) == 0 && info.st_mode & 0o777 == 0o640)
     }
 
+    /// logrotate moves the file away and sends SIGHUP (which reloads and calls `reopen`): lines
+    /// from then on go to a new file at the configured path, none are lost.
+    @Test func reopenAfterRotationWritesToTheNewFile() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString).log").path
+        let rotated = path + ".1"
+        defer {
+            try? FileManager.default.removeItem(atPath: path)
+            try? FileManager.default.removeItem(atPath: rotated)
+        }
+        let log = try AuditLog(destination: .file(path), flushInterval: .seconds(3600))
+        defer { log.close() }
+        let record = Self.record(outcome: .forwarded(status: 200), status: 200, audit: Self.facts)
+        for _ in 0..<3 { log.record(record) }
+        log.flush()
+        #expect(rename(path, rotated) == 0)
+        log.record(record)
+        log.reopen()
+        log.record(record)
+        log.flush()
+        let old = try String(contentsOfFile: rotated, encoding: .utf8).split(separator: "\n")
+        let fresh = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(old.count == 3)
+        #expect(fresh.count == 2)
+        #expect(log.droppedLines == 0 && log.failedReopens == 0)
+
+        // A path that cannot be reopened keeps the current file and counts the failure.
+        #expect(rename(path, rotated) == 0)
+        #expect(mkdir(path, 0o700) == 0)
+        defer { rmdir(path) }
+        log.reopen()
+        log.record(record)
+        log.flush()
+        #expect(log.failedReopens == 1)
+        #expect(try String(contentsOfFile: rotated, encoding: .utf8).split(separator: "\n").count == 3)
+    }
+
     @Test func aStalledReaderDropsAndCountsLinesInsteadOfBlocking() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString).fifo").path
         #expect(mkfifo(path, 0o600) == 0)

@@ -41,4 +41,29 @@ import Testing
             #expect(await gateway.eventually { gateway.server.counters.openConnections == 0 })
         }
     }
+
+    /// Once shutdown starts, `/readyz` says so while in-flight requests finish, so a load balancer
+    /// stops sending new ones; `/healthz` still answers (the process is alive).
+    @Test func readinessFailsWhileDraining() async throws {
+        try await GatewayHarness.with(admin: true) { gateway in
+            #expect(await gateway.eventually { (try? await gateway.admin("GET /readyz HTTP/1.1\r\nHost: a\r\n\r\n"))?.status == 200 })
+            let busy = try await gateway.connect()
+            try await busy.send("GET /slow/3000 HTTP/1.1\r\nHost: a\r\n\r\n")
+            #expect(await gateway.eventually { gateway.upstream.received.count == 1 })
+            let stopping = Task { await gateway.server.shutdown() }
+            var ready: ParsedResponse?
+            for _ in 0..<100 {
+                ready = try? await gateway.admin("GET /readyz HTTP/1.1\r\nHost: a\r\n\r\n")
+                if ready?.status == 503 { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(ready?.status == 503)
+            #expect(ready?.bodyText.contains("shutting down") == true)
+            let health = try await gateway.admin("GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n")
+            #expect(health.status == 200)
+            let response = try await busy.readResponse()
+            #expect(response.status == 200)
+            await stopping.value
+        }
+    }
 }

@@ -15,8 +15,8 @@ extension ConfigurationDecoder {
         } catch {
             self.error(
                 error.line, nil,
-                "YAML aliases expand the file past \(error.maximumNodes) values; write the repeated values out "
-                    + "or nest fewer aliases")
+                "the document is too large: its aliases expand it past \(error.maximumNodes) values; "
+                    + "write the repeated values out or nest fewer aliases")
             return nil
         }
         do {

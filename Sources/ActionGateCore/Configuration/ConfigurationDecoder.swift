@@ -13,7 +13,7 @@ final class ConfigurationDecoder {
     let readFile: ConfigurationLoader.FileReader
     private(set) var issues: [ConfigurationIssue] = []
     /// Nodes left to visit: anchors and aliases can make a small file name a huge tree.
-    private var budget = 250_000
+    private var budget = YAMLExpansionLimit.standard.maximumNodes
     private var budgetReported = false
 
     init(

@@ -10,9 +10,10 @@ import CYaml
 /// after expansion, and stops at the first event over the limit — linear in the file's size.
 /// Ordinary anchors and merge keys (`<<: *defaults`) stay well under it.
 struct YAMLExpansionLimit: Sendable {
-    /// Nodes a whole document may hold after alias expansion; no hand-written configuration
+    /// Nodes a whole document may hold after alias expansion (the decoder spends the same budget
+    /// while it reads the tree); no hand-written configuration
     /// comes near it, and walking this many nodes takes milliseconds.
-    static let standard = YAMLExpansionLimit(maximumNodes: 100_000)
+    static let standard = YAMLExpansionLimit(maximumNodes: 250_000)
 
     /// What `check` found when the document expands past the limit.
     struct Exceeded: Error, Equatable, Sendable {

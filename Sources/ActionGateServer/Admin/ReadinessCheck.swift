@@ -1,12 +1,15 @@
-/// The `/readyz` decision: the last reload succeeded, the snapshot's own check passes (e.g. the
-/// keyring has an active key), and at least one upstream accepts a TCP connection.
+/// The `/readyz` decision: the gateway is not shutting down, the last reload succeeded, the
+/// snapshot's own check passes (e.g. the keyring has an active key), and at least one upstream
+/// accepts a TCP connection.
 struct ReadinessCheck: Sendable {
+    let draining: DrainingFlag
     let status: ReloadStatus
     let publisher: SnapshotPublisher
     let probe: UpstreamProbe
 
     /// Why the gateway is not ready, or `nil` when it is.
     func problem() async -> String? {
+        if draining.isDraining { return "shutting down" }
         if let error = status.current.lastError { return "last reload failed: \(error)" }
         let snapshot = publisher.snapshot
         if let problem = snapshot.readiness() { return problem }

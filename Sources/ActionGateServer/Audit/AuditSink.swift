@@ -5,6 +5,15 @@
 public protocol AuditSink: Sendable {
     /// Records one finished request.
     func record(_ event: RequestRecord)
+
+    /// Reopens a file destination (after log rotation moved it away); called on every reload,
+    /// SIGHUP included. Must not block. The default does nothing.
+    func reopen()
+}
+
+extension AuditSink {
+    /// Nothing to reopen.
+    public func reopen() {}
 }
 
 /// The default sink: drops every record (no output, no cost beyond building the record).

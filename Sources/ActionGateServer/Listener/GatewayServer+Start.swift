@@ -48,7 +48,8 @@ extension GatewayServer {
                 context.value.sweep(now: .now())
             }
         }
-        let readiness = ReadinessCheck(status: ReloadStatus(), publisher: publisher, probe: UpstreamProbe(group: group))
+        let readiness = ReadinessCheck(
+            draining: DrainingFlag(), status: ReloadStatus(), publisher: publisher, probe: UpstreamProbe(group: group))
         do {
             let listen = try await bindClientListener(settings: settings, contexts: contexts, group: group)
             var admin: (any Channel)?

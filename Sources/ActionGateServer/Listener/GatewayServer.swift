@@ -3,7 +3,6 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
-import Synchronization
 
 /// The data plane: the client listener, per-EventLoop upstream pools, the admin listener and the
 /// reloader. The CLI's single entry point.
@@ -34,7 +33,6 @@ public final class GatewayServer: Sendable {
     private let adminChannel: (any Channel)?
     private let sweeps: [RepeatedTask]
     private let readiness: ReadinessCheck
-    private let stopping = Mutex(false)
 
     init(
         settings: ServerSettings,
@@ -104,11 +102,8 @@ public final class GatewayServer: Sendable {
     /// Stops accepting, lets in-flight requests finish for up to `gracePeriod` (default
     /// `settings.shutdownGracePeriod`), then closes what is left. Idempotent.
     public func shutdown(gracePeriod: Duration? = nil) async {
-        let first = stopping.withLock { isStopping in
-            defer { isStopping = true }
-            return !isStopping
-        }
-        guard first else { return }
+        // From here on `/readyz` answers 503 "shutting down" (the admin listener closes last).
+        guard readiness.draining.start() else { return }
         let grace = gracePeriod ?? settings.shutdownGracePeriod
         try? await listenChannel.close()
         for context in publisher.contexts {

@@ -10,8 +10,8 @@ public enum AuditDestination: Sendable, Equatable {
     case standardOutput
     /// File descriptor 2, shared with the operational log.
     case standardError
-    /// A file opened for appending (created with mode 0640). Rotate it with `copytruncate`: the
-    /// gateway keeps the descriptor open.
+    /// A file opened for appending (created with mode 0640). After a rotation moved it away, the
+    /// gateway reopens the path on SIGHUP (logrotate's `postrotate`), or use `copytruncate`.
     case file(String)
 
     /// Opens the destination; the descriptor is owned by the caller (close it for `.file`).

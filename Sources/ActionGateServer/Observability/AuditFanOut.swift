@@ -14,4 +14,10 @@ public struct AuditFanOut: AuditSink {
         first.record(event)
         second.record(event)
     }
+
+    /// Reopens both sinks.
+    public func reopen() {
+        first.reopen()
+        second.reopen()
+    }
 }

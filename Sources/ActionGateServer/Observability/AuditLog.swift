@@ -14,15 +14,16 @@ import Synchronization
 /// because a gateway that stalls when its log reader stalls hands attackers a lever. Call `close()`
 /// at shutdown (it writes what is pending); `flush()` writes pending lines now (tests).
 public final class AuditLog: AuditSink {
-    private let descriptor: Int32
-    private let ownsDescriptor: Bool
+    private let destination: AuditDestination
     private let maxBufferedBytesPerThread: Int
     private let wakeBytes: Int
     private let flushInterval: Duration
     private let local = ThreadSpecificVariable<AuditShard>()
     private let shards = Mutex<[AuditShard]>([])
-    /// Serialises draining (the writer thread and `flush()`) and holds the spare buffer.
-    private let drainState = Mutex<[UInt8]>([])
+    /// Serialises draining (the writer thread and `flush()`); holds the descriptor and the spare buffer.
+    private let drainState: Mutex<DrainState>
+    private let reopenRequested = Atomic(false)
+    private let reopenFailures = Atomic(0)
     private let wake = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private let closed = Atomic(false)
@@ -40,8 +41,8 @@ public final class AuditLog: AuditSink {
         maxBufferedBytesPerThread: Int = 1 << 20,
         flushInterval: Duration = .milliseconds(50)
     ) throws(AuditLogError) {
-        self.descriptor = try destination.open()
-        self.ownsDescriptor = destination.ownsDescriptor
+        self.destination = destination
+        self.drainState = Mutex(DrainState(descriptor: try destination.open()))
         self.maxBufferedBytesPerThread = max(maxBufferedBytesPerThread, 4096)
         self.wakeBytes = max(self.maxBufferedBytesPerThread / 16, 2048)
         self.flushInterval = flushInterval
@@ -75,6 +76,18 @@ public final class AuditLog: AuditSink {
         if wakeWriter { wake.signal() }
     }
 
+    /// Reopens a file destination's path before the next write (after rotation moved the file
+    /// away); lines pending go to the new file. If the path cannot be opened, the old descriptor
+    /// stays in use and `failedReopens` counts it.
+    public func reopen() {
+        guard case .file = destination else { return }
+        reopenRequested.store(true, ordering: .releasing)
+        wake.signal()
+    }
+
+    /// Reopens that failed (the previous file kept receiving lines).
+    public var failedReopens: Int { reopenFailures.load(ordering: .relaxed) }
+
     /// Writes every line recorded so far before returning. Blocks: never call it on an EventLoop.
     public func flush() {
         drain()
@@ -86,7 +99,7 @@ public final class AuditLog: AuditSink {
         else { return }
         wake.signal()
         finished.wait()
-        if ownsDescriptor { DescriptorOutput.close(descriptor) }
+        if destination.ownsDescriptor { drainState.withLock { DescriptorOutput.close($0.descriptor) } }
     }
 
     private func registerShard() -> AuditShard {
@@ -110,16 +123,31 @@ public final class AuditLog: AuditSink {
     /// Swaps each shard's lines out and writes them, one `write(2)` batch per shard.
     private func drain() {
         let current = shards.withLock { $0 }
-        drainState.withLock { spare in
+        drainState.withLock { state in
+            if reopenRequested.exchange(false, ordering: .acquiring) {
+                do {
+                    let fresh = try destination.open()
+                    DescriptorOutput.close(state.descriptor)
+                    state.descriptor = fresh
+                } catch {
+                    reopenFailures.wrappingAdd(1, ordering: .relaxed)
+                }
+            }
             for shard in current {
-                let lines = shard.take(into: &spare)
-                guard !spare.isEmpty else { continue }
-                if !DescriptorOutput.writeAll(spare, to: descriptor) {
+                let lines = shard.take(into: &state.spare)
+                guard !state.spare.isEmpty else { continue }
+                if !DescriptorOutput.writeAll(state.spare, to: state.descriptor) {
                     writeFailures.wrappingAdd(1, ordering: .relaxed)
                     dropped.wrappingAdd(lines, ordering: .relaxed)
                 }
             }
-            spare.removeAll(keepingCapacity: spare.capacity <= 4 * wakeBytes)
+            state.spare.removeAll(keepingCapacity: state.spare.capacity <= 4 * wakeBytes)
         }
+    }
+
+    /// What only the draining side touches.
+    private struct DrainState {
+        var descriptor: Int32
+        var spare: [UInt8] = []
     }
 }

@@ -27,6 +27,12 @@ extension GatewayMetrics {
                     gauges.auditDropped.increment(by: Int64(dropped - state.auditDroppedReported))
                     state.auditDroppedReported = dropped
                 }
+                let failedReopens = auditLog.failedReopens
+                if failedReopens > state.auditReopenFailuresReported {
+                    gauges.auditReopenFailures.increment(
+                        by: Int64(failedReopens - state.auditReopenFailuresReported))
+                    state.auditReopenFailuresReported = failedReopens
+                }
             }
             reportSeals(&state)
         }

@@ -62,4 +62,7 @@ struct MetricName: Sendable {
     static let auditDropped = MetricName(
         name: "audit_lines_dropped", unit: "total",
         help: "Audit lines dropped because the audit output could not keep up or failed.")
+    static let auditReopenFailures = MetricName(
+        name: "audit_reopen_failures", unit: "total",
+        help: "Reopens of the audit file (on reload or SIGHUP) that failed; the previous file kept receiving lines.")
 }

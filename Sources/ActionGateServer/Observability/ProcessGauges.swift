@@ -13,6 +13,7 @@ struct ProcessGauges: Sendable {
     let keyringGeneration: Gauge
     let keyringHash: Gauge
     let auditDropped: Counter
+    let auditReopenFailures: Counter
 
     init(registry: PrometheusCollectorRegistry) {
         openConnections = registry.makeGauge(descriptor: MetricName.openConnections.descriptor)
@@ -27,5 +28,6 @@ struct ProcessGauges: Sendable {
         keyringGeneration = registry.makeGauge(descriptor: MetricName.keyringGeneration.descriptor)
         keyringHash = registry.makeGauge(descriptor: MetricName.keyringHash.descriptor)
         auditDropped = registry.makeCounter(descriptor: MetricName.auditDropped.descriptor)
+        auditReopenFailures = registry.makeCounter(descriptor: MetricName.auditReopenFailures.descriptor)
     }
 }

@@ -15,6 +15,7 @@ struct ScrapeState: Sendable {
     /// The audit log, for its drop count.
     var auditLog: AuditLog?
     var auditDroppedReported = 0
+    var auditReopenFailuresReported = 0
     /// The keyring in force.
     var keyring: Keyring?
     /// Seals made by `TokenKey`s of keyrings no longer in force (each load makes new ones, counting

@@ -53,6 +53,8 @@ public final class Gateway: Sendable {
         let reload = ReloadInputs(
             watchedFiles: initial.watchedFiles, pollInterval: pollInterval, reloadsOnSIGHUP: reloadsOnSIGHUP
         ) {
+            // Every reload (SIGHUP from logrotate's postrotate included) reopens an audit file.
+            audit.reopen()
             let loaded: LoadedGateway
             do { loaded = try LoadedGateway.load(configPath: configPath, loader: loader) } catch {
                 metrics?.reloadFailed()
