@@ -4,12 +4,12 @@
 # broke a property, timed out on an input or ran out of memory; the log then shows the input
 # (libFuzzer prints it in Base64) and the files are kept in $FUZZ_SCRATCH/ci-artifacts.
 #
-# Environment: FUZZ_CI_SECONDS (per target, default 20), FUZZ_SCRATCH (default .build-fuzz).
+# Environment: FUZZ_CI_SECONDS (per target, default 30), FUZZ_SCRATCH (default .build-fuzz).
 # Measured here: docs/security-testing.md "Fuzzing".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-per_target=${FUZZ_CI_SECONDS:-20}
+per_target=${FUZZ_CI_SECONDS:-30}
 scratch=${FUZZ_SCRATCH:-.build-fuzz}
 started=$(date +%s)
 
