@@ -61,7 +61,9 @@ extension ClientConnectionHandler: UpstreamExchange {
             if request?.endPending == true {
                 connection.endRequest()
             } else {
-                connection.flush()
+                // Within a client read the body usually follows in the same read: channelReadComplete
+                // flushes head and body in one write instead of two.
+                if !isInClientRead { connection.flush() }
                 resumeReadingIfWanted()
             }
         }

@@ -40,6 +40,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     /// Bytes read ahead while a request was in flight (see `rawBytesArriving`).
     private var earlyHeadBytes = 0
     private var isActive = false
+    /// True between a client `channelRead` and its `channelReadComplete`, which flushes a streamed
+    /// request upstream: writes made meanwhile need no flush of their own.
+    var isInClientRead = false
     /// Set once `close()` asked the channel to close.
     var isClosing = false
     /// The connection is counted in `GatewayCounters.openConnections` (by the channel initializer)
@@ -85,10 +88,12 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        isInClientRead = true
         enqueue(.part(unwrapInboundIn(data)))
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        isInClientRead = false
         if case .inFlight(.discard, bodyComplete: false, _) = machine.phase, queue.isEmpty {
             // The rest of a refused body did not come with this read: refuse and close.
             finishDiscard(bodyEnded: false)
