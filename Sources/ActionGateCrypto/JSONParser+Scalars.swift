@@ -38,7 +38,7 @@ extension JSONParser {
     }
 
     /// Advances over one unescaped character whose first byte is `lead`, validating its UTF-8.
-    private mutating func skipCharacter(_ lead: UInt8) throws(JSONError) {
+    mutating func skipCharacter(_ lead: UInt8) throws(JSONError) {
         if lead < 0x80 {
             guard lead >= 0x20 else { throw JSONError(.controlCharacter, at: offset) }
             offset += 1
@@ -76,17 +76,28 @@ extension JSONParser {
 
     /// Decodes the escape at `offset` (a backslash) and appends its UTF-8.
     private mutating func appendEscape(to output: inout [UInt8]) throws(JSONError) {
+        let scalar = try decodeEscape()
+        if scalar.isASCII {
+            output.append(UInt8(truncatingIfNeeded: scalar.value))
+        } else {
+            output.append(contentsOf: scalar.utf8)
+        }
+    }
+
+    /// Decodes the escape at `offset` (a backslash), leaving `offset` after it. Shared by parsing and
+    /// skipping, so both refuse exactly the same escapes at the same offsets.
+    mutating func decodeEscape() throws(JSONError) -> Unicode.Scalar {
         let escapeOffset = offset
         guard offset + 1 < bytes.count else { throw JSONError(.unexpectedEnd, at: bytes.count) }
         let kind = bytes[offset + 1]
         offset += 2
         switch kind {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(kind)
-        case UInt8(ascii: "b"): output.append(0x08)
-        case UInt8(ascii: "f"): output.append(0x0C)
-        case UInt8(ascii: "n"): output.append(0x0A)
-        case UInt8(ascii: "r"): output.append(0x0D)
-        case UInt8(ascii: "t"): output.append(0x09)
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): return Unicode.Scalar(kind)
+        case UInt8(ascii: "b"): return "\u{08}"
+        case UInt8(ascii: "f"): return "\u{0C}"
+        case UInt8(ascii: "n"): return "\n"
+        case UInt8(ascii: "r"): return "\r"
+        case UInt8(ascii: "t"): return "\t"
         case UInt8(ascii: "u"):
             var scalar = try parseHex4()
             if (0xDC00...0xDFFF).contains(scalar) { throw JSONError(.loneSurrogate, at: escapeOffset) }
@@ -100,7 +111,7 @@ extension JSONParser {
                 scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
             }
             guard let unicode = Unicode.Scalar(scalar) else { throw JSONError(.loneSurrogate, at: escapeOffset) }
-            output.append(contentsOf: unicode.utf8)
+            return unicode
         default:
             throw JSONError(.invalidEscape, at: escapeOffset)
         }
@@ -136,11 +147,18 @@ extension JSONParser {
             offset += 1
             if offset < bytes.count, isDigit(bytes[offset]) { throw JSONError(.invalidNumber, at: start) }
         } else {
-            while offset < bytes.count, isDigit(bytes[offset]) {
-                if digits < 18 { integer = integer * 10 + Int64(bytes[offset] &- UInt8(ascii: "0")) }
-                digits += 1
-                offset += 1
+            // A local cursor keeps the loop in registers (`offset` is a stored property).
+            let first = offset
+            var position = offset
+            while position < bytes.count {
+                let digit = bytes[position] &- UInt8(ascii: "0")
+                guard digit < 10 else { break }
+                // Only the first 18 digits are accumulated, so wrapping arithmetic cannot wrap.
+                if position &- first < 18 { integer = integer &* 10 &+ Int64(digit) }
+                position &+= 1
             }
+            digits = position &- first
+            offset = position
         }
         var simple = true
         if offset < bytes.count, bytes[offset] == UInt8(ascii: ".") {

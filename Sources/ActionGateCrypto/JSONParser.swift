@@ -67,7 +67,7 @@ struct JSONParser {
         return true
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while offset < bytes.count {
             switch bytes[offset] {
             case 0x20, 0x09, 0x0A, 0x0D: offset += 1
@@ -76,6 +76,7 @@ struct JSONParser {
         }
     }
 
+    @inline(__always)
     func peek() throws(JSONError) -> UInt8 {
         guard offset < bytes.count else { throw JSONError(.unexpectedEnd, at: offset) }
         return bytes[offset]
@@ -100,7 +101,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func expectLiteral(_ literal: StaticString) throws(JSONError) {
+    mutating func expectLiteral(_ literal: StaticString) throws(JSONError) {
         let expected = UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
         for byte in expected {
             guard offset < bytes.count else { throw JSONError(.unexpectedEnd, at: offset) }

@@ -40,7 +40,7 @@ public enum SealedToken {
         authTime: Int64? = nil, key: TokenKey
     ) throws(CryptoError) -> String {
         guard serializedData.count <= maximumEncodedLength else { throw .inputTooLarge }
-        do { _ = try JSONValue(parsing: serializedData) } catch { throw .invalidJSON }
+        do { try JSONValue.validate(serializedData) } catch { throw .invalidJSON }
         return try seal(
             context: context, iat: iat, exp: exp, authTime: authTime, key: key, nonce: nil,
             dataCount: serializedData.count
