@@ -1,0 +1,167 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The members `SealedToken.open` reads from an authenticated plaintext, found in one strict pass.
+///
+/// The plaintext must be `{"iat": int, "exp": int, "data": any, ["auth_time": int]}`: other members are
+/// ignored, duplicates refused, and the whole text must be strict JSON (the same rules as
+/// `JSONValue(parsing:)`). Why not parse it into a `JSONValue`: `data` can be kilobytes that most openers
+/// only forward as bytes, so it is validated in place (`JSONParser.skipValue`) and located, not built;
+/// `OpenedToken.data` parses it only when asked. Plain ASCII member names are matched as bytes, without a
+/// `String`; any other name is decoded and compared as a `String`, exactly as the parser's keys are.
+struct TokenPayload {
+    var iat: Int64
+    var exp: Int64
+    var authTime: Int64?
+    /// Where the `data` value lies, in offsets from the start of the plaintext.
+    var dataRange: Range<Int>
+
+    /// The members whose values are read; everything else is `other`.
+    private enum Member {
+        case iat, exp, authTime, data
+        case other(String)
+
+        /// The member a key names, given its decoded text.
+        init(_ key: String) {
+            switch key {
+            case "iat": self = .iat
+            case "exp": self = .exp
+            case "auth_time": self = .authTime
+            case "data": self = .data
+            default: self = .other(key)
+            }
+        }
+
+        /// The member a key names, given its bytes (valid UTF-8, no escapes). For ASCII bytes `String`
+        /// equality is byte equality, so comparing bytes decides the same as `init(String)`.
+        init(rawKey key: UnsafeRawBufferPointer) {
+            switch key.count {
+            case 3 where Self.equals(key, "iat"): self = .iat
+            case 3 where Self.equals(key, "exp"): self = .exp
+            case 4 where Self.equals(key, "data"): self = .data
+            case 9 where Self.equals(key, "auth_time"): self = .authTime
+            default:
+                // Not one of the four: `String` semantics decide from here (a non-ASCII name could still
+                // be canonically equivalent to one of them).
+                self.init(String(decoding: key, as: UTF8.self))
+            }
+        }
+
+        /// Byte equality with a short ASCII name.
+        @inline(__always)
+        private static func equals(_ bytes: UnsafeRawBufferPointer, _ name: StaticString) -> Bool {
+            guard bytes.count == name.utf8CodeUnitCount, let base = bytes.baseAddress else { return false }
+            return memcmp(base, name.utf8Start, bytes.count) == 0
+        }
+    }
+
+    /// Reads the payload members from `plaintext`.
+    ///
+    /// - Throws: `.badPayload` when the plaintext is not strict JSON, not an object, lacks `data`, names a
+    ///   member twice, or `iat`, `exp` or a present `auth_time` is not an integer within ±2^53.
+    init(_ plaintext: UnsafeRawBufferPointer) throws(TokenError) {
+        var iat: Double?
+        var exp: Double?
+        var authTime: Double?
+        var dataRange: Range<Int>?
+        do {
+            var parser = JSONParser(plaintext)
+            var others: Set<String> = []
+            parser.skipWhitespace()
+            guard try parser.peek() == UInt8(ascii: "{") else { throw TokenError.badPayload }
+            parser.offset += 1
+            parser.skipWhitespace()
+            if try parser.peek() == UInt8(ascii: "}") {
+                parser.offset += 1
+            } else {
+                members: while true {
+                    parser.skipWhitespace()
+                    guard try parser.peek() == UInt8(ascii: "\"") else { throw TokenError.badPayload }
+                    let member = try Self.member(&parser)
+                    parser.skipWhitespace()
+                    guard try parser.peek() == UInt8(ascii: ":") else { throw TokenError.badPayload }
+                    parser.offset += 1
+                    parser.skipWhitespace()
+                    let fresh: Bool
+                    switch member {
+                    case .iat:
+                        fresh = iat == nil
+                        iat = try Self.number(&parser)
+                    case .exp:
+                        fresh = exp == nil
+                        exp = try Self.number(&parser)
+                    case .authTime:
+                        fresh = authTime == nil
+                        authTime = try Self.number(&parser)
+                    case .data:
+                        fresh = dataRange == nil
+                        let start = parser.offset
+                        try parser.skipValue(depth: 1)
+                        dataRange = start..<parser.offset
+                    case .other(let key):
+                        try parser.skipValue(depth: 1)
+                        fresh = others.insert(key).inserted
+                    }
+                    guard fresh else { throw TokenError.badPayload }
+                    parser.skipWhitespace()
+                    switch try parser.peek() {
+                    case UInt8(ascii: ","): parser.offset += 1
+                    case UInt8(ascii: "}"):
+                        parser.offset += 1
+                        break members
+                    default: throw TokenError.badPayload
+                    }
+                }
+            }
+            parser.skipWhitespace()
+            guard parser.offset == plaintext.count else { throw TokenError.badPayload }
+        } catch {
+            throw .badPayload
+        }
+        guard let dataRange, let iat = Self.timestamp(iat), let exp = Self.timestamp(exp) else { throw .badPayload }
+        if authTime != nil {
+            guard let time = Self.timestamp(authTime) else { throw .badPayload }
+            self.authTime = time
+        } else {
+            self.authTime = nil
+        }
+        self.iat = iat
+        self.exp = exp
+        self.dataRange = dataRange
+    }
+
+    /// Reads the member name at `parser.offset` (a quote), leaving the parser after it.
+    private static func member(_ parser: inout JSONParser) throws(JSONError) -> Member {
+        let start = parser.offset
+        try parser.skipString()
+        let key = UnsafeRawBufferPointer(rebasing: parser.bytes[start + 1..<parser.offset - 1])
+        guard key.contains(UInt8(ascii: "\\")) else { return Member(rawKey: key) }
+        // Escapes: decode the name as the parser would.
+        parser.offset = start
+        return Member(try parser.parseString())
+    }
+
+    /// Reads a member value that must be a number. Anything else makes the payload bad whatever
+    /// follows, so it is refused at once rather than parsed.
+    private static func number(_ parser: inout JSONParser) throws(TokenError) -> Double {
+        switch try? parser.peek() {
+        case UInt8(ascii: "-")?, (UInt8(ascii: "0")...UInt8(ascii: "9"))?:
+            do { return try parser.parseNumber() } catch { throw .badPayload }
+        default:
+            throw .badPayload
+        }
+    }
+
+    /// An integral number within ±2^53, as Int64; nil otherwise.
+    private static func timestamp(_ number: Double?) -> Int64? {
+        guard let number, number == number.rounded(.towardZero),
+            number.magnitude <= Double(SealedToken.maximumTimestamp)
+        else { return nil }
+        return Int64(number)
+    }
+}
