@@ -1,3 +1,5 @@
+import CBase64URL
+
 /// Why a string is not strict unpadded base64url (RFC 4648 §5).
 public enum Base64URLError: Error, Equatable, Hashable, Sendable {
     /// The length leaves one character over (n mod 4 == 1), which no byte string encodes to.
@@ -13,10 +15,15 @@ public enum Base64URLError: Error, Equatable, Hashable, Sendable {
 /// Strictness matters for tokens: if several strings decoded to the same bytes, a "different" token
 /// could carry the same ciphertext, and caches or replay checks keyed on the string would be fooled.
 ///
-/// Both directions work two characters (12 bits) at a time through lookup tables, which on baseline
-/// x86-64 (SSE2, no byte shuffles) beats vector code: a vector version of the character mapping
-/// alone costs more instructions than the table loads it would replace.
+/// Speed: on x86-64 CPUs with AVX2 the bulk goes through the vector kernels of `CBase64URL` (32
+/// characters per step); everything else — tails, other CPUs, locating a bad character, the final
+/// group's rules — is the Swift code here, which works two characters (12 bits) at a time through
+/// lookup tables. Swift's own SIMD types cannot do better on baseline x86-64 (SSE2 has no byte
+/// shuffle): a vector version of the character mapping alone costs more than the table loads.
 public enum Base64URL {
+    /// Whether the `CBase64URL` kernels run on this CPU (checked once).
+    static let vectorKernelsAvailable = ag_base64url_vector_available()
+
     /// Number of characters the encoding of `byteCount` bytes has.
     public static func encodedCount(_ byteCount: Int) -> Int {
         byteCount / 3 * 4 + [0, 2, 3][byteCount % 3]
@@ -49,11 +56,24 @@ public enum Base64URL {
 
     /// Writes the encoding of `input` into `output`, which holds exactly `encodedCount(input.count)` bytes.
     private static func encode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) {
+        encode(input, into: output, vectorKernels: vectorKernelsAvailable)
+    }
+
+    /// `encode(_:into:)` with the vector kernels on or off (tests compare the two).
+    static func encode(
+        _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, vectorKernels: Bool
+    ) {
         guard let source = input.baseAddress, let target = output.baseAddress else { return }
         let pairs = Base64URLTables.shared.encodePairs
         let count = input.count
         var i = 0
         var o = 0
+        if vectorKernels {
+            i = ag_base64url_encode_blocks(
+                source.assumingMemoryBound(to: UInt8.self), count, target.assumingMemoryBound(to: UInt8.self),
+                output.count)
+            o = i / 3 * 4
+        }
         // 12 input bytes → 16 characters per step: two 8-byte loads (2 bytes of look-ahead each), eight
         // pair lookups, two 8-byte stores.
         while i <= count &- 14 {
@@ -137,6 +157,13 @@ public enum Base64URL {
     public static func decode(
         _ encoded: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
     ) throws(Base64URLError) {
+        try decode(encoded, into: output, vectorKernels: vectorKernelsAvailable)
+    }
+
+    /// `decode(_:into:)` with the vector kernels on or off (tests compare the two).
+    static func decode(
+        _ encoded: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, vectorKernels: Bool
+    ) throws(Base64URLError) {
         guard let count = decodedCount(encoded.count), output.count == count else { throw .invalidLength }
         guard let source = encoded.baseAddress, let target = output.baseAddress else { return }
         let pairs = Base64URLTables.shared.decodePairs
@@ -144,6 +171,15 @@ public enum Base64URL {
         let whole = encoded.count & ~3
         var i = 0
         var o = 0
+        if vectorKernels {
+            // Whole groups only: the final 2 or 3 characters have their own rules below.
+            var invalidSeen = false
+            i = ag_base64url_decode_blocks(
+                source.assumingMemoryBound(to: UInt8.self), whole, target.assumingMemoryBound(to: UInt8.self), count,
+                &invalidSeen)
+            o = i / 4 * 3
+            guard !invalidSeen else { throw .invalidCharacter(offset: firstInvalid(in: encoded, from: 0)) }
+        }
         // 16 characters → 12 bytes per step: eight 2-character lookups, loaded straight from the input,
         // and two 8-byte stores, the first two bytes of the second store's slack overwritten by the next
         // step (so 2 bytes of slack are needed). Bad characters are only collected here (`flags`) and

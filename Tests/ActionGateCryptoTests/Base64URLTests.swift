@@ -207,4 +207,67 @@ import Testing
         }
         #expect(throws: Base64URLError.invalidLength) { try Base64URL.decode("=====") }
     }
+
+    // MARK: Vector kernels and scalar code
+
+    /// Decodes with the vector kernels on or off.
+    static func decode(_ text: [UInt8], vectorKernels: Bool) -> Result<[UInt8], Base64URLError> {
+        guard let count = Base64URL.decodedCount(text.count) else { return .failure(.invalidLength) }
+        var output = [UInt8](repeating: 0, count: count)
+        return text.withUnsafeBytes { input in
+            output.withUnsafeMutableBytes { buffer in
+                Result { () throws(Base64URLError) in
+                    try Base64URL.decode(input, into: buffer, vectorKernels: vectorKernels)
+                }
+            }
+        }.map { output }
+    }
+
+    /// Encodes with the vector kernels on or off.
+    static func encode(_ bytes: [UInt8], vectorKernels: Bool) -> [UInt8] {
+        var output = [UInt8](repeating: 0, count: Base64URL.encodedCount(bytes.count))
+        bytes.withUnsafeBytes { input in
+            output.withUnsafeMutableBytes { Base64URL.encode(input, into: $0, vectorKernels: vectorKernels) }
+        }
+        return output
+    }
+
+    /// Where the CPU has the kernels, they and the scalar code give the same bytes for every length
+    /// (block boundaries at 24 bytes / 32 characters), and both match the reference.
+    @Test func vectorKernelsAndScalarCodeAgreeForEveryLength() throws {
+        for length in 0...400 {
+            let bytes = try SecureRandom.bytes(length)
+            let reference = Self.referenceEncode(bytes)
+            #expect(Self.encode(bytes, vectorKernels: true) == reference, "length \(length)")
+            #expect(Self.encode(bytes, vectorKernels: false) == reference, "length \(length)")
+            #expect((try? Self.decode(reference, vectorKernels: true).get()) == bytes, "length \(length)")
+            #expect((try? Self.decode(reference, vectorKernels: false).get()) == bytes, "length \(length)")
+        }
+    }
+
+    /// Both paths report the first bad character, wherever it is (inside a vector block, in the scalar
+    /// tail, or one of each), and agree on every other error.
+    @Test func vectorKernelsAndScalarCodeReportTheSameErrors() throws {
+        let valid = Array(Base64URL.encode(try SecureRandom.bytes(120)).utf8)  // 160 characters
+        let invalidBytes = (0...255).map(UInt8.init).filter { !Self.alphabet.contains($0) }
+        for position in valid.indices {
+            for bad in invalidBytes where bad.isMultiple(of: 3) || bad >= 0x80 {
+                var input = valid
+                input[position] = bad
+                let vector = Self.decode(input, vectorKernels: true)
+                #expect(vector == .failure(.invalidCharacter(offset: position)))
+                #expect(Self.decode(input, vectorKernels: false) == vector)
+                input[valid.count - 1 - position / 2] = UInt8(ascii: "=")
+                let twice = Self.decode(input, vectorKernels: true)
+                #expect(twice == Self.decode(input, vectorKernels: false))
+                #expect(twice == .failure(.invalidCharacter(offset: min(position, valid.count - 1 - position / 2))))
+            }
+        }
+        for length in [34, 35, 66, 67, 98, 99] {
+            for last in Self.alphabet {
+                let input = Array(valid[0..<length - 1]) + [last]
+                #expect(Self.decode(input, vectorKernels: true) == Self.decode(input, vectorKernels: false))
+            }
+        }
+    }
 }
