@@ -150,6 +150,11 @@ extension JSONParser {
             // A local cursor keeps the loop in registers (`offset` is a stored property).
             let first = offset
             var position = offset
+            // Eight digits at a time while they fit in the 18 accumulated ones (timestamps have 10).
+            while position &- first <= 10, let eight = eightDigits(at: position) {
+                integer = integer &* 100_000_000 &+ Int64(eight)
+                position &+= 8
+            }
             while position < bytes.count {
                 let digit = bytes[position] &- UInt8(ascii: "0")
                 guard digit < 10 else { break }
@@ -180,6 +185,24 @@ extension JSONParser {
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
         guard let value = Double(text), value.isFinite else { throw JSONError(.numberOutOfRange, at: start) }
         return value
+    }
+
+    /// The value of the 8 bytes at `position` when all are ASCII digits (first digit most significant),
+    /// else nil; computed in one word (D. Lemire's SWAR conversion).
+    @inline(__always)
+    private func eightDigits(at position: Int) -> UInt64? {
+        guard position <= bytes.count &- 8, let base = bytes.baseAddress else { return nil }
+        let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+        // Every byte 0x30…0x39: its high nibble is 3, and adding 6 keeps it 3.
+        let highNibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+        let threes: UInt64 = 0x3030_3030_3030_3030
+        guard word & highNibbles == threes, (word &+ 0x0606_0606_0606_0606) & highNibbles == threes else {
+            return nil
+        }
+        var value = word &- threes  // digit k in byte k
+        value = (value &* 10 &+ value >> 8) & 0x00FF_00FF_00FF_00FF  // pairs, in 16-bit lanes
+        value = (value &* 100 &+ value >> 16) & 0x0000_FFFF_0000_FFFF  // quads, in 32-bit lanes
+        return (value &* 10000 &+ value >> 32) & 0xFFFF_FFFF
     }
 
     private mutating func requireDigits(numberStart: Int) throws(JSONError) {

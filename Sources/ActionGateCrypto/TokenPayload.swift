@@ -60,11 +60,68 @@ struct TokenPayload {
         }
     }
 
+    /// The members as read, before the timestamp rules.
+    private typealias Members = (iat: Double?, exp: Double?, authTime: Double?, dataRange: Range<Int>?)
+
     /// Reads the payload members from `plaintext`.
     ///
     /// - Throws: `.badPayload` when the plaintext is not strict JSON, not an object, lacks `data`, names a
     ///   member twice, or `iat`, `exp` or a present `auth_time` is not an integer within ±2^53.
     init(_ plaintext: UnsafeRawBufferPointer) throws(TokenError) {
+        let members: Members
+        if let sealed = Self.sealedLayout(plaintext) {
+            members = sealed
+        } else {
+            members = try Self.anyLayout(plaintext)
+        }
+        guard let dataRange = members.dataRange, let iat = Self.timestamp(members.iat),
+            let exp = Self.timestamp(members.exp)
+        else { throw .badPayload }
+        if members.authTime != nil {
+            guard let time = Self.timestamp(members.authTime) else { throw .badPayload }
+            self.authTime = time
+        } else {
+            self.authTime = nil
+        }
+        self.iat = iat
+        self.exp = exp
+        self.dataRange = dataRange
+    }
+
+    /// The exact layout `SealedToken.seal` writes, `{"iat":N,"exp":N[,"auth_time":N],"data":V}` without
+    /// whitespace, read with literal matches instead of a member-by-member scan. Nil for anything else
+    /// (including any error): the general scan then decides. When it matches, the general scan would
+    /// read the same members (three or four distinct names, no others), so the verdict is the same.
+    private static func sealedLayout(_ plaintext: UnsafeRawBufferPointer) -> Members? {
+        var parser = JSONParser(plaintext)
+        guard consume(#"{"iat":"#, &parser), let iat = try? number(&parser), consume(#","exp":"#, &parser),
+            let exp = try? number(&parser)
+        else { return nil }
+        var authTime: Double?
+        if consume(#","auth_time":"#, &parser) {
+            guard let time = try? number(&parser) else { return nil }
+            authTime = time
+        }
+        guard consume(#","data":"#, &parser) else { return nil }
+        let start = parser.offset
+        guard (try? parser.skipValue(depth: 1)) != nil else { return nil }
+        let dataRange = start..<parser.offset
+        guard consume("}", &parser), parser.offset == plaintext.count else { return nil }
+        return (iat, exp, authTime, dataRange)
+    }
+
+    /// Advances over `literal` if the input continues with it.
+    private static func consume(_ literal: StaticString, _ parser: inout JSONParser) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard parser.offset <= parser.bytes.count &- count, let base = parser.bytes.baseAddress,
+            memcmp(base + parser.offset, literal.utf8Start, count) == 0
+        else { return false }
+        parser.offset &+= count
+        return true
+    }
+
+    /// Any strict-JSON layout: members in any order, whitespace, escaped names, ignored members.
+    private static func anyLayout(_ plaintext: UnsafeRawBufferPointer) throws(TokenError) -> Members {
         var iat: Double?
         var exp: Double?
         var authTime: Double?
@@ -123,16 +180,7 @@ struct TokenPayload {
         } catch {
             throw .badPayload
         }
-        guard let dataRange, let iat = Self.timestamp(iat), let exp = Self.timestamp(exp) else { throw .badPayload }
-        if authTime != nil {
-            guard let time = Self.timestamp(authTime) else { throw .badPayload }
-            self.authTime = time
-        } else {
-            self.authTime = nil
-        }
-        self.iat = iat
-        self.exp = exp
-        self.dataRange = dataRange
+        return (iat, exp, authTime, dataRange)
     }
 
     /// Reads the member name at `parser.offset` (a quote), leaving the parser after it.
@@ -157,11 +205,11 @@ struct TokenPayload {
         }
     }
 
-    /// An integral number within ±2^53, as Int64; nil otherwise.
+    /// An integral number within ±2^53, as Int64; nil otherwise. (Within ±2^53 the conversion is exact,
+    /// so a round trip tests integrality without a call to `trunc`.)
     private static func timestamp(_ number: Double?) -> Int64? {
-        guard let number, number == number.rounded(.towardZero),
-            number.magnitude <= Double(SealedToken.maximumTimestamp)
-        else { return nil }
-        return Int64(number)
+        guard let number, number.magnitude <= Double(SealedToken.maximumTimestamp) else { return nil }
+        let integer = Int64(number)
+        return Double(integer) == number ? integer : nil
     }
 }

@@ -67,6 +67,13 @@ import Testing
         #"{"iat":1,"exp":2,"data":1}x"#, #"{"iat":1,"exp":2,"data":1,}"#, #"{"iat":1,"exp":2,"data":1"#,
         #"{"iat":1,"iat":1,"exp":2,"data":1}"#, #"{"iat":1,"exp":2,"data":1,"auth_time":1,"auth_time":1}"#,
         #"{"iat" 1,"exp":2,"data":1}"#, #"{iat:1,"exp":2,"data":1}"#, #"{"iat":1,"exp":2,"data":-}"#,
+        // The layout `seal` writes, and near misses of it (each must fall back to the general scan).
+        #"{"iat":-5,"exp":-1,"auth_time":-9,"data":{"a":[1,{"b":"c"}]}}"#, #"{"iat":1,"exp":2,"data":1} "#,
+        #"{"iat":1,"exp":2,"data":1,"x":2}"#, #"{"iat":1,"exp":2,"auth_time":3,"data":1,"auth_time":3}"#,
+        #"{"iat":1,"exp":2,"data":1}}"#, #"{"iat":1,"exp":2,"data": 1}"#, #"{"iat":1,"exp":2,"data":"#,
+        #"{"iat":1,"exp":2,"auth_time":"x","data":1}"#, #"{"iat":1,"exp":2,"data":"\u0000"}"#,
+        #"{"iat":01,"exp":2,"data":1}"#, #"{"iat":1.5,"exp":2,"data":1}"#, #"{"iat":1,"exp":2,"data":1,"iat":1}"#,
+        #"{"iat":12345678901234567890,"exp":2,"data":1}"#, #"{"iat":1e3,"exp":2e3,"data":[]}"#,
     ]
 
     @Test(arguments: plaintexts)
