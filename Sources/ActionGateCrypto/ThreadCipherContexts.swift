@@ -19,7 +19,8 @@ struct FetchedCipher: @unchecked Sendable {
     static let aes256GCM = FetchedCipher(pointer: EVP_CIPHER_fetch(nil, "AES-256-GCM", nil))
 }
 
-/// One thread's pair of reusable `EVP_CIPHER_CTX` (seal, open) and the key each was last keyed with.
+/// One thread's pair of reusable `EVP_CIPHER_CTX` (seal, open) and the key each was last keyed with,
+/// plus the thread's nonce pool and a spare buffer for sealing.
 ///
 /// Never shared: an instance is reachable only through the calling thread's pthread-specific slot, so it
 /// needs no lock. Re-keying costs an AES key expansion; reusing the key schedule when consecutive calls on
@@ -34,6 +35,11 @@ final class ThreadCipherContexts {
     private var openKeyed = false
     /// Random bytes reserved for this thread's GCM nonces.
     var nonces = NoncePool()
+    /// A spare buffer for `SealedToken.seal`, so sealing does not allocate one per token (see
+    /// `takeSealBuffer`).
+    private var spareSealBuffer: [UInt8] = []
+    /// Larger spare buffers are let go rather than kept for the thread's lifetime.
+    static var spareSealBufferLimit: Int { 16 * 1024 }
 
     private init?() {
         guard let cipher = FetchedCipher.aes256GCM.pointer,
@@ -80,6 +86,22 @@ final class ThreadCipherContexts {
         if ok && rekey { openKey.copyMemory(from: key) }
         openKeyed = ok
         return ok
+    }
+
+    /// The spare seal buffer (empty, with its capacity), or an empty array when there is none (also when
+    /// a seal is already using it).
+    func takeSealBuffer() -> [UInt8] {
+        var buffer: [UInt8] = []
+        swap(&buffer, &spareSealBuffer)
+        return buffer
+    }
+
+    /// Keeps `buffer` as the spare, emptied. Only after a successful seal, when it holds header, nonce,
+    /// ciphertext and tag — nothing secret; a buffer that may still hold plaintext is never given back.
+    func keepSealBuffer(_ buffer: inout [UInt8]) {
+        guard buffer.capacity <= Self.spareSealBufferLimit else { return }
+        buffer.removeAll(keepingCapacity: true)
+        swap(&buffer, &spareSealBuffer)
     }
 
     /// Forgets the loaded keys after a failure, so the next call re-keys from a clean state.
