@@ -122,9 +122,10 @@ public enum SealedToken {
     ) {
         withUnsafeTemporaryAllocation(byteCount: maximumPrefixSize, alignment: 8) { buffer in
             writeHeader(purpose: purpose, keyID: keyID, into: buffer)
+            // The nonce's 12 bytes, zero until the seal draws it (two stores, not a memset call).
+            buffer.storeBytes(of: 0, toByteOffset: headerSize, as: UInt64.self)
+            buffer.storeBytes(of: 0, toByteOffset: headerSize + 8, as: UInt32.self)
             var offset = headerSize + AES256GCM.nonceSize
-            UnsafeMutableRawBufferPointer(rebasing: buffer[headerSize..<offset]).initializeMemory(
-                as: UInt8.self, repeating: 0)
             offset = write(#"{"iat":"#, into: buffer, at: offset)
             offset = write(iat, into: buffer, at: offset)
             offset = write(#","exp":"#, into: buffer, at: offset)

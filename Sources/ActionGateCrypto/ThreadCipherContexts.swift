@@ -72,7 +72,7 @@ final class ThreadCipherContexts {
 
     /// Loads `nonce` (and `key`, unless it is already loaded) into the seal context.
     func prepareSeal(key: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer) -> Bool {
-        let rekey = !sealKeyed || !ConstantTime.equals(UnsafeRawBufferPointer(sealKey), key)
+        let rekey = !sealKeyed || !Self.isLoaded(key, in: sealKey)
         let ok = EVP_EncryptInit_ex2(sealContext, nil, rekey ? key.bytePointer : nil, nonce.bytePointer, nil) == 1
         if ok && rekey { sealKey.copyMemory(from: key) }
         sealKeyed = ok
@@ -81,7 +81,7 @@ final class ThreadCipherContexts {
 
     /// Loads `nonce` (and `key`, unless it is already loaded) into the open context.
     func prepareOpen(key: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer) -> Bool {
-        let rekey = !openKeyed || !ConstantTime.equals(UnsafeRawBufferPointer(openKey), key)
+        let rekey = !openKeyed || !Self.isLoaded(key, in: openKey)
         let ok = EVP_DecryptInit_ex2(openContext, nil, rekey ? key.bytePointer : nil, nonce.bytePointer, nil) == 1
         if ok && rekey { openKey.copyMemory(from: key) }
         openKeyed = ok
@@ -102,6 +102,21 @@ final class ThreadCipherContexts {
         guard buffer.capacity <= Self.spareSealBufferLimit else { return }
         buffer.removeAll(keepingCapacity: true)
         swap(&buffer, &spareSealBuffer)
+    }
+
+    /// Whether `key` equals the 32 bytes `loaded` holds. Constant-time as `ConstantTime.equals` is (four
+    /// word differences ORed together, no early exit), but inline: this runs on every seal and open,
+    /// and the library call cost as much as the rest of the key check.
+    private static func isLoaded(_ key: UnsafeRawBufferPointer, in loaded: UnsafeMutableRawBufferPointer) -> Bool {
+        guard key.count == 32, loaded.count == 32, let keyBytes = key.baseAddress, let loadedBytes = loaded.baseAddress
+        else { return false }
+        var difference: UInt64 = 0
+        for offset in stride(from: 0, to: 32, by: 8) {
+            difference |=
+                keyBytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                ^ loadedBytes.load(fromByteOffset: offset, as: UInt64.self)
+        }
+        return difference == 0
     }
 
     /// Forgets the loaded keys after a failure, so the next call re-keys from a clean state.
