@@ -88,7 +88,7 @@ public enum SealedToken {
                         try AES256GCM.seal(
                             UnsafeRawBufferPointer(body), key: subkey, nonce: UnsafeRawBufferPointer(nonceBuffer),
                             aad: aad, ciphertext: body,
-                            tag: UnsafeMutableRawBufferPointer(rebasing: buffer[plaintextEnd...]))
+                            tag: UnsafeMutableRawBufferPointer(rebasing: buffer[plaintextEnd...]), contexts: state)
                         return Base64URL.encode(UnsafeRawBufferPointer(buffer))
                     }
                 }
