@@ -25,10 +25,12 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // AVX2 kernels for the bulk of base64url, used only after a CPU check (see its header for why C).
+        .target(name: "CBase64URL"),
         // AES-256-GCM, HKDF, HMAC, random, sealed tokens, the keyring and its file.
         .target(
             name: "ActionGateCrypto",
-            dependencies: ["COpenSSL"]
+            dependencies: ["COpenSSL", "CBase64URL"]
         ),
         // Every security decision, as pure synchronous code. Never imports NIO. It also imports
         // Yams' libyaml module (CYaml, not a product of its own) to bound alias expansion before

@@ -22,10 +22,19 @@ public enum AES256GCM {
         _ plaintext: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer,
         aad: UnsafeRawBufferPointer, ciphertext: UnsafeMutableRawBufferPointer, tag: UnsafeMutableRawBufferPointer
     ) throws(CryptoError) {
-        try validate(key: key, nonce: nonce, tagCount: tag.count, input: plaintext, aad: aad, output: ciphertext)
         guard let contexts = ThreadCipherContexts.current() else {
             throw .drainingOpenSSLErrors("AES-256-GCM context setup")
         }
+        try seal(plaintext, key: key, nonce: nonce, aad: aad, ciphertext: ciphertext, tag: tag, contexts: contexts)
+    }
+
+    /// `seal` with this thread's contexts already at hand (`SealedToken.seal` has them for the nonce).
+    static func seal(
+        _ plaintext: UnsafeRawBufferPointer, key: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer,
+        aad: UnsafeRawBufferPointer, ciphertext: UnsafeMutableRawBufferPointer, tag: UnsafeMutableRawBufferPointer,
+        contexts: ThreadCipherContexts
+    ) throws(CryptoError) {
+        try validate(key: key, nonce: nonce, tagCount: tag.count, input: plaintext, aad: aad, output: ciphertext)
         let ctx = contexts.sealContext
         var written: Int32 = 0
         guard contexts.prepareSeal(key: key, nonce: nonce),

@@ -1,3 +1,5 @@
+import CBase64URL
+
 /// Why a string is not strict unpadded base64url (RFC 4648 §5).
 public enum Base64URLError: Error, Equatable, Hashable, Sendable {
     /// The length leaves one character over (n mod 4 == 1), which no byte string encodes to.
@@ -12,16 +14,15 @@ public enum Base64URLError: Error, Equatable, Hashable, Sendable {
 ///
 /// Strictness matters for tokens: if several strings decoded to the same bytes, a "different" token
 /// could carry the same ciphertext, and caches or replay checks keyed on the string would be fooled.
+///
+/// Speed: on x86-64 CPUs with AVX2 the bulk goes through the vector kernels of `CBase64URL` (32
+/// characters per step); everything else — tails, other CPUs, locating a bad character, the final
+/// group's rules — is the Swift code here, which works two characters (12 bits) at a time through
+/// lookup tables. Swift's own SIMD types cannot do better on baseline x86-64 (SSE2 has no byte
+/// shuffle): a vector version of the character mapping alone costs more than the table loads.
 public enum Base64URL {
-    private static let alphabet: [UInt8] = Array(
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
-
-    /// Maps an ASCII byte to its 6-bit value, or 0xFF for bytes outside the alphabet.
-    private static let decodeTable: [UInt8] = {
-        var table = [UInt8](repeating: 0xFF, count: 256)
-        for (value, byte) in alphabet.enumerated() { table[Int(byte)] = UInt8(value) }
-        return table
-    }()
+    /// Whether the `CBase64URL` kernels run on this CPU (checked once).
+    static let vectorKernelsAvailable = ag_base64url_vector_available()
 
     /// Number of characters the encoding of `byteCount` bytes has.
     public static func encodedCount(_ byteCount: Int) -> Int {
@@ -34,13 +35,13 @@ public enum Base64URL {
         return characterCount / 4 * 3 + [0, 0, 1, 2][characterCount % 4]
     }
 
+    // MARK: Encoding
+
     /// Encodes bytes as unpadded base64url.
     public static func encode(_ bytes: UnsafeRawBufferPointer) -> String {
         let count = encodedCount(bytes.count)
         return String(unsafeUninitializedCapacity: count) { output in
-            pairTable.withUnsafeBufferPointer { pairs in
-                encode(bytes, pairs: pairs, into: UnsafeMutableRawBufferPointer(output))
-            }
+            encode(bytes, into: UnsafeMutableRawBufferPointer(output))
             return count
         }
     }
@@ -53,53 +54,67 @@ public enum Base64URL {
         return Array(bytes).withUnsafeBytes { encode($0) }
     }
 
-    /// For each 12-bit value, its two characters (first in the low byte): two lookups per 3 input bytes.
-    private static let pairTable: [UInt16] = (0..<4096).map { value in
-        UInt16(alphabet[value >> 6]) | UInt16(alphabet[value & 63]) << 8
+    /// Writes the encoding of `input` into `output`, which holds exactly `encodedCount(input.count)` bytes.
+    private static func encode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) {
+        encode(input, into: output, vectorKernels: vectorKernelsAvailable)
+    }
+
+    /// `encode(_:into:)` with the vector kernels on or off (tests compare the two).
+    static func encode(
+        _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, vectorKernels: Bool
+    ) {
+        guard let source = input.baseAddress, let target = output.baseAddress else { return }
+        let pairs = Base64URLTables.shared.encodePairs
+        let count = input.count
+        var i = 0
+        var o = 0
+        if vectorKernels {
+            i = ag_base64url_encode_blocks(
+                source.assumingMemoryBound(to: UInt8.self), count, target.assumingMemoryBound(to: UInt8.self),
+                output.count)
+            o = i / 3 * 4
+        }
+        // 12 input bytes → 16 characters per step: two 8-byte loads (2 bytes of look-ahead each), eight
+        // pair lookups, two 8-byte stores.
+        while i <= count &- 14 {
+            let first = UInt64(bigEndian: source.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            let second = UInt64(bigEndian: source.loadUnaligned(fromByteOffset: i &+ 6, as: UInt64.self))
+            target.storeBytes(of: characters(first, pairs).littleEndian, toByteOffset: o, as: UInt64.self)
+            target.storeBytes(of: characters(second, pairs).littleEndian, toByteOffset: o &+ 8, as: UInt64.self)
+            i &+= 12
+            o &+= 16
+        }
+        while i <= count &- 8 {
+            let bits = UInt64(bigEndian: source.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            target.storeBytes(of: characters(bits, pairs).littleEndian, toByteOffset: o, as: UInt64.self)
+            i &+= 6
+            o &+= 8
+        }
+        while i <= count &- 3 {
+            let word = UInt32(input[i]) << 16 | UInt32(input[i &+ 1]) << 8 | UInt32(input[i &+ 2])
+            target.storeBytes(of: pairs[Int(word >> 12)].littleEndian, toByteOffset: o, as: UInt16.self)
+            target.storeBytes(of: pairs[Int(word & 0xFFF)].littleEndian, toByteOffset: o &+ 2, as: UInt16.self)
+            i &+= 3
+            o &+= 4
+        }
+        let rest = count &- i
+        guard rest > 0 else { return }
+        // 1 byte → 2 characters, 2 bytes → 3; the unused low bits are zero (canonical).
+        let word = UInt32(input[i]) << 16 | (rest == 2 ? UInt32(input[i &+ 1]) << 8 : 0)
+        let alphabet = Base64URLTables.shared.alphabet
+        output[o] = alphabet[Int(word >> 18 & 63)]
+        output[o &+ 1] = alphabet[Int(word >> 12 & 63)]
+        if rest == 2 { output[o &+ 2] = alphabet[Int(word >> 6 & 63)] }
     }
 
     /// The 8 characters for the top 48 bits of `bits`, first character in the low byte.
     @inline(__always)
-    private static func characters(_ bits: UInt64, _ pairs: UnsafeBufferPointer<UInt16>) -> UInt64 {
+    private static func characters(_ bits: UInt64, _ pairs: UnsafePointer<UInt16>) -> UInt64 {
         UInt64(pairs[Int(bits >> 52)]) | UInt64(pairs[Int(bits >> 40 & 0xFFF)]) << 16
             | UInt64(pairs[Int(bits >> 28 & 0xFFF)]) << 32 | UInt64(pairs[Int(bits >> 16 & 0xFFF)]) << 48
     }
 
-    private static func encode(
-        _ input: UnsafeRawBufferPointer, pairs: UnsafeBufferPointer<UInt16>, into output: UnsafeMutableRawBufferPointer
-    ) {
-        var i = 0
-        var o = 0
-        // 12 input bytes → 16 characters per step: two independent 8-byte loads (2 bytes of look-ahead
-        // each), eight pair lookups, two 8-byte stores.
-        while i + 14 <= input.count {
-            let first = UInt64(bigEndian: input.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            let second = UInt64(bigEndian: input.loadUnaligned(fromByteOffset: i + 6, as: UInt64.self))
-            output.storeBytes(of: characters(first, pairs).littleEndian, toByteOffset: o, as: UInt64.self)
-            output.storeBytes(of: characters(second, pairs).littleEndian, toByteOffset: o + 8, as: UInt64.self)
-            i += 12
-            o += 16
-        }
-        while i + 8 <= input.count {
-            let bits = UInt64(bigEndian: input.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-            output.storeBytes(of: characters(bits, pairs).littleEndian, toByteOffset: o, as: UInt64.self)
-            i += 6
-            o += 8
-        }
-        while i + 3 <= input.count {
-            let word = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2])
-            output.storeBytes(of: pairs[Int(word >> 12)].littleEndian, toByteOffset: o, as: UInt16.self)
-            output.storeBytes(of: pairs[Int(word & 0xFFF)].littleEndian, toByteOffset: o + 2, as: UInt16.self)
-            i += 3
-            o += 4
-        }
-        let rest = input.count - i
-        guard rest > 0 else { return }
-        let word = UInt32(input[i]) << 16 | (rest == 2 ? UInt32(input[i + 1]) << 8 : 0)
-        output[o] = alphabet[Int(word >> 18 & 63)]
-        output[o + 1] = alphabet[Int(word >> 12 & 63)]
-        if rest == 2 { output[o + 2] = alphabet[Int(word >> 6 & 63)] }
-    }
+    // MARK: Decoding
 
     /// Decodes strict unpadded base64url text (its UTF-8 bytes) into bytes.
     public static func decode(_ text: some StringProtocol) throws(Base64URLError) -> [UInt8] {
@@ -135,102 +150,95 @@ public enum Base64URL {
         return bytes
     }
 
-    /// Per character position k in a 4-character group, its 6 bits already shifted into place in a
-    /// 24-bit group; characters outside the alphabet map to `invalid` (bit 24 up), so one OR of four
-    /// lookups both assembles the group and flags any bad character.
-    private static let shiftedTables: [UInt32] = (0..<4).flatMap { position in
-        (0..<256).map { byte in
-            let value = decodeTable[byte]
-            return value == 0xFF ? invalid : UInt32(value) << (18 - 6 * UInt32(position))
-        }
-    }
-    private static let invalid: UInt32 = 0x0100_0000
-
-    /// For each pair of characters (first in the low byte of the index), their 12 bits; pairs with a
-    /// character outside the alphabet map to `pairInvalid`. 128 KiB, of which valid input touches ~12 KiB.
-    private static let pairDecodeTable: [UInt16] = (0..<65536).map { index in
-        let first = decodeTable[index & 0xFF]
-        let second = decodeTable[index >> 8]
-        return first == 0xFF || second == 0xFF ? pairInvalid : UInt16(first) << 6 | UInt16(second)
-    }
-    private static let pairInvalid: UInt16 = 0x8000
-
     /// Decodes into `output`, which must hold exactly `decodedCount(encoded.count)` bytes.
+    ///
+    /// Errors, in order of precedence: `invalidLength`, then `invalidCharacter` at the first bad
+    /// offset, then `nonZeroTrailingBits`. On error `output` holds unspecified bytes.
     public static func decode(
         _ encoded: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
     ) throws(Base64URLError) {
+        try decode(encoded, into: output, vectorKernels: vectorKernelsAvailable)
+    }
+
+    /// `decode(_:into:)` with the vector kernels on or off (tests compare the two).
+    static func decode(
+        _ encoded: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer, vectorKernels: Bool
+    ) throws(Base64URLError) {
         guard let count = decodedCount(encoded.count), output.count == count else { throw .invalidLength }
-        let result = shiftedTables.withUnsafeBufferPointer { tables -> Base64URLError? in
-            pairDecodeTable.withUnsafeBufferPointer { pairs -> Base64URLError? in
-                guard let t0 = tables.baseAddress else { return .invalidLength }
-                let t1 = t0 + 256
-                let t2 = t0 + 512
-                let t3 = t0 + 768
-                var i = 0
-                var o = 0
-                let whole = encoded.count & ~3
-                // 8 characters → 6 bytes: one 8-byte load, four lookups of two characters each, one 8-byte
-                // store whose last two bytes the next step overwrites. Two such steps per iteration.
-                while i + 16 <= whole, o + 14 <= output.count {
-                    let first = encoded.loadUnaligned(fromByteOffset: i, as: UInt64.self).littleEndian
-                    let second = encoded.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self).littleEndian
-                    guard let high = sixBytes(first, pairs), let low = sixBytes(second, pairs) else {
-                        return invalidCharacter(in: encoded, from: i)
-                    }
-                    output.storeBytes(of: high.bigEndian, toByteOffset: o, as: UInt64.self)
-                    output.storeBytes(of: low.bigEndian, toByteOffset: o + 6, as: UInt64.self)
-                    i += 16
-                    o += 12
-                }
-                while i + 8 <= whole, o + 8 <= output.count {
-                    let chars = encoded.loadUnaligned(fromByteOffset: i, as: UInt64.self).littleEndian
-                    guard let bytes = sixBytes(chars, pairs) else { return invalidCharacter(in: encoded, from: i) }
-                    output.storeBytes(of: bytes.bigEndian, toByteOffset: o, as: UInt64.self)
-                    i += 8
-                    o += 6
-                }
-                // 4 characters → 3 bytes for the last whole groups.
-                while i < whole {
-                    let word =
-                        t0[Int(encoded[i])] | t1[Int(encoded[i + 1])] | t2[Int(encoded[i + 2])]
-                        | t3[Int(encoded[i + 3])]
-                    guard word < invalid else { return invalidCharacter(in: encoded, from: i) }
-                    output[o] = UInt8(truncatingIfNeeded: word >> 16)
-                    output[o + 1] = UInt8(truncatingIfNeeded: word >> 8)
-                    output[o + 2] = UInt8(truncatingIfNeeded: word)
-                    i += 4
-                    o += 3
-                }
-                let rest = encoded.count - whole
-                guard rest > 0 else { return nil }
-                var word = t0[Int(encoded[i])] | t1[Int(encoded[i + 1])]
-                if rest == 3 { word |= t2[Int(encoded[i + 2])] }
-                guard word < invalid else { return invalidCharacter(in: encoded, from: i) }
-                output[o] = UInt8(truncatingIfNeeded: word >> 16)
-                if rest == 3 { output[o + 1] = UInt8(truncatingIfNeeded: word >> 8) }
-                // 2 chars carry 12 bits for 8 data bits; 3 chars carry 18 for 16. The rest must be zero.
-                let spare: UInt32 = rest == 2 ? 0x00_FFFF : 0x00_00FF
-                return word & spare == 0 ? nil : .nonZeroTrailingBits
-            }
+        guard let source = encoded.baseAddress, let target = output.baseAddress else { return }
+        let pairs = Base64URLTables.shared.decodePairs
+        let invalid = Base64URLTables.invalidPair
+        let whole = encoded.count & ~3
+        var i = 0
+        var o = 0
+        if vectorKernels {
+            // Whole groups only: the final 2 or 3 characters have their own rules below.
+            var invalidSeen = false
+            i = ag_base64url_decode_blocks(
+                source.assumingMemoryBound(to: UInt8.self), whole, target.assumingMemoryBound(to: UInt8.self), count,
+                &invalidSeen)
+            o = i / 4 * 3
+            guard !invalidSeen else { throw .invalidCharacter(offset: firstInvalid(in: encoded, from: 0)) }
         }
-        if let result { throw result }
+        // 16 characters → 12 bytes per step: eight 2-character lookups, loaded straight from the input,
+        // and two 8-byte stores, the first two bytes of the second store's slack overwritten by the next
+        // step (so 2 bytes of slack are needed). Bad characters are only collected here (`flags`) and
+        // located once after the loop, which keeps the loop free of branches.
+        var flags: UInt16 = 0
+        while i <= whole &- 16, o <= count &- 14 {
+            let a = pairs[Int(UInt16(littleEndian: source.loadUnaligned(fromByteOffset: i, as: UInt16.self)))]
+            let b = pairs[Int(UInt16(littleEndian: source.loadUnaligned(fromByteOffset: i &+ 2, as: UInt16.self)))]
+            let c = pairs[Int(UInt16(littleEndian: source.loadUnaligned(fromByteOffset: i &+ 4, as: UInt16.self)))]
+            let d = pairs[Int(UInt16(littleEndian: source.loadUnaligned(fromByteOffset: i &+ 6, as: UInt16.self)))]
+            let e = pairs[Int(UInt16(littleEndian: source.loadUnaligned(fromByteOffset: i &+ 8, as: UInt16.self)))]
+            let f = pairs[Int(UInt16(littleEndian: source.loadUnaligned(fromByteOffset: i &+ 10, as: UInt16.self)))]
+            let g = pairs[Int(UInt16(littleEndian: source.loadUnaligned(fromByteOffset: i &+ 12, as: UInt16.self)))]
+            let h = pairs[Int(UInt16(littleEndian: source.loadUnaligned(fromByteOffset: i &+ 14, as: UInt16.self)))]
+            flags |= (a | b | c | d) | (e | f | g | h)
+            let first = UInt64(a) << 52 | UInt64(b) << 40 | UInt64(c) << 28 | UInt64(d) << 16
+            let second = UInt64(e) << 52 | UInt64(f) << 40 | UInt64(g) << 28 | UInt64(h) << 16
+            target.storeBytes(of: first.bigEndian, toByteOffset: o, as: UInt64.self)
+            target.storeBytes(of: second.bigEndian, toByteOffset: o &+ 6, as: UInt64.self)
+            i &+= 16
+            o &+= 12
+        }
+        guard flags & invalid == 0 else { throw .invalidCharacter(offset: firstInvalid(in: encoded, from: 0)) }
+        // 4 characters → 3 bytes for the last whole groups.
+        while i < whole {
+            let high = pairs[Int(UInt16(littleEndian: source.loadUnaligned(fromByteOffset: i, as: UInt16.self)))]
+            let low = pairs[Int(UInt16(littleEndian: source.loadUnaligned(fromByteOffset: i &+ 2, as: UInt16.self)))]
+            guard (high | low) & invalid == 0 else {
+                throw .invalidCharacter(offset: firstInvalid(in: encoded, from: i))
+            }
+            let word = UInt32(high) << 12 | UInt32(low)
+            target.storeBytes(of: UInt8(truncatingIfNeeded: word >> 16), toByteOffset: o, as: UInt8.self)
+            target.storeBytes(of: UInt8(truncatingIfNeeded: word >> 8), toByteOffset: o &+ 1, as: UInt8.self)
+            target.storeBytes(of: UInt8(truncatingIfNeeded: word), toByteOffset: o &+ 2, as: UInt8.self)
+            i &+= 4
+            o &+= 3
+        }
+        let rest = encoded.count &- whole
+        guard rest > 0 else { return }
+        // 2 characters carry 12 bits for 8 data bits; 3 carry 18 for 16. The spare bits must be zero.
+        let pair = pairs[Int(UInt16(littleEndian: source.loadUnaligned(fromByteOffset: i, as: UInt16.self)))]
+        let third = rest == 3 ? Base64URLTables.shared.decode[Int(encoded[i &+ 2])] : 0
+        guard pair & invalid == 0, third != Base64URLTables.invalidCharacter else {
+            throw .invalidCharacter(offset: firstInvalid(in: encoded, from: i))
+        }
+        let bits = rest == 2 ? UInt32(pair) << 6 : UInt32(pair) << 6 | UInt32(third)  // 18 bits
+        target.storeBytes(of: UInt8(truncatingIfNeeded: bits >> 10), toByteOffset: o, as: UInt8.self)
+        if rest == 3 {
+            target.storeBytes(of: UInt8(truncatingIfNeeded: bits >> 2), toByteOffset: o &+ 1, as: UInt8.self)
+        }
+        let spare: UInt32 = rest == 2 ? 0x3FF : 0x3
+        guard bits & spare == 0 else { throw .nonZeroTrailingBits }
     }
 
-    /// The 6 bytes (in the top 48 bits) that 8 characters (first in the low byte) encode, or nil if a
-    /// character is outside the alphabet.
-    @inline(__always)
-    private static func sixBytes(_ chars: UInt64, _ pairs: UnsafeBufferPointer<UInt16>) -> UInt64? {
-        let a = pairs[Int(chars & 0xFFFF)]
-        let b = pairs[Int(chars >> 16 & 0xFFFF)]
-        let c = pairs[Int(chars >> 32 & 0xFFFF)]
-        let d = pairs[Int(chars >> 48)]
-        guard (a | b | c | d) & pairInvalid == 0 else { return nil }
-        return UInt64(a) << 52 | UInt64(b) << 40 | UInt64(c) << 28 | UInt64(d) << 16
-    }
-
-    private static func invalidCharacter(in encoded: UnsafeRawBufferPointer, from start: Int) -> Base64URLError {
+    /// The offset of the first byte at or after `start` outside the alphabet (the caller knows there is one).
+    private static func firstInvalid(in encoded: UnsafeRawBufferPointer, from start: Int) -> Int {
+        let table = Base64URLTables.shared.decode
         var offset = start
-        while offset < encoded.count, decodeTable[Int(encoded[offset])] != 0xFF { offset += 1 }
-        return .invalidCharacter(offset: offset)
+        while offset < encoded.count, table[Int(encoded[offset])] != Base64URLTables.invalidCharacter { offset += 1 }
+        return offset
     }
 }

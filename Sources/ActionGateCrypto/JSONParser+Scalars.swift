@@ -38,7 +38,7 @@ extension JSONParser {
     }
 
     /// Advances over one unescaped character whose first byte is `lead`, validating its UTF-8.
-    private mutating func skipCharacter(_ lead: UInt8) throws(JSONError) {
+    mutating func skipCharacter(_ lead: UInt8) throws(JSONError) {
         if lead < 0x80 {
             guard lead >= 0x20 else { throw JSONError(.controlCharacter, at: offset) }
             offset += 1
@@ -76,17 +76,28 @@ extension JSONParser {
 
     /// Decodes the escape at `offset` (a backslash) and appends its UTF-8.
     private mutating func appendEscape(to output: inout [UInt8]) throws(JSONError) {
+        let scalar = try decodeEscape()
+        if scalar.isASCII {
+            output.append(UInt8(truncatingIfNeeded: scalar.value))
+        } else {
+            output.append(contentsOf: scalar.utf8)
+        }
+    }
+
+    /// Decodes the escape at `offset` (a backslash), leaving `offset` after it. Shared by parsing and
+    /// skipping, so both refuse exactly the same escapes at the same offsets.
+    mutating func decodeEscape() throws(JSONError) -> Unicode.Scalar {
         let escapeOffset = offset
         guard offset + 1 < bytes.count else { throw JSONError(.unexpectedEnd, at: bytes.count) }
         let kind = bytes[offset + 1]
         offset += 2
         switch kind {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(kind)
-        case UInt8(ascii: "b"): output.append(0x08)
-        case UInt8(ascii: "f"): output.append(0x0C)
-        case UInt8(ascii: "n"): output.append(0x0A)
-        case UInt8(ascii: "r"): output.append(0x0D)
-        case UInt8(ascii: "t"): output.append(0x09)
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): return Unicode.Scalar(kind)
+        case UInt8(ascii: "b"): return "\u{08}"
+        case UInt8(ascii: "f"): return "\u{0C}"
+        case UInt8(ascii: "n"): return "\n"
+        case UInt8(ascii: "r"): return "\r"
+        case UInt8(ascii: "t"): return "\t"
         case UInt8(ascii: "u"):
             var scalar = try parseHex4()
             if (0xDC00...0xDFFF).contains(scalar) { throw JSONError(.loneSurrogate, at: escapeOffset) }
@@ -100,7 +111,7 @@ extension JSONParser {
                 scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
             }
             guard let unicode = Unicode.Scalar(scalar) else { throw JSONError(.loneSurrogate, at: escapeOffset) }
-            output.append(contentsOf: unicode.utf8)
+            return unicode
         default:
             throw JSONError(.invalidEscape, at: escapeOffset)
         }
@@ -136,11 +147,23 @@ extension JSONParser {
             offset += 1
             if offset < bytes.count, isDigit(bytes[offset]) { throw JSONError(.invalidNumber, at: start) }
         } else {
-            while offset < bytes.count, isDigit(bytes[offset]) {
-                if digits < 18 { integer = integer * 10 + Int64(bytes[offset] &- UInt8(ascii: "0")) }
-                digits += 1
-                offset += 1
+            // A local cursor keeps the loop in registers (`offset` is a stored property).
+            let first = offset
+            var position = offset
+            // Eight digits at a time while they fit in the 18 accumulated ones (timestamps have 10).
+            while position &- first <= 10, let eight = eightDigits(at: position) {
+                integer = integer &* 100_000_000 &+ Int64(eight)
+                position &+= 8
             }
+            while position < bytes.count {
+                let digit = bytes[position] &- UInt8(ascii: "0")
+                guard digit < 10 else { break }
+                // Only the first 18 digits are accumulated, so wrapping arithmetic cannot wrap.
+                if position &- first < 18 { integer = integer &* 10 &+ Int64(digit) }
+                position &+= 1
+            }
+            digits = position &- first
+            offset = position
         }
         var simple = true
         if offset < bytes.count, bytes[offset] == UInt8(ascii: ".") {
@@ -162,6 +185,24 @@ extension JSONParser {
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
         guard let value = Double(text), value.isFinite else { throw JSONError(.numberOutOfRange, at: start) }
         return value
+    }
+
+    /// The value of the 8 bytes at `position` when all are ASCII digits (first digit most significant),
+    /// else nil; computed in one word (D. Lemire's SWAR conversion).
+    @inline(__always)
+    private func eightDigits(at position: Int) -> UInt64? {
+        guard position <= bytes.count &- 8, let base = bytes.baseAddress else { return nil }
+        let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+        // Every byte 0x30…0x39: its high nibble is 3, and adding 6 keeps it 3.
+        let highNibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+        let threes: UInt64 = 0x3030_3030_3030_3030
+        guard word & highNibbles == threes, (word &+ 0x0606_0606_0606_0606) & highNibbles == threes else {
+            return nil
+        }
+        var value = word &- threes  // digit k in byte k
+        value = (value &* 10 &+ value >> 8) & 0x00FF_00FF_00FF_00FF  // pairs, in 16-bit lanes
+        value = (value &* 100 &+ value >> 16) & 0x0000_FFFF_0000_FFFF  // quads, in 32-bit lanes
+        return (value &* 10000 &+ value >> 32) & 0xFFFF_FFFF
     }
 
     private mutating func requireDigits(numberStart: Int) throws(JSONError) {

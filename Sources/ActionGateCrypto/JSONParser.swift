@@ -24,50 +24,7 @@ struct JSONParser {
         return value
     }
 
-    /// Parses the whole input; when it is an object, hands each top-level member to `member` (key, the
-    /// key's offset, value, the value's byte range) instead of building a dictionary, and returns true.
-    /// The callback decides what a duplicate key is worth (it throws `.duplicateKey` itself).
-    mutating func parseTopLevelObject(
-        _ member: (String, Int, JSONValue, Range<Int>) throws(JSONError) -> Void
-    ) throws(JSONError) -> Bool {
-        skipWhitespace()
-        guard offset < bytes.count, bytes[offset] == UInt8(ascii: "{") else {
-            _ = try parseDocument()
-            return false
-        }
-        offset += 1
-        skipWhitespace()
-        if try peek() == UInt8(ascii: "}") {
-            offset += 1
-        } else {
-            members: while true {
-                skipWhitespace()
-                guard try peek() == UInt8(ascii: "\"") else { throw JSONError(.unexpectedByte, at: offset) }
-                let keyOffset = offset
-                let key = try parseString()
-                skipWhitespace()
-                guard try peek() == UInt8(ascii: ":") else { throw JSONError(.unexpectedByte, at: offset) }
-                offset += 1
-                skipWhitespace()
-                let valueStart = offset
-                let value = try parseValue(depth: 1)
-                try member(key, keyOffset, value, valueStart..<offset)
-                skipWhitespace()
-                switch try peek() {
-                case UInt8(ascii: ","): offset += 1
-                case UInt8(ascii: "}"):
-                    offset += 1
-                    break members
-                default: throw JSONError(.unexpectedByte, at: offset)
-                }
-            }
-        }
-        skipWhitespace()
-        guard offset == bytes.count else { throw JSONError(.trailingData, at: offset) }
-        return true
-    }
-
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while offset < bytes.count {
             switch bytes[offset] {
             case 0x20, 0x09, 0x0A, 0x0D: offset += 1
@@ -76,6 +33,7 @@ struct JSONParser {
         }
     }
 
+    @inline(__always)
     func peek() throws(JSONError) -> UInt8 {
         guard offset < bytes.count else { throw JSONError(.unexpectedEnd, at: offset) }
         return bytes[offset]
@@ -100,7 +58,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func expectLiteral(_ literal: StaticString) throws(JSONError) {
+    mutating func expectLiteral(_ literal: StaticString) throws(JSONError) {
         let expected = UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
         for byte in expected {
             guard offset < bytes.count else { throw JSONError(.unexpectedEnd, at: offset) }

@@ -19,6 +19,17 @@ extension JSONValue {
         try self.init(parsing: text.utf8)
     }
 
+    /// Checks that `bytes` are one strict RFC 8259 JSON text without building the value.
+    ///
+    /// Refuses exactly what `init(parsing:)` refuses, with the same `JSONError`; cheaper when only the
+    /// verdict is wanted (nothing is allocated except a set of keys per object, for duplicate detection).
+    public static func validate(_ bytes: some Collection<UInt8>) throws(JSONError) {
+        try withBytes(bytes) { buffer throws(JSONError) in
+            var parser = JSONParser(buffer)
+            try parser.skipDocument()
+        }
+    }
+
     /// Parses a JSON text and also returns the exact byte range of one top-level member's value.
     ///
     /// The range is relative to the start of `bytes` (offsets, not indices) and is nil when the

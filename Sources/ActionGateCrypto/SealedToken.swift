@@ -40,7 +40,7 @@ public enum SealedToken {
         authTime: Int64? = nil, key: TokenKey
     ) throws(CryptoError) -> String {
         guard serializedData.count <= maximumEncodedLength else { throw .inputTooLarge }
-        do { _ = try JSONValue(parsing: serializedData) } catch { throw .invalidJSON }
+        do { try JSONValue.validate(serializedData) } catch { throw .invalidJSON }
         return try seal(
             context: context, iat: iat, exp: exp, authTime: authTime, key: key, nonce: nil,
             dataCount: serializedData.count
@@ -58,19 +58,21 @@ public enum SealedToken {
             throw .invalidTimestamp
         }
         let purpose = context.sealingPurpose
-        // One buffer, filled in place: header, nonce, plaintext (encrypted in place), tag.
-        var raw: [UInt8] = []
-        raw.reserveCapacity(minimumSize + 64 + dataCount)
-        raw.append(contentsOf: zeros[0..<headerSize + AES256GCM.nonceSize])
-        raw.withUnsafeMutableBytes { writeHeader(purpose: purpose, keyID: key.id, into: $0) }
+        guard let state = ThreadCipherContexts.current() else { throw .drainingOpenSSLErrors("thread crypto state") }
+        // One buffer, filled in place: header, nonce, plaintext (encrypted in place), tag. The fixed parts
+        // before and after the data value go in with one copy each. The thread's spare buffer is reused
+        // and given back only once it holds ciphertext (on failure it is simply freed).
+        var raw = state.takeSealBuffer()
+        raw.reserveCapacity(maximumPrefixSize + dataCount + suffix.utf8CodeUnitCount)
+        appendPrefix(purpose: purpose, keyID: key.id, iat: iat, exp: exp, authTime: authTime, to: &raw)
         if let nonce {
             guard nonce.count == AES256GCM.nonceSize else { throw .invalidNonceSize }
             raw.replaceSubrange(headerSize..<headerSize + AES256GCM.nonceSize, with: nonce)
         }
-        let plaintextStart = raw.count
-        appendPlaintext(iat: iat, exp: exp, authTime: authTime, to: &raw, writeData: writeData)
-        let plaintextEnd = raw.count
-        raw.append(contentsOf: zeros[0..<AES256GCM.tagSize])
+        let plaintextStart = headerSize + AES256GCM.nonceSize
+        writeData(&raw)
+        raw.append(contentsOf: UnsafeRawBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount))
+        let plaintextEnd = raw.count - AES256GCM.tagSize
         guard Base64URL.encodedCount(raw.count) <= maximumEncodedLength else { throw .inputTooLarge }
 
         try key.recordSeal()
@@ -81,27 +83,29 @@ public enum SealedToken {
                         guard let aad else { throw .invalidContext }
                         let nonceBuffer = UnsafeMutableRawBufferPointer(
                             rebasing: buffer[headerSize..<headerSize + AES256GCM.nonceSize])
-                        if nonce == nil { try takeNonce(into: nonceBuffer) }
+                        if nonce == nil { try state.nonces.take(into: nonceBuffer) }
                         let body = UnsafeMutableRawBufferPointer(rebasing: buffer[plaintextStart..<plaintextEnd])
                         try AES256GCM.seal(
                             UnsafeRawBufferPointer(body), key: subkey, nonce: UnsafeRawBufferPointer(nonceBuffer),
                             aad: aad, ciphertext: body,
-                            tag: UnsafeMutableRawBufferPointer(rebasing: buffer[plaintextEnd...]))
+                            tag: UnsafeMutableRawBufferPointer(rebasing: buffer[plaintextEnd...]), contexts: state)
                         return Base64URL.encode(UnsafeRawBufferPointer(buffer))
                     }
                 }
             }
         }
-        return try result.get()
+        let token = try result.get()
+        state.keepSealBuffer(&raw)
+        return token
     }
 
-    /// Placeholder bytes for header, nonce and tag (a bulk copy is cheaper than appending a repetition).
-    private static let zeros = [UInt8](repeating: 0, count: 32)
+    /// The longest prefix `appendPrefix` writes: header, nonce and the members before `data`, with
+    /// 20 characters per integer. (Computed, not stored: no one-time initialisation check per seal.)
+    static var maximumPrefixSize: Int { headerSize + AES256GCM.nonceSize + 35 + 3 * 20 }
 
-    /// A fresh random nonce from this thread's pool (see `NoncePool`).
-    private static func takeNonce(into buffer: UnsafeMutableRawBufferPointer) throws(CryptoError) {
-        guard let state = ThreadCipherContexts.current() else { throw .drainingOpenSSLErrors("thread crypto state") }
-        try state.nonces.take(into: buffer)
+    /// What follows the data value: the closing brace, then zeros where the tag goes.
+    private static var suffix: StaticString {
+        "}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}"
     }
 
     /// Writes version, purpose and big-endian key id into the first 6 bytes of `buffer`.
@@ -111,20 +115,47 @@ public enum SealedToken {
         buffer.storeBytes(of: keyID.bigEndian, toByteOffset: 2, as: UInt32.self)
     }
 
-    /// `{"iat":N,"exp":N[,"auth_time":N],"data":…}`, compact, built without Foundation.
-    static func appendPlaintext(
-        iat: Int64, exp: Int64, authTime: Int64?, to output: inout [UInt8], writeData: (inout [UInt8]) -> Void
+    /// Appends the header, a zero nonce and `{"iat":N,"exp":N[,"auth_time":N],"data":` — everything before
+    /// the data value — written on the stack first, so the array takes one copy instead of a dozen appends.
+    static func appendPrefix(
+        purpose: TokenPurpose, keyID: UInt32, iat: Int64, exp: Int64, authTime: Int64?, to output: inout [UInt8]
     ) {
-        output.append(contentsOf: #"{"iat":"#.utf8)
-        JSONSerializer.appendInteger(iat, to: &output)
-        output.append(contentsOf: #","exp":"#.utf8)
-        JSONSerializer.appendInteger(exp, to: &output)
-        if let authTime {
-            output.append(contentsOf: #","auth_time":"#.utf8)
-            JSONSerializer.appendInteger(authTime, to: &output)
+        withUnsafeTemporaryAllocation(byteCount: maximumPrefixSize, alignment: 8) { buffer in
+            writeHeader(purpose: purpose, keyID: keyID, into: buffer)
+            // The nonce's 12 bytes, zero until the seal draws it (two stores, not a memset call).
+            buffer.storeBytes(of: 0, toByteOffset: headerSize, as: UInt64.self)
+            buffer.storeBytes(of: 0, toByteOffset: headerSize + 8, as: UInt32.self)
+            var offset = headerSize + AES256GCM.nonceSize
+            offset = write(#"{"iat":"#, into: buffer, at: offset)
+            offset = write(iat, into: buffer, at: offset)
+            offset = write(#","exp":"#, into: buffer, at: offset)
+            offset = write(exp, into: buffer, at: offset)
+            if let authTime {
+                offset = write(#","auth_time":"#, into: buffer, at: offset)
+                offset = write(authTime, into: buffer, at: offset)
+            }
+            offset = write(#","data":"#, into: buffer, at: offset)
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<offset]))
         }
-        output.append(contentsOf: #","data":"#.utf8)
-        writeData(&output)
-        output.append(UInt8(ascii: "}"))
+    }
+
+    /// Writes `text` at `offset`; returns the offset after it.
+    private static func write(_ text: StaticString, into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
+        let count = text.utf8CodeUnitCount
+        UnsafeMutableRawBufferPointer(rebasing: buffer[offset..<offset + count])
+            .copyMemory(from: UnsafeRawBufferPointer(start: text.utf8Start, count: count))
+        return offset + count
+    }
+
+    /// Writes `value` in decimal (as `JSONSerializer.appendInteger` does) at `offset`; returns the offset
+    /// after it. (The digits are built right-aligned in the 20 bytes reserved for them, then moved.)
+    private static func write(_ value: Int64, into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
+        let start = JSONSerializer.writeInteger(value, endingAt: offset + 20, in: buffer)
+        let count = offset + 20 - start
+        if start != offset {
+            UnsafeMutableRawBufferPointer(rebasing: buffer[offset..<offset + count])
+                .copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[start..<start + count]))
+        }
+        return offset + count
     }
 }

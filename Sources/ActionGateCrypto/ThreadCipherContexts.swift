@@ -19,7 +19,8 @@ struct FetchedCipher: @unchecked Sendable {
     static let aes256GCM = FetchedCipher(pointer: EVP_CIPHER_fetch(nil, "AES-256-GCM", nil))
 }
 
-/// One thread's pair of reusable `EVP_CIPHER_CTX` (seal, open) and the key each was last keyed with.
+/// One thread's pair of reusable `EVP_CIPHER_CTX` (seal, open) and the key each was last keyed with,
+/// plus the thread's nonce pool and a spare buffer for sealing.
 ///
 /// Never shared: an instance is reachable only through the calling thread's pthread-specific slot, so it
 /// needs no lock. Re-keying costs an AES key expansion; reusing the key schedule when consecutive calls on
@@ -34,6 +35,11 @@ final class ThreadCipherContexts {
     private var openKeyed = false
     /// Random bytes reserved for this thread's GCM nonces.
     var nonces = NoncePool()
+    /// A spare buffer for `SealedToken.seal`, so sealing does not allocate one per token (see
+    /// `takeSealBuffer`).
+    private var spareSealBuffer: [UInt8] = []
+    /// Larger spare buffers are let go rather than kept for the thread's lifetime.
+    static var spareSealBufferLimit: Int { 16 * 1024 }
 
     private init?() {
         guard let cipher = FetchedCipher.aes256GCM.pointer,
@@ -66,7 +72,7 @@ final class ThreadCipherContexts {
 
     /// Loads `nonce` (and `key`, unless it is already loaded) into the seal context.
     func prepareSeal(key: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer) -> Bool {
-        let rekey = !sealKeyed || !ConstantTime.equals(UnsafeRawBufferPointer(sealKey), key)
+        let rekey = !sealKeyed || !Self.isLoaded(key, in: sealKey)
         let ok = EVP_EncryptInit_ex2(sealContext, nil, rekey ? key.bytePointer : nil, nonce.bytePointer, nil) == 1
         if ok && rekey { sealKey.copyMemory(from: key) }
         sealKeyed = ok
@@ -75,11 +81,42 @@ final class ThreadCipherContexts {
 
     /// Loads `nonce` (and `key`, unless it is already loaded) into the open context.
     func prepareOpen(key: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer) -> Bool {
-        let rekey = !openKeyed || !ConstantTime.equals(UnsafeRawBufferPointer(openKey), key)
+        let rekey = !openKeyed || !Self.isLoaded(key, in: openKey)
         let ok = EVP_DecryptInit_ex2(openContext, nil, rekey ? key.bytePointer : nil, nonce.bytePointer, nil) == 1
         if ok && rekey { openKey.copyMemory(from: key) }
         openKeyed = ok
         return ok
+    }
+
+    /// The spare seal buffer (empty, with its capacity), or an empty array when there is none (also when
+    /// a seal is already using it).
+    func takeSealBuffer() -> [UInt8] {
+        var buffer: [UInt8] = []
+        swap(&buffer, &spareSealBuffer)
+        return buffer
+    }
+
+    /// Keeps `buffer` as the spare, emptied. Only after a successful seal, when it holds header, nonce,
+    /// ciphertext and tag — nothing secret; a buffer that may still hold plaintext is never given back.
+    func keepSealBuffer(_ buffer: inout [UInt8]) {
+        guard buffer.capacity <= Self.spareSealBufferLimit else { return }
+        buffer.removeAll(keepingCapacity: true)
+        swap(&buffer, &spareSealBuffer)
+    }
+
+    /// Whether `key` equals the 32 bytes `loaded` holds. Constant-time as `ConstantTime.equals` is (four
+    /// word differences ORed together, no early exit), but inline: this runs on every seal and open,
+    /// and the library call cost as much as the rest of the key check.
+    private static func isLoaded(_ key: UnsafeRawBufferPointer, in loaded: UnsafeMutableRawBufferPointer) -> Bool {
+        guard key.count == 32, loaded.count == 32, let keyBytes = key.baseAddress, let loadedBytes = loaded.baseAddress
+        else { return false }
+        var difference: UInt64 = 0
+        for offset in stride(from: 0, to: 32, by: 8) {
+            difference |=
+                keyBytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                ^ loadedBytes.load(fromByteOffset: offset, as: UInt64.self)
+        }
+        return difference == 0
     }
 
     /// Forgets the loaded keys after a failure, so the next call re-keys from a clean state.

@@ -40,42 +40,62 @@ public enum TokenContext: Sendable, Hashable {
     func withAdditionalData<Result>(
         purpose: TokenPurpose, keyID: UInt32, _ body: (UnsafeRawBufferPointer?) -> Result
     ) -> Result {
-        var first: String
-        var second = ""
+        // The strings are read in place, not copied into variables first: this runs on every seal and
+        // open, and each copy costs reference counting.
         switch self {
         case .session(let cookieName):
-            first = cookieName
-        case .boundArguments(let action, let subject):
-            first = action
-            if purpose == .subjectBoundArguments {
-                guard let subject else { return body(nil) }
-                second = subject
+            return Self.withUTF8(cookieName) { name in
+                Self.withAdditionalData(purpose: purpose, keyID: keyID, first: name, second: nil, body)
             }
-        }
-        let isBound = purpose != .session
-        return first.withUTF8 { first in
-            second.withUTF8 { second in
-                if isBound, let base = first.baseAddress, memchr(base, 0, first.count) != nil { return body(nil) }
-                let count = SealedToken.headerSize + first.count + (isBound ? 1 : 0) + second.count
-                return withUnsafeTemporaryAllocation(byteCount: count, alignment: 8) { aad in
-                    SealedToken.writeHeader(purpose: purpose, keyID: keyID, into: aad)
-                    var offset = SealedToken.headerSize
-                    copy(first, into: aad, at: offset)
-                    offset += first.count
-                    if isBound {
-                        aad[offset] = 0
-                        offset += 1
-                    }
-                    copy(second, into: aad, at: offset)
-                    return body(UnsafeRawBufferPointer(aad))
+        case .boundArguments(let action, let subject):
+            guard purpose == .subjectBoundArguments else {
+                return Self.withUTF8(action) { action in
+                    Self.withAdditionalData(purpose: purpose, keyID: keyID, first: action, second: nil, body)
+                }
+            }
+            guard let subject else { return body(nil) }
+            return Self.withUTF8(action) { action in
+                Self.withUTF8(subject) { subject in
+                    Self.withAdditionalData(purpose: purpose, keyID: keyID, first: action, second: subject, body)
                 }
             }
         }
     }
 
-    private func copy(_ part: UnsafeBufferPointer<UInt8>, into buffer: UnsafeMutableRawBufferPointer, at offset: Int) {
+    /// The AAD from the context's bytes: `first`, then for bound arguments a 0x00 and `second` (if any).
+    private static func withAdditionalData<Result>(
+        purpose: TokenPurpose, keyID: UInt32, first: UnsafeRawBufferPointer, second: UnsafeRawBufferPointer?,
+        _ body: (UnsafeRawBufferPointer?) -> Result
+    ) -> Result {
+        let isBound = purpose != .session
+        if isBound, let base = first.baseAddress, memchr(base, 0, first.count) != nil { return body(nil) }
+        let secondCount = second?.count ?? 0
+        let count = SealedToken.headerSize + first.count + (isBound ? 1 : 0) + secondCount
+        return withUnsafeTemporaryAllocation(byteCount: count, alignment: 8) { aad in
+            SealedToken.writeHeader(purpose: purpose, keyID: keyID, into: aad)
+            var offset = SealedToken.headerSize
+            copy(first, into: aad, at: offset)
+            offset += first.count
+            if isBound {
+                aad[offset] = 0
+                offset += 1
+            }
+            if let second { copy(second, into: aad, at: offset) }
+            return body(UnsafeRawBufferPointer(aad))
+        }
+    }
+
+    /// `text`'s UTF-8 in place when it is contiguous (native strings always are), else from a copy.
+    private static func withUTF8<Result>(_ text: String, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        if let result = text.utf8.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer($0)) }) {
+            return result
+        }
+        return Array(text.utf8).withUnsafeBytes(body)
+    }
+
+    private static func copy(_ part: UnsafeRawBufferPointer, into buffer: UnsafeMutableRawBufferPointer, at offset: Int)
+    {
         guard part.count > 0 else { return }
-        UnsafeMutableRawBufferPointer(rebasing: buffer[offset..<offset + part.count])
-            .copyMemory(from: UnsafeRawBufferPointer(part))
+        UnsafeMutableRawBufferPointer(rebasing: buffer[offset..<offset + part.count]).copyMemory(from: part)
     }
 }

@@ -19,9 +19,13 @@ enum CryptoBenchmark {
     static func run(_ arguments: [String]) throws {
         var timer = BenchmarkTimer()
         if arguments.contains("--quick") { timer.runs = 3 }
-        if let index = arguments.firstIndex(of: "--size"), index + 1 < arguments.count,
-            let size = Int(arguments[index + 1])
-        {
+        let size = integer(after: "--size", in: arguments)
+        if let index = arguments.firstIndex(of: "--profile"), index + 1 < arguments.count {
+            try profile(
+                arguments[index + 1], size: size ?? 1024, iterations: integer(after: "--iterations", in: arguments))
+            return
+        }
+        if let size {
             // Profiling aid: only our rows, one size, no openssl (e.g. under `perf record`).
             print(try measure(size: size, timer: timer).map { String(format: "%.0f", $0) }.joined(separator: " "))
             return
@@ -87,22 +91,59 @@ enum CryptoBenchmark {
         }
         guard opened == plaintext else { throw CryptoError.authenticationFailed }
 
-        // Whole tokens: a JSON string of `size` bytes once serialised (the quotes included).
-        let tokenKey = try TokenKey(id: 0x3f9a_0c12, secret: try SecureRandom.bytes(32))
-        let keys = Keys(key: tokenKey)
-        let data = JSONValue.string(String(repeating: "a", count: max(0, size - 2)))
+        let tokens = try TokenWork(size: size)
+        let tokenSeal = try timer.nanosecondsPerOperation(tokens.seal)
+        let tokenOpen = try timer.nanosecondsPerOperation(tokens.open)
+        return [aesSeal, aesOpen, tokenSeal, tokenOpen]
+    }
+
+    /// The whole-token rows' work: a JSON string of `size` bytes once serialised (the quotes included),
+    /// sealed for bound arguments with a subject, or that token opened.
+    struct TokenWork {
+        let key: TokenKey
+        let keys: Keys
+        let data: JSONValue
         let context = TokenContext.boundArguments(action: "createPost", subject: "user-1234")
         let now: Int64 = 1_700_000_000
-        let tokenSeal = try timer.nanosecondsPerOperation {
-            let token = try SealedToken.seal(context: context, data: data, iat: now, exp: now + 600, key: tokenKey)
+        let token: String
+
+        init(size: Int) throws {
+            key = try TokenKey(id: 0x3f9a_0c12, secret: try SecureRandom.bytes(32))
+            keys = Keys(key: key)
+            data = JSONValue.string(String(repeating: "a", count: max(0, size - 2)))
+            token = try SealedToken.seal(context: context, data: data, iat: now, exp: now + 600, key: key)
+        }
+
+        func seal() throws -> UInt64 {
+            let token = try SealedToken.seal(context: context, data: data, iat: now, exp: now + 600, key: key)
             return UInt64(token.utf8.count)
         }
-        let token = try SealedToken.seal(context: context, data: data, iat: now, exp: now + 600, key: tokenKey)
-        let tokenOpen = try timer.nanosecondsPerOperation {
-            let opened = try SealedToken.open(token, context: context, keys: keys, now: now)
-            return UInt64(opened.rawData.count)
+
+        func open() throws -> UInt64 {
+            UInt64(try SealedToken.open(token, context: context, keys: keys, now: now).rawData.count)
         }
-        return [aesSeal, aesOpen, tokenSeal, tokenOpen]
+    }
+
+    /// Profiling aid (`--profile open|seal [--size N] [--iterations N]`): the whole-token row's work
+    /// alone, in one plain loop (no calibration, no openssl), e.g. under `perf record`; prints ns/op.
+    /// By default it runs for about two seconds.
+    static func profile(_ operation: String, size: Int, iterations: Int?) throws {
+        let tokens = try TokenWork(size: size)
+        guard let work = ["open": tokens.open, "seal": tokens.seal][operation] else {
+            print("--profile takes open or seal")
+            return
+        }
+        let count = max(1, iterations ?? 2_000_000_000 / (400 + size))
+        let start = BenchmarkTimer.cpuNanoseconds()
+        for _ in 0..<count { BenchmarkTimer.sink &+= try work() }
+        let nanoseconds = Double(BenchmarkTimer.cpuNanoseconds() - start) / Double(count)
+        print("token \(operation), \(size) B: \(String(format: "%.0f", nanoseconds)) ns/op (\(count) iterations)")
+    }
+
+    /// The integer after `option` in `arguments`, if any.
+    static func integer(after option: String, in arguments: [String]) -> Int? {
+        guard let index = arguments.firstIndex(of: option), index + 1 < arguments.count else { return nil }
+        return Int(arguments[index + 1])
     }
 
     /// ns per `bytes`-sized operation reported by `openssl speed` (CPU time), or nil if it did not run.

@@ -6,7 +6,8 @@ import ActionGateCrypto
 /// harness itself with the fixture key — as a token plaintext, which is the only way fuzzed bytes reach
 /// the payload checks behind the GCM tag. Properties: strict base64url is canonical; an opened token
 /// satisfies the time rules and its `rawData` is its `data`; any bit flip is refused; JSON serialisation
-/// round-trips byte for byte; the payload checks give exactly the error `TokenPlaintextReference` expects.
+/// round-trips byte for byte and validation agrees with parsing; the payload checks give exactly the
+/// error `TokenPlaintextReference` expects.
 enum TokenFuzzer {
     static let contexts: [TokenContext] = [
         .session(cookieName: FuzzFixture.cookieName),
@@ -75,10 +76,19 @@ enum TokenFuzzer {
         }
     }
 
-    /// JSON: strict parse, then serialise → parse → serialise gives the same value and the same bytes.
+    /// JSON: strict parse, then serialise → parse → serialise gives the same value and the same bytes;
+    /// validating without building gives the parser's verdict, error for error.
     static func checkJSON(_ input: [UInt8]) throws(PropertyViolation) {
+        let parsed = Result { () throws(JSONError) in try JSONValue(parsing: input) }
+        let validated = Result { () throws(JSONError) in try JSONValue.validate(input) }
+        switch (parsed, validated) {
+        case (.success, .success): break
+        case (.failure(let parseError), .failure(let validateError)):
+            try PropertyViolation.check(parseError == validateError, "validate and parse refuse differently")
+        default: throw PropertyViolation(message: "validate and parse disagree on acceptance")
+        }
         let value: JSONValue
-        do { value = try JSONValue(parsing: input) } catch {
+        do { value = try parsed.get() } catch {
             try PropertyViolation.check(
                 (try? JSONValue.parse(input, capturingMember: "data")) == nil,
                 "capturing parse accepts what parse refuses")

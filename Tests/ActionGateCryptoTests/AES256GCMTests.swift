@@ -197,4 +197,24 @@ import Testing
             try await group.waitForAll()
         }
     }
+
+    /// Each thread keeps the last key's schedule and re-keys only when the key bytes differ: keys that
+    /// differ in a single byte, anywhere, must never be taken for the loaded one.
+    @Test func keysDifferingInOneByteAreNeverConfused() throws {
+        let base = try SecureRandom.bytes(32)
+        let nonce = try SecureRandom.bytes(12)
+        let plaintext = Array("one byte apart".utf8)
+        for position in 0..<32 {
+            var other = base
+            other[position] ^= 0x01
+            let first = try AES256GCM.seal(plaintext, key: base, nonce: nonce)
+            let second = try AES256GCM.seal(plaintext, key: other, nonce: nonce)
+            #expect(first.tag != second.tag, "position \(position)")
+            #expect(try AES256GCM.open(first.ciphertext, tag: first.tag, key: base, nonce: nonce) == plaintext)
+            #expect(throws: CryptoError.authenticationFailed) {
+                try AES256GCM.open(first.ciphertext, tag: first.tag, key: other, nonce: nonce)
+            }
+            #expect(try AES256GCM.open(second.ciphertext, tag: second.tag, key: other, nonce: nonce) == plaintext)
+        }
+    }
 }

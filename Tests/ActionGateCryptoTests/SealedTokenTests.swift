@@ -159,4 +159,43 @@ import Testing
                 context: .boundArguments(action: "a\u{0}b", subject: "c"), data: .null, iat: now, exp: now, key: key)
         }
     }
+
+    /// The fixed part of the plaintext is written on the stack: every timestamp shape must come out as
+    /// `{"iat":N,"exp":N[,"auth_time":N],"data":…}` and open to the same numbers.
+    @Test(arguments: [
+        (Int64(0), Int64(0), Int64?.none), (-1, 9, 10), (-9_007_199_254_740_992, 9_007_199_254_740_992, -1),
+        (1_700_000_000, 1_700_000_600, 1_699_990_000), (99, 100, nil), (-100, -99, 0),
+    ])
+    func timestampsOfEveryShapeSurviveTheRoundTrip(iat: Int64, exp: Int64, authTime: Int64?) throws {
+        let key = try #require(keys.sealingKey)
+        let context = TokenContext.session(cookieName: "s")
+        let token = try SealedToken.seal(
+            context: context, data: .null, iat: iat, exp: exp, authTime: authTime, key: key)
+        let opened = try SealedToken.open(token, context: context, keys: keys, now: iat, skew: Int64.max)
+        #expect(opened.iat == iat && opened.exp == exp && opened.authTime == authTime)
+        var plaintext = #"{"iat":\#(iat),"exp":\#(exp)"#
+        if let authTime { plaintext += #","auth_time":\#(authTime)"# }
+        plaintext += #","data":null}"#
+        #expect(try Base64URL.decode(token).count == SealedToken.minimumSize + plaintext.utf8.count)
+    }
+
+    /// Seals reuse a per-thread buffer once it holds ciphertext: failed seals, large and small tokens in
+    /// any order all still give tokens that open to their own data.
+    @Test func sealsInAnyOrderAfterFailuresStillOpen() throws {
+        let key = try #require(keys.sealingKey)
+        let context = TokenContext.boundArguments(action: "a", subject: nil)
+        let sizes = [10, 40_000, 3, 48 * 1024, 5_000, 0, 20_000, 1]
+        for size in sizes {
+            let data = JSONValue.string(String(repeating: "y", count: size))
+            let outcome = Result { () throws(CryptoError) in
+                try SealedToken.seal(context: context, data: data, iat: now, exp: now, key: key)
+            }
+            switch outcome {
+            case .success(let token):
+                #expect(try SealedToken.open(token, context: context, keys: keys, now: now).data == data)
+            case .failure(let error):
+                #expect(error == .inputTooLarge && size > 40_000)
+            }
+        }
+    }
 }
