@@ -96,7 +96,8 @@ let package = Package(
         ),
         // Runs the real `actiongate` executable as a subprocess.
         .testTarget(
-            name: "actiongateTests", dependencies: ["actiongate", "ActionGateServer", "ActionGateCore", "ActionGateCrypto"]
+            name: "actiongateTests",
+            dependencies: ["actiongate", "ActionGateServer", "ActionGateCore", "ActionGateCrypto"]
         ),
         // Replays every committed fuzz input (seeds and crash reproducers) through its target.
         .testTarget(name: "ActionGateFuzzTests", dependencies: ["actiongate-fuzz", "ActionGateCore"]),

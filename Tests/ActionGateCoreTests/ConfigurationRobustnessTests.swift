@@ -77,7 +77,8 @@ import Testing
         #expect(issues.count == 1)
         // The first alias over the limit is on line 13 (`l5`, at its second copy of `l4`'s 111,111 values).
         #expect(issues.first?.hasPrefix("/etc/actiongate/config.yaml:13:") == true, "\(issues)")
-        #expect(issues.first?.contains("the document is too large: its aliases expand it past 250000 values") == true, "\(issues)")
+        let expected = "the document is too large: its aliases expand it past 250000 values"
+        #expect(issues.first?.contains(expected) == true, "\(issues)")
     }
 
     @Test func ordinaryAnchorsStillWork() throws {

@@ -154,6 +154,12 @@ import Testing
         log.flush()
         #expect(log.failedReopens == 1)
         #expect(try String(contentsOfFile: rotated, encoding: .utf8).split(separator: "\n").count == 3)
+
+        // After close, a late reopen (a reload racing shutdown) opens and closes nothing.
+        log.close()
+        log.reopen()
+        log.flush()
+        #expect(log.failedReopens == 1)
     }
 
     @Test func aStalledReaderDropsAndCountsLinesInsteadOfBlocking() throws {

@@ -46,7 +46,10 @@ import Testing
     /// stops sending new ones; `/healthz` still answers (the process is alive).
     @Test func readinessFailsWhileDraining() async throws {
         try await GatewayHarness.with(admin: true) { gateway in
-            #expect(await gateway.eventually { (try? await gateway.admin("GET /readyz HTTP/1.1\r\nHost: a\r\n\r\n"))?.status == 200 })
+            #expect(
+                await gateway.eventually {
+                    (try? await gateway.admin("GET /readyz HTTP/1.1\r\nHost: a\r\n\r\n"))?.status == 200
+                })
             let busy = try await gateway.connect()
             try await busy.send("GET /slow/3000 HTTP/1.1\r\nHost: a\r\n\r\n")
             #expect(await gateway.eventually { gateway.upstream.received.count == 1 })

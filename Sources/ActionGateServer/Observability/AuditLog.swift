@@ -80,7 +80,7 @@ public final class AuditLog: AuditSink {
     /// away); lines pending go to the new file. If the path cannot be opened, the old descriptor
     /// stays in use and `failedReopens` counts it.
     public func reopen() {
-        guard case .file = destination else { return }
+        guard case .file = destination, !closed.load(ordering: .acquiring) else { return }
         reopenRequested.store(true, ordering: .releasing)
         wake.signal()
     }
@@ -99,7 +99,12 @@ public final class AuditLog: AuditSink {
         else { return }
         wake.signal()
         finished.wait()
-        if destination.ownsDescriptor { drainState.withLock { DescriptorOutput.close($0.descriptor) } }
+        guard destination.ownsDescriptor else { return }
+        drainState.withLock { state in
+            DescriptorOutput.close(state.descriptor)
+            // Never closed twice: the number may belong to another file by now.
+            state.descriptor = -1
+        }
     }
 
     private func registerShard() -> AuditShard {
@@ -124,7 +129,7 @@ public final class AuditLog: AuditSink {
     private func drain() {
         let current = shards.withLock { $0 }
         drainState.withLock { state in
-            if reopenRequested.exchange(false, ordering: .acquiring) {
+            if reopenRequested.exchange(false, ordering: .acquiring), state.descriptor >= 0 {
                 do {
                     let fresh = try destination.open()
                     DescriptorOutput.close(state.descriptor)
