@@ -72,8 +72,9 @@ public enum KeyringTimestamp {
         return era * 146_097 + dayOfEra - 719_468
     }
 
-    /// The inverse of `days(year:month:day:)` (Hinnant's `civil_from_days`).
-    private static func civil(fromDays count: Int64) -> (Int64, Int64, Int64) {
+    /// Year, month, day of a count of days since 1970-01-01: the inverse of `days(year:month:day:)`
+    /// (Howard Hinnant's `civil_from_days`). Public for the audit log's timestamps.
+    public static func civil(fromDays count: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let z = count + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097

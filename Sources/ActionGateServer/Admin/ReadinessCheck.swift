@@ -1,3 +1,5 @@
+import ActionGateCrypto
+
 /// The `/readyz` decision: the gateway is not shutting down, the last reload succeeded, the
 /// snapshot's own check passes (e.g. the keyring has an active key), and at least one upstream
 /// accepts a TCP connection.
@@ -24,29 +26,9 @@ struct ReadinessCheck: Sendable {
             AdminRoute(method: "GET", path: "/healthz") { _ in .json(status: 200, "{\"status\":\"ok\"}") },
             AdminRoute(method: "GET", path: "/readyz") { _ in
                 guard let problem = await problem() else { return .json(status: 200, "{\"status\":\"ready\"}") }
-                return .json(status: 503, "{\"status\":\"not_ready\",\"reason\":\(JSONText.quoted(problem))}")
+                let reason: String = JSONValue.string(problem).serialized()
+                return .json(status: 503, "{\"status\":\"not_ready\",\"reason\":\(reason)}")
             },
         ]
-    }
-}
-
-/// Minimal JSON string quoting for operator-facing admin bodies (off the hot path).
-enum JSONText {
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

@@ -108,15 +108,7 @@ extension ClientConnectionHandler {
         } else {
             finishRecord()
         }
-        if let waitingPool {
-            waitingPool.cancel(self)
-            self.waitingPool = nil
-        }
-        if let upstream {
-            self.upstream = nil
-            upstream.detach()
-            upstream.close()
-        }
+        abandonUpstream()
         machine.closed()
         loop.unregister(self)
         loop.counters.connectionClosed()

@@ -178,15 +178,7 @@ extension ClientConnectionHandler {
     func failRequest(_ rejection: Rejection) {
         machine.mustClose()
         if machine.isReceivingBody { machine.bodyMode(.ignore) }
-        if let waitingPool {
-            waitingPool.cancel(self)
-            self.waitingPool = nil
-        }
-        if let upstream {
-            self.upstream = nil
-            upstream.detach()
-            upstream.close()
-        }
+        abandonUpstream()
         switch machine.phase {
         case .inFlight(_, _, .relaying):
             abort(rejection.detail ?? rejection.reason.rawValue)

@@ -184,17 +184,22 @@ extension ClientConnectionHandler: UpstreamExchange {
 
     /// The upstream deadline passed before a response head: 503 while queued, 504 once sent.
     func upstreamDeadlinePassed() {
+        let wasQueued = waitingPool != nil
+        abandonUpstream()
+        respond(wasQueued ? UpstreamFailure.busy.rejection : UpstreamFailure.timedOut.rejection)
+    }
+
+    /// Gives up the upstream side of the exchange: leaves the pool's queue, or closes the connection
+    /// in use (a connection in the middle of an exchange is never returned to the pool).
+    func abandonUpstream() {
         if let waitingPool {
             waitingPool.cancel(self)
             self.waitingPool = nil
-            respond(UpstreamFailure.busy.rejection)
-        } else {
-            if let upstream {
-                self.upstream = nil
-                upstream.detach()
-                upstream.close()
-            }
-            respond(UpstreamFailure.timedOut.rejection)
+        }
+        if let upstream {
+            self.upstream = nil
+            upstream.detach()
+            upstream.close()
         }
     }
 

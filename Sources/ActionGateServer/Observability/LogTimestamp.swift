@@ -1,3 +1,5 @@
+import ActionGateCrypto
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -34,12 +36,12 @@ struct LogTimestamp: Equatable {
         let seconds = (clamped - Int64(millis)) / 1000
         let secondOfDay = Int(Self.floorMod(seconds, 86_400))
         let days = (seconds - Int64(secondOfDay)) / 86_400
-        let (year, month, day) = Self.civil(fromDays: days)
-        Self.digits(year, 4, into: &out)
+        let (year, month, day) = KeyringTimestamp.civil(fromDays: days)
+        Self.digits(Int(year), 4, into: &out)
         out.append(UInt8(ascii: "-"))
-        Self.digits(month, 2, into: &out)
+        Self.digits(Int(month), 2, into: &out)
         out.append(UInt8(ascii: "-"))
-        Self.digits(day, 2, into: &out)
+        Self.digits(Int(day), 2, into: &out)
         out.append(UInt8(ascii: "T"))
         Self.digits(secondOfDay / 3600, 2, into: &out)
         out.append(UInt8(ascii: ":"))
@@ -54,20 +56,6 @@ struct LogTimestamp: Equatable {
     /// 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z.
     static let earliest: Int64 = -62_167_219_200_000
     static let latest: Int64 = 253_402_300_799_999
-
-    /// Year, month, day of a count of days since 1970-01-01 (Howard Hinnant's `civil_from_days`).
-    static func civil(fromDays days: Int64) -> (year: Int, month: Int, day: Int) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (Int(year), Int(month), Int(day))
-    }
 
     /// Floored modulo: the result has the sign of the divisor (times before 1970 stay well-formed).
     private static func floorMod(_ lhs: Int64, _ rhs: Int64) -> Int64 {
