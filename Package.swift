@@ -80,12 +80,16 @@ let package = Package(
             name: "actiongate-fuzz",
             dependencies: ["ActionGateCore", "ActionGateCrypto"]
         ),
-        .testTarget(name: "ActionGateCryptoTests", dependencies: ["ActionGateCrypto"]),
+        // What the test targets share: `ChildProcess` (not Foundation's `Process`, which crashes
+        // now and then on Linux) and the bounded test parallelism of `CTestSupport`.
+        .target(name: "CTestSupport", path: "Tests/CTestSupport"),
+        .target(name: "ActionGateTestSupport", dependencies: ["CTestSupport"], path: "Tests/ActionGateTestSupport"),
+        .testTarget(name: "ActionGateCryptoTests", dependencies: ["ActionGateCrypto", "ActionGateTestSupport"]),
         .testTarget(name: "ActionGateCoreTests", dependencies: ["ActionGateCore", "ActionGateCrypto"]),
         .testTarget(
             name: "ActionGateServerTests",
             dependencies: [
-                "ActionGateServer", "ActionGateCore", "ActionGateCrypto",
+                "ActionGateServer", "ActionGateCore", "ActionGateCrypto", "ActionGateTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -97,7 +101,9 @@ let package = Package(
         // Runs the real `actiongate` executable as a subprocess.
         .testTarget(
             name: "actiongateTests",
-            dependencies: ["actiongate", "ActionGateServer", "ActionGateCore", "ActionGateCrypto"]
+            dependencies: [
+                "actiongate", "ActionGateServer", "ActionGateCore", "ActionGateCrypto", "ActionGateTestSupport",
+            ]
         ),
         // Replays every committed fuzz input (seeds and crash reproducers) through its target.
         .testTarget(name: "ActionGateFuzzTests", dependencies: ["actiongate-fuzz", "ActionGateCore"]),

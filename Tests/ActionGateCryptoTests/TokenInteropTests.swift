@@ -1,3 +1,4 @@
+import ActionGateTestSupport
 import Foundation
 import Testing
 
@@ -125,18 +126,10 @@ import Testing
 
     /// Runs python3 (from PATH) and returns its exit status and standard output.
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["PYTHONUTF8"] = "1"
         environment["PYTHONIOENCODING"] = "utf-8"
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let bytes = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: bytes, as: UTF8.self))
+        let result = try ChildProcess.run("/usr/bin/env", ["python3"] + arguments, environment: environment)
+        return (result.status, result.stdout)
     }
 }

@@ -24,7 +24,7 @@ import Testing
             }
             try await GatewayHarness.with(upstream: tune, group: group) { gateway in
                 let first = try await gateway.connect()
-                try await first.send("GET /slow/1500 HTTP/1.1\r\nHost: a\r\n\r\n")
+                try await first.send("GET /slow/4000 HTTP/1.1\r\nHost: a\r\n\r\n")
                 #expect(await gateway.eventually { gateway.upstream.received.count == 1 })
                 let second = try await gateway.connect()
                 try await second.send("GET /queued HTTP/1.1\r\nHost: a\r\n\r\n")
@@ -36,7 +36,7 @@ import Testing
                 #expect(refused.bodyText.contains("upstream_busy"))
                 #expect(try await first.readResponse().status == 200)
                 #expect(try await second.readResponse().bodyText == "ok")
-                #expect(gateway.upstream.received.map(\.target) == ["/slow/1500", "/queued"])
+                #expect(gateway.upstream.received.map(\.target) == ["/slow/4000", "/queued"])
                 #expect(gateway.upstream.connectionCount == 1)
                 for client in [first, second, third] { await client.close() }
             }

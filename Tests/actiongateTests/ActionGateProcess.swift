@@ -1,13 +1,10 @@
+import ActionGateTestSupport
 import Foundation
 import Testing
 
 /// Runs the real `actiongate` executable built next to the test bundle, as an operator would.
 struct ActionGateProcess {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Result = ChildProcess.Completed
 
     /// The `actiongate` binary SwiftPM built beside the test bundle.
     static var executable: URL {
@@ -34,37 +31,18 @@ struct ActionGateProcess {
         directory: URL? = nil,
         stdin: String? = nil
     ) throws -> Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["ACTIONGATE_CONFIG"] = nil
-        env["ACTIONGATE_KEYRING"] = nil
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        if let directory { process.currentDirectoryURL = directory }
-        let out = Pipe()
-        let err = Pipe()
-        let input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        // Read both pipes before waiting so a chatty child never blocks on a full pipe.
-        let group = DispatchGroup()
-        nonisolated(unsafe) var outData = Data()
-        nonisolated(unsafe) var errData = Data()
-        DispatchQueue.global().async(group: group) { outData = out.fileHandleForReading.readDataToEndOfFile() }
-        DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        group.wait()
-        process.waitUntilExit()
-        return Result(
-            status: process.terminationStatus,
-            stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self)
-        )
+        try ChildProcess.run(
+            executable.path, arguments, environment: Self.environment(environment), directory: directory?.path,
+            stdin: stdin)
+    }
+
+    /// The inherited environment without `ACTIONGATE_CONFIG`/`ACTIONGATE_KEYRING`, then `changes`.
+    static func environment(_ changes: [String: String?] = [:]) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["ACTIONGATE_CONFIG"] = nil
+        environment["ACTIONGATE_KEYRING"] = nil
+        for (key, value) in changes { environment[key] = value }
+        return environment
     }
 }
 

@@ -1,5 +1,5 @@
+import ActionGateTestSupport
 import Foundation
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -17,17 +17,15 @@ final class DemoProcess: Sendable {
         var description: String
     }
 
-    private let process: Process
-    private let output = Mutex("")
-    private let errors = Mutex("")
+    private let child: ChildProcess
 
-    private init(process: Process) {
-        self.process = process
+    private init(child: ChildProcess) {
+        self.child = child
     }
 
     /// Everything the demo printed on standard output so far.
-    var stdout: String { output.withLock { $0 } }
-    var stderr: String { errors.withLock { $0 } }
+    var stdout: String { child.stdout }
+    var stderr: String { child.stderr }
 
     /// The gateway's port, read from the banner's `Open http://127.0.0.1:<port>/` line.
     var port: Int? {
@@ -45,27 +43,13 @@ final class DemoProcess: Sendable {
 
     /// Starts the demo and waits (at most `timeout`) until it prints its URL.
     static func start(timeout: Duration = .seconds(30)) async throws -> DemoProcess {
-        let process = Process()
-        process.executableURL = ActionGateProcess.executable
-        process.arguments = ["demo", "--port", "0"]
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        let demo = DemoProcess(process: process)
-        out.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            demo.output.withLock { $0 += String(decoding: data, as: UTF8.self) }
-        }
-        err.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            demo.errors.withLock { $0 += String(decoding: data, as: UTF8.self) }
-        }
-        try process.run()
+        let demo = DemoProcess(
+            child: try ChildProcess(
+                ActionGateProcess.executable.path, ["demo", "--port", "0"], environment: ActionGateProcess.environment()
+            ))
         let deadline = ContinuousClock.now + timeout
         while demo.port == nil {
-            guard process.isRunning, ContinuousClock.now < deadline else {
+            guard demo.child.isRunning, ContinuousClock.now < deadline else {
                 demo.forceStop()
                 throw Failure(description: "the demo printed no URL; stderr: \(demo.stderr)")
             }
@@ -87,23 +71,21 @@ final class DemoProcess: Sendable {
     /// Ctrl-C, then waits up to `timeout` for the exit; returns the exit status (nil: it hung and was
     /// killed).
     func interrupt(timeout: Duration = .seconds(20)) async -> Int32? {
-        guard process.isRunning else { return process.terminationStatus }
-        process.interrupt()
+        child.send(SIGINT)
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
+        while child.isRunning {
             guard ContinuousClock.now < deadline else {
                 forceStop()
                 return nil
             }
             try? await Task.sleep(for: .milliseconds(20))
         }
-        return process.terminationStatus
+        return child.wait()
     }
 
     /// SIGKILL, for a demo that did not start or did not stop.
     private func forceStop() {
-        if process.isRunning { _ = kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        child.kill()
     }
 
     deinit {

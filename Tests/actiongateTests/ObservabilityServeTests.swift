@@ -1,5 +1,5 @@
+import ActionGateTestSupport
 import Foundation
-import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -89,47 +89,22 @@ import Testing
 
 /// `actiongate serve` in the background, its output collected line by line.
 final class RunningServe: Sendable {
-    private let process: Process
-    private let stdout = Collected()
-    private let stderr = Collected()
-
-    /// Bytes a pipe handler appends to while the test reads them.
-    final class Collected: Sendable {
-        let bytes = Mutex<[UInt8]>([])
-    }
+    private let child: ChildProcess
 
     init(folder: URL) throws {
-        let process = Process()
-        process.executableURL = ActionGateProcess.executable
-        process.arguments = ["serve", "--config", "config.yaml"]
-        process.currentDirectoryURL = folder
-        var environment = ProcessInfo.processInfo.environment
-        environment["ACTIONGATE_CONFIG"] = nil
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        self.process = process
-        out.fileHandleForReading.readabilityHandler = { [stdout] handle in
-            let data = handle.availableData
-            stdout.bytes.withLock { $0.append(contentsOf: data) }
-        }
-        err.fileHandleForReading.readabilityHandler = { [stderr] handle in
-            let data = handle.availableData
-            stderr.bytes.withLock { $0.append(contentsOf: data) }
-        }
-        try process.run()
+        child = try ChildProcess(
+            ActionGateProcess.executable.path, ["serve", "--config", "config.yaml"],
+            environment: ActionGateProcess.environment(), directory: folder.path)
     }
 
-    var stdoutLines: [String] { Self.lines(stdout.bytes.withLock { $0 }) }
-    var stderrLines: [String] { Self.lines(stderr.bytes.withLock { $0 }) }
+    var stdoutLines: [String] { Self.lines(child.stdout) }
+    var stderrLines: [String] { Self.lines(child.stderr) }
 
     /// Polls (bounded, 10 s) for a stderr line matching `condition`.
     func waitForLog(_ condition: (String) -> Bool) -> String? {
         for _ in 0..<1000 {
             if let line = stderrLines.first(where: condition) { return line }
-            guard process.isRunning else { return stderrLines.first(where: condition) }
+            guard child.isRunning else { return stderrLines.first(where: condition) }
             usleep(10_000)
         }
         return nil
@@ -143,22 +118,21 @@ final class RunningServe: Sendable {
         return stdoutLines
     }
 
-    /// SIGTERM, then waits (bounded) for the exit; returns the exit status.
+    /// SIGTERM, then waits (bounded) for the exit and the end of its output; the exit status.
     func terminate() -> Int32 {
-        process.terminate()
-        for _ in 0..<1000 where process.isRunning { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        usleep(50_000)  // let the pipe handlers take the last bytes
-        return process.terminationStatus
+        child.send(SIGTERM)
+        for _ in 0..<1000 where child.isRunning { usleep(10_000) }
+        child.send(SIGKILL)
+        return child.waitForCompletion().status
     }
 
+    /// Kills a server a failed test left running.
     func stop() {
-        if process.isRunning { _ = terminate() }
+        child.kill()
     }
 
-    private static func lines(_ bytes: [UInt8]) -> [String] {
-        String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
+    private static func lines(_ text: String) -> [String] {
+        text.split(separator: "\n").map(String.init)
     }
 }
 

@@ -1,4 +1,5 @@
 import ActionGateCrypto
+import ActionGateTestSupport
 import Foundation
 import Testing
 
@@ -6,7 +7,9 @@ import Testing
 @Suite(.serialized) struct ServeCommandTests {
     @Test func aMissingConfigurationIsAUsageError() throws {
         try withTemporaryFolder { folder in
-            let result = try ActionGateProcess.run(["serve", "--config", folder.appendingPathComponent("none.yaml").path])
+            let result = try ActionGateProcess.run([
+                "serve", "--config", folder.appendingPathComponent("none.yaml").path,
+            ])
             #expect(result.status == 2)
             #expect(result.stderr.contains("no configuration at"))
         }
@@ -15,7 +18,8 @@ import Testing
     @Test func anInvalidConfigurationStartsNothingAndNamesTheLine() throws {
         try withTemporaryFolder { folder in
             let path = folder.appendingPathComponent("config.yaml").path
-            try "public_origins: [https://app.example.com]\nroutes: 7\n".write(toFile: path, atomically: true, encoding: .utf8)
+            try "public_origins: [https://app.example.com]\nroutes: 7\n".write(
+                toFile: path, atomically: true, encoding: .utf8)
             let result = try ActionGateProcess.run(["serve", "--config", path])
             #expect(result.status == 1)
             #expect(result.stderr.contains("config.yaml:2"))
@@ -28,21 +32,26 @@ import Testing
                 "/usr/bin/env",
                 ["python3", "-u", "-c", Self.slowUpstream], directory: folder)
             defer { upstream.stop() }
-            let upstreamPort = try #require(Int(try upstream.readLine(containing: "port ").split(separator: " ").last ?? ""))
-            #expect(try ActionGateProcess.run(["keys", "init", "--keyring", folder.appendingPathComponent("keys.json").path]).status == 0)
+            let upstreamPort = try #require(
+                Int(try upstream.readLine(containing: "port ").split(separator: " ").last ?? ""))
+            #expect(
+                try ActionGateProcess.run([
+                    "keys", "init", "--keyring", folder.appendingPathComponent("keys.json").path,
+                ]).status == 0)
             let config = folder.appendingPathComponent("config.yaml").path
             try """
-                listen: 127.0.0.1:0
-                admin: { listen: 127.0.0.1:0 }
-                public_origins: [http://app.test]
-                keyring: ./keys.json
-                upstreams: { app: { url: "http://127.0.0.1:\(upstreamPort)" } }
-                routes: [ { path_prefix: /, upstream: app, mode: actions } ]
-                session: { cookie: ag, secure: false }
-                actions: { default_policy: public, list: [ { id: login, path: /actions/login } ] }
-                policies: { public: { allow: [ { anyone: true } ] } }
-                """.write(toFile: config, atomically: true, encoding: .utf8)
-            let gateway = try LongRunning(ActionGateProcess.executable.path, ["serve", "--config", config], directory: folder, readStderr: true)
+            listen: 127.0.0.1:0
+            admin: { listen: 127.0.0.1:0 }
+            public_origins: [http://app.test]
+            keyring: ./keys.json
+            upstreams: { app: { url: "http://127.0.0.1:\(upstreamPort)" } }
+            routes: [ { path_prefix: /, upstream: app, mode: actions } ]
+            session: { cookie: ag, secure: false }
+            actions: { default_policy: public, list: [ { id: login, path: /actions/login } ] }
+            policies: { public: { allow: [ { anyone: true } ] } }
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+            let gateway = try LongRunning(
+                ActionGateProcess.executable.path, ["serve", "--config", config], directory: folder, readStderr: true)
             defer { gateway.stop() }
             // The operational log is JSON on stderr: {"message":"serving",…,"listen":"127.0.0.1:PORT",…}.
             let banner = try gateway.readLine(containing: "\"serving\"")
@@ -53,11 +62,10 @@ import Testing
                 "/usr/bin/env", ["python3", "-u", "-c", Self.client(port: port)], directory: folder)
             defer { client.stop() }
             _ = try upstream.readLine(containing: "received /slow")
-            kill(gateway.process.processIdentifier, SIGTERM)
+            gateway.child.send(SIGTERM)
             let answer = try client.readLine(containing: "status ")
             #expect(answer == "status 200 body slow")
-            gateway.process.waitUntilExit()
-            #expect(gateway.process.terminationStatus == 0)
+            #expect(gateway.child.wait() == 0)
         }
     }
 
@@ -93,57 +101,40 @@ import Testing
 
 /// A child process that keeps running while the test talks to it; its output is read line by line.
 final class LongRunning {
-    let process = Process()
-    private let output = Pipe()
-    private var buffer = Data()
+    let child: ChildProcess
+    private let readsStderr: Bool
+    /// Lines of the watched output already handed out (or passed over) by `readLine`.
+    private var consumed = 0
 
     init(_ executable: String, _ arguments: [String], directory: URL, readStderr: Bool = false) throws {
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        var environment = ProcessInfo.processInfo.environment
-        environment["ACTIONGATE_CONFIG"] = nil
-        environment["ACTIONGATE_KEYRING"] = nil
-        process.environment = environment
-        if readStderr {
-            process.standardError = output
-            process.standardOutput = FileHandle.nullDevice
-        } else {
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-        }
-        try process.run()
+        child = try ChildProcess(
+            executable, arguments, environment: ActionGateProcess.environment(), directory: directory.path)
+        readsStderr = readStderr
     }
 
     /// The next output line containing `text`, waiting at most `timeout` (the child must print it).
-    ///
-    /// Reads block, so a watchdog kills the child at the deadline: its pipe then ends and the wait too.
     func readLine(containing text: String, timeout: TimeInterval = 20) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
-        let pid = process.processIdentifier
-        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
-        defer { watchdog.cancel() }
-        while Date() < deadline {
-            while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
-                buffer.removeSubrange(buffer.startIndex...newline)
-                if line.contains(text) { return line }
+        while true {
+            let exited = !child.isRunning
+            let output = readsStderr ? child.stderr : child.stdout
+            // Complete lines only: the last one may still be being written.
+            let lines = output.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+            while consumed < lines.count {
+                let line = lines[consumed]
+                consumed += 1
+                if line.contains(text) { return String(line) }
             }
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }  // end of file: the child exited
-            buffer.append(chunk)
+            guard !exited, Date() < deadline else {
+                throw ScriptTimeout(description: "no line containing \"\(text)\"")
+            }
+            usleep(10_000)
         }
-        throw ScriptTimeout(description: "no line containing \"\(text)\"")
     }
 
-    /// Kills the child. SIGKILL, not SIGTERM: a test process whose signal handling set SIGTERM to
-    /// SIG_IGN (ServiceLifecycle does) passes that on to its children, which would then never stop.
+    /// Kills the child (SIGKILL) and reaps it.
     func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        child.kill()
     }
 }
 

@@ -1,6 +1,7 @@
 import ActionGateCore
 import ActionGateCrypto
 import ActionGateServer
+import ActionGateTestSupport
 import Foundation
 import Testing
 
@@ -19,13 +20,17 @@ import Testing
     @Test func aTokenForActionAOpensOnAAndNotOnB() async throws {
         try await RunningGateway.with { gateway in
             let cookie = try await gateway.signIn(#"{"sub":"alice"}"#)
-            let token = try await sealToken(gateway, #"{"action":"deleteNote","args":{"note": 42, "tags":["a"]},"ttl":"10m"}"#)
+            let token = try await sealToken(
+                gateway, #"{"action":"deleteNote","args":{"note": 42, "tags":["a"]},"ttl":"10m"}"#)
             let ok = try await gateway.post(
-                "/actions/deleteNote", body: Self.form(token), cookie: cookie, contentType: "application/x-www-form-urlencoded")
+                "/actions/deleteNote", body: Self.form(token), cookie: cookie,
+                contentType: "application/x-www-form-urlencoded")
             #expect(ok.status == 200)
             let seen = try #require(gateway.lastUpstreamRequest)
             // Exactly the sealed JSON, byte for byte.
-            #expect(try Base64URL.decode(try #require(seen.header("x-actiongate-bound-args"))) == Array(#"{"note": 42, "tags":["a"]}"#.utf8))
+            #expect(
+                try Base64URL.decode(try #require(seen.header("x-actiongate-bound-args")))
+                    == Array(#"{"note": 42, "tags":["a"]}"#.utf8))
             let onB = try await gateway.post("/actions/archiveNote", cookie: cookie, headers: [("Action-Bound", token)])
             #expect(onB.status == 403)
             #expect(onB.errorCode == "bound_args_rejected")
@@ -35,11 +40,16 @@ import Testing
 
     @Test func aSubjectBoundTokenRefusesOtherUsersAndAnonymousRequests() async throws {
         try await RunningGateway.with { gateway in
-            let token = try await sealToken(gateway, #"{"action":"createNote","args":[7],"ttl":"5m","subject":"alice"}"#)
+            let token = try await sealToken(
+                gateway, #"{"action":"createNote","args":[7],"ttl":"5m","subject":"alice"}"#)
             let alice = try await gateway.signIn(#"{"sub":"alice"}"#)
             let bob = try await gateway.signIn(#"{"sub":"bob"}"#)
-            #expect(try await gateway.post("/actions/createNote", cookie: alice, headers: [("Action-Bound", token)]).status == 200)
-            #expect(try await gateway.post("/actions/createNote", cookie: bob, headers: [("Action-Bound", token)]).status == 403)
+            #expect(
+                try await gateway.post("/actions/createNote", cookie: alice, headers: [("Action-Bound", token)]).status
+                    == 200)
+            #expect(
+                try await gateway.post("/actions/createNote", cookie: bob, headers: [("Action-Bound", token)]).status
+                    == 403)
             // Anonymous: the policy refuses first (401); a public action still refuses the token (403).
             let login = try await sealToken(gateway, #"{"action":"login","args":[7],"ttl":"5m","subject":"alice"}"#)
             #expect(try await gateway.post("/actions/login", headers: [("Action-Bound", login)]).status == 403)
@@ -53,12 +63,16 @@ import Testing
             let expired = try SealedToken.seal(
                 context: .boundArguments(action: "deleteNote", subject: nil), data: .array([.number(1)]),
                 iat: now - 600, exp: now - 120, key: try #require(try gateway.keyring().sealingKey))
-            #expect(try await gateway.post("/actions/deleteNote", cookie: cookie, headers: [("Action-Bound", expired)]).status == 403)
+            #expect(
+                try await gateway.post("/actions/deleteNote", cookie: cookie, headers: [("Action-Bound", expired)])
+                    .status == 403)
             let token = try await sealToken(gateway, #"{"action":"deleteNote","args":1,"ttl":"1m"}"#)
             var bytes = try Base64URL.decode(token)
             bytes[bytes.count / 2] ^= 0x01
             let flipped = Base64URL.encode(bytes)
-            #expect(try await gateway.post("/actions/deleteNote", cookie: cookie, headers: [("Action-Bound", flipped)]).status == 403)
+            #expect(
+                try await gateway.post("/actions/deleteNote", cookie: cookie, headers: [("Action-Bound", flipped)])
+                    .status == 403)
             #expect(try await gateway.post("/actions/deleteNote", cookie: cookie).status == 403)
         }
     }
@@ -68,14 +82,19 @@ import Testing
             let cookie = try await gateway.signIn(#"{"sub":"alice"}"#)
             let token = try await sealToken(gateway, #"{"action":"deleteNote","args":"n1","ttl":"10m"}"#)
             try gateway.updateKeyring { $0 = try $0.rotating(now: Date(), randomBytes: Keyring.secureRandomBytes) }
-            #expect(try await gateway.post("/actions/deleteNote", cookie: cookie, headers: [("Action-Bound", token)]).status == 200)
+            #expect(
+                try await gateway.post("/actions/deleteNote", cookie: cookie, headers: [("Action-Bound", token)]).status
+                    == 200)
         }
     }
 
     @Test func theSealEndpointNeedsTheBearerTokenAndRefusesBadRequests() async throws {
         try await RunningGateway.with { gateway in
             #expect(try await gateway.seal(#"{"action":"deleteNote","args":1,"ttl":"1m"}"#, token: nil).status == 401)
-            #expect(try await gateway.seal(#"{"action":"deleteNote","args":1,"ttl":"1m"}"#, token: "wrong-token-wrong-token").status == 401)
+            #expect(
+                try await gateway.seal(
+                    #"{"action":"deleteNote","args":1,"ttl":"1m"}"#, token: "wrong-token-wrong-token"
+                ).status == 401)
             let unknown = try await gateway.seal(#"{"action":"nope","args":1,"ttl":"1m"}"#)
             #expect(unknown.status == 400)
             #expect(unknown.errorCode == "unknown_action")
@@ -97,13 +116,19 @@ import Testing
             ])
             #expect(python.status == 0, "\(python.stderr)")
             let token = python.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-            #expect(try await gateway.post("/actions/deleteNote", cookie: cookie, headers: [("Action-Bound", token)]).status == 200)
-            #expect(gateway.lastUpstreamRequest?.header("x-actiongate-bound-args") == Base64URL.encode(Array(#"{"from":"python"}"#.utf8)))
+            #expect(
+                try await gateway.post("/actions/deleteNote", cookie: cookie, headers: [("Action-Bound", token)]).status
+                    == 200)
+            #expect(
+                gateway.lastUpstreamRequest?.header("x-actiongate-bound-args")
+                    == Base64URL.encode(Array(#"{"from":"python"}"#.utf8)))
 
             let sealed = try await sealToken(gateway, #"{"action":"deleteNote","args":{"from":"swift"},"ttl":"5m"}"#)
             let opened = try Self.python(["open", "--key", key, "--action", "deleteNote", "--now", String(now), sealed])
             #expect(opened.status == 0, "\(opened.stderr)")
-            guard case .object(let result) = try JSONValue(parsing: opened.stdout) else { throw ScriptFailure("not an object") }
+            guard case .object(let result) = try JSONValue(parsing: opened.stdout) else {
+                throw ScriptFailure("not an object")
+            }
             #expect(result["raw_data"] == .string(#"{"from":"swift"}"#))
             #expect(result["data"] == .object(["from": .string("swift")]))
         }
@@ -112,9 +137,13 @@ import Testing
     /// `ID:SECRET_B64` of the keyring's active key, read from the file as another implementation would.
     static func activeKeyArgument(_ path: String) throws -> String {
         let json = try JSONValue(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: path))))
-        guard case .object(let root) = json, case .array(let keys)? = root["keys"] else { throw ScriptFailure("keyring shape") }
+        guard case .object(let root) = json, case .array(let keys)? = root["keys"] else {
+            throw ScriptFailure("keyring shape")
+        }
         for case .object(let key) in keys {
-            if case .string("active")? = key["state"], case .string(let id)? = key["id"], case .string(let secret)? = key["secret"] {
+            if case .string("active")? = key["state"], case .string(let id)? = key["id"],
+                case .string(let secret)? = key["secret"]
+            {
                 return "\(id):\(secret)"
             }
         }
@@ -123,19 +152,10 @@ import Testing
 
     static func python(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts/token_reference.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path] + arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+                "scripts/token_reference.py")
+        let result = try ChildProcess.run("/usr/bin/env", ["python3", script.path] + arguments)
+        return (result.status, result.stdout, result.stderr)
     }
 }
 
