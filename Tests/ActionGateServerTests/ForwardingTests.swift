@@ -22,6 +22,7 @@ import Testing
             #expect(seen.header("x-gate") == "v1")
             #expect(seen.header("host") == "app.test")
             #expect(seen.header("x-actiongate-request-id")?.count == 15)
+            #expect(await gateway.eventually { !gateway.audit.all.isEmpty })  // written just after the response
             let record = try #require(gateway.audit.all.first)
             #expect(record.outcome == .forwarded(status: 200))
             #expect(record.upstream == "app")

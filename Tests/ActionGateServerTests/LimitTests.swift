@@ -104,6 +104,46 @@ import Testing
         }
     }
 
+    /// A client still sending a refused body gets its 413 and a clean end of the response: the
+    /// gateway closes only its sending side and reads on (discarding) instead of closing with
+    /// unread bytes, which would make the kernel reset the connection and could destroy the 413
+    /// before the client reads it. Once the client closes, so does the gateway.
+    @Test func aRefusedUploadIsAnsweredWithALingeringClose() async throws {
+        try await GatewayHarness.with { gateway in
+            let client = try await gateway.connect()
+            let chunk = String(repeating: "z", count: 200)
+            try await client.send("POST /body/100 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n")
+            try await client.send("c8\r\n\(chunk)\r\n")
+            let response = try await client.readResponse()
+            #expect(response.status == 413)
+            #expect(response.header("connection") == "close")
+            #expect(await client.waitForClose())  // the gateway's end of the response (FIN)
+            // The upload goes on, as a browser's would: the gateway reads and drops it, no reset.
+            for _ in 0..<20 {
+                try await client.send("c8\r\n\(chunk)\r\n")
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(gateway.server.counters.openConnections == 1, "the gateway still reads the connection")
+            #expect(client.unread.isEmpty, "nothing after the 413")
+            await client.close()
+            #expect(await gateway.eventually { gateway.server.counters.openConnections == 0 })
+            #expect(gateway.upstream.received.isEmpty)
+        }
+    }
+
+    /// A client that neither stops sending nor closes holds its connection for the linger time at
+    /// most.
+    @Test func lingeringEndsWithoutTheClient() async throws {
+        try await GatewayHarness.with { gateway in
+            let client = try await gateway.connect()
+            try await client.send("POST /body/100 HTTP/1.1\r\nHost: a\r\nContent-Length: 101\r\n\r\n")
+            #expect(try await client.readResponse().status == 413)
+            #expect(gateway.server.counters.openConnections == 1)
+            #expect(await gateway.eventually(timeout: .seconds(15)) { gateway.server.counters.openConnections == 0 })
+            await client.close()
+        }
+    }
+
     @Test(arguments: ["/body/100", "/stream/100"])
     func declaredOversizedBodyGets413BeforeReading(_ path: String) async throws {
         try await GatewayHarness.with { gateway in
@@ -160,6 +200,7 @@ import Testing
             }
             try? await client.send("b\r\n\r\n")
             #expect(try await client.readResponse().status == 431)
+            #expect(await gateway.eventually { !gateway.audit.all.isEmpty })  // written just after the response
             #expect(gateway.audit.all.first.map { "\($0.outcome)" }?.contains("without a complete head") == true)
         }
     }

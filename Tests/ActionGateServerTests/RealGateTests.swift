@@ -51,6 +51,7 @@ import Testing
             #expect(seen.header("x-actiongate-action") == "login")
             #expect(seen.header("x-actiongate-subject") == nil)
             #expect(seen.header("x-middleware-subrequest") == nil)
+            #expect(await gateway.eventually { !gateway.audit.all.isEmpty })  // written just after the response
             #expect(seen.header("x-actiongate-request-id") == gateway.audit.all.first?.requestID)
         }
     }

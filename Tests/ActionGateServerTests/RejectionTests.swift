@@ -14,6 +14,8 @@ import Testing
             #expect(response.header("content-type") == "application/json")
             #expect(response.header("cache-control") == "no-store")
             #expect(response.header("connection") == nil)
+            // The record is written just after the response: the client can be faster.
+            #expect(await gateway.eventually { !gateway.audit.all.isEmpty })
             let id = try #require(gateway.audit.all.first?.requestID)
             #expect(response.bodyText == "{\"error\":\"\(reason.rawValue)\",\"request_id\":\"\(id)\"}")
             if reason == .methodNotAllowed { #expect(response.header("allow") == "POST") }
@@ -78,6 +80,7 @@ import Testing
     @Test func rejectionIsAudited() async throws {
         try await GatewayHarness.with { gateway in
             _ = try await gateway.roundTrip("GET /reject/unauthenticated?q=1 HTTP/1.1\r\nHost: a\r\n\r\n")
+            #expect(await gateway.eventually { !gateway.audit.all.isEmpty })  // written just after the response
             let record = try #require(gateway.audit.all.first)
             #expect(record.method == "GET")
             #expect(record.target == "/reject/unauthenticated?q=1")

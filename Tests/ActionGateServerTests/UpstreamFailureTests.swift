@@ -1,5 +1,6 @@
 import ActionGateCore
 import ActionGateServer
+import Glibc
 import NIOCore
 import Testing
 
@@ -19,12 +20,29 @@ import Testing
     }
 
     @Test func slowUpstreamIs504() async throws {
-        // The timeout must comfortably exceed connecting under load (a request still waiting for its
-        // connection when the timeout passes is 503 upstream_busy, by design).
         try await GatewayHarness.with(upstream: { $0.requestTimeout = .seconds(1) }) { gateway in
             let response = try await gateway.roundTrip("GET /slow/4000 HTTP/1.1\r\nHost: a\r\n\r\n")
             #expect(response.status == 504)
             #expect(response.bodyText.contains("\"error\":\"upstream_timeout\""))
+        }
+    }
+
+    /// An upstream that does not accept the connection within the request timeout (its accept
+    /// queue is full; the connect timeout is longer) is the upstream's slowness, not the pool's:
+    /// 504 `upstream_timeout`, not 503 `upstream_busy`.
+    @Test func anUpstreamThatDoesNotAcceptWithinTheRequestTimeoutIs504() async throws {
+        let unresponsive = try UnresponsiveListener()
+        defer { unresponsive.close() }
+        let tune: (inout UpstreamSettings) -> Void = {
+            $0.port = unresponsive.port
+            $0.connectTimeout = .seconds(30)
+            $0.requestTimeout = .seconds(1)
+        }
+        try await GatewayHarness.with(upstream: tune) { gateway in
+            let response = try await gateway.roundTrip("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+            #expect(response.status == 504)
+            #expect(response.bodyText.contains("\"error\":\"upstream_timeout\""))
+            #expect(await gateway.server.upstreamStats()["app"]?.waiting == 0)
         }
     }
 
@@ -43,6 +61,7 @@ import Testing
             let text = String(decoding: client.unread, as: UTF8.self)
             #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
             #expect(text.hasSuffix("0123456789"))
+            #expect(await gateway.eventually { !gateway.audit.all.isEmpty })  // written just after the response
             let record = try #require(gateway.audit.all.first)
             guard case .aborted = record.outcome else {
                 Issue.record("expected an aborted exchange, got \(record.outcome)")
@@ -125,5 +144,44 @@ import Testing
             #expect(statuses.contains(200))
             #expect(gateway.upstream.connectionCount <= loops)
         }
+    }
+}
+
+/// A listening socket on 127.0.0.1 whose accept queue is full and never drained: Linux drops
+/// further SYNs, so a connect to it hangs until its own timeout.
+struct UnresponsiveListener {
+    let port: Int
+    private let descriptors: [Int32]
+
+    init() throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, length) == 0 && listen(listener, 0) == 0 && getsockname(listener, $0, &length) == 0
+            }
+        }
+        guard listener >= 0, bound else { throw RawConnection.Closed() }
+        port = Int(UInt16(bigEndian: address.sin_port))
+        // A backlog of 0 holds one completed connection; a few more make sure it is full.
+        var descriptors = [listener]
+        for _ in 0..<3 {
+            let client = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+            _ = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(client, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            descriptors.append(client)
+        }
+        self.descriptors = descriptors
+        usleep(100_000)  // the handshakes of the fillers complete
+    }
+
+    func close() {
+        for descriptor in descriptors { _ = Glibc.close(descriptor) }
     }
 }

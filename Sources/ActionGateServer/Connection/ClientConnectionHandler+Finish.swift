@@ -30,7 +30,7 @@ extension ClientConnectionHandler {
             resumeReadingIfWanted()
         case .close:
             finishRecord()
-            close()
+            close(lingering: true)
         case .nextRequest:
             finishRecord()
             bodyDeadline = .distantFuture
@@ -92,12 +92,41 @@ extension ClientConnectionHandler {
         loop.audit.record(record)
     }
 
-    func close() {
+    /// Closes the connection.
+    ///
+    /// - Parameter lingering: a response was just written completely. Unless the client already
+    ///   half-closed, the gateway then closes only its sending side (the client reads the response
+    ///   and a clean end of it) and keeps reading — and discarding — what the client still sends,
+    ///   until the client closes too or `lingerTime` passes, as nginx's lingering close does.
+    ///   Closing at once with unread bytes in the socket makes the kernel send a reset, which can
+    ///   destroy the response before the client reads it: a browser still uploading a refused body
+    ///   would show "connection reset" instead of the 413.
+    func close(lingering: Bool = false) {
         machine.closed()
+        if isLingering {
+            // The client closed, an error, the linger time, or shutdown: the lingering ends.
+            isLingering = false
+            context?.close(promise: nil)
+            return
+        }
         guard !isClosing else { return }
         isClosing = true
-        context?.close(promise: nil)
+        guard let context else { return }
+        guard lingering, !machine.isInputClosed, context.channel.isActive else {
+            context.close(promise: nil)
+            return
+        }
+        isLingering = true
+        context.close(mode: .output, promise: nil)  // after the response's pending writes
+        headDeadline = .now() + .nanoseconds(Self.lingerTime.nanosecondsClamped)
+        bodyDeadline = .distantFuture
+        upstreamDeadline = .distantFuture
+        updateDeadline()
+        context.read()  // `HeadByteGuard` drops what arrives now: the phase is closed
     }
+
+    /// The longest a closing connection keeps reading what its client still sends (see `close`).
+    static let lingerTime = Duration.seconds(2)
 
     /// Runs once when the channel goes away: ends the request, returns resources, unregisters.
     func tearDown() {

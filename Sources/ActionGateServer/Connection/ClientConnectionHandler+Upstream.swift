@@ -25,8 +25,12 @@ extension ClientConnectionHandler: UpstreamExchange {
         switch pool.lease(for: self) {
         case .ready(let connection):
             upstreamConnectionReady(connection)
+        case .connecting:
+            waitingPool = pool
+            waitsForConnect = true
         case .waiting:
             waitingPool = pool
+            waitsForConnect = false
         case .busy:
             upstreamFailed(.busy)
         }
@@ -182,9 +186,11 @@ extension ClientConnectionHandler: UpstreamExchange {
         request?.upstreamTimeout ?? 0
     }
 
-    /// The upstream deadline passed before a response head: 503 while queued, 504 once sent.
+    /// The upstream deadline passed before a response head: 503 while queued behind busy
+    /// connections (the pool is the bottleneck); 504 while the upstream had not yet accepted the
+    /// connection opened for this request, or once the request was sent (the upstream is).
     func upstreamDeadlinePassed() {
-        let wasQueued = waitingPool != nil
+        let wasQueued = waitingPool != nil && !waitsForConnect
         abandonUpstream()
         respond(wasQueued ? UpstreamFailure.busy.rejection : UpstreamFailure.timedOut.rejection)
     }

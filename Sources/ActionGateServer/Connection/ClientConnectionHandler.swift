@@ -32,6 +32,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     var collector: BodyCollector?
     var upstream: UpstreamConnection?
     var waitingPool: UpstreamPool?
+    /// The wait in `waitingPool` is for a connection the pool is opening (not for a busy one).
+    var waitsForConnect = false
     var backlog = CircularBuffer<ByteBuffer>(initialCapacity: 2)
     var peer = ""
     private var queue = CircularBuffer<Event>(initialCapacity: 2)
@@ -45,6 +47,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     var isInClientRead = false
     /// Set once `close()` asked the channel to close.
     var isClosing = false
+    /// The sending side is closed; input is read and discarded until the client closes (`close`).
+    var isLingering = false
     /// The connection is counted in `GatewayCounters.openConnections` (by the channel initializer)
     /// until `tearDown` runs.
     var isCounted = true
@@ -117,6 +121,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? ChannelEvent, event == .inputClosed {
+            if isLingering {
+                close()
+                return
+            }
             enqueue(.inputClosed)
         } else {
             context.fireUserInboundEventTriggered(event)
@@ -131,6 +139,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
+        if isLingering {
+            context.read()
+            return
+        }
         if queue.isEmpty, machine.wantsRead(streamReady: streamReady) {
             context.read()
         } else {
@@ -238,6 +250,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
     /// Called by the loop's sweep once `deadline` has passed.
     func deadlinePassed(now: NIODeadline) {
+        if isLingering {
+            close()
+            return
+        }
         let action = machine.timeoutAction(
             headOverdue: headDeadline <= now,
             bodyOverdue: bodyDeadline <= now,

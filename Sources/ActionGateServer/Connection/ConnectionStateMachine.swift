@@ -87,6 +87,9 @@ struct ConnectionStateMachine {
         return false
     }
 
+    /// True once the client half-closed (it can send nothing more).
+    var isInputClosed: Bool { inputClosed }
+
     /// True while the current request's body is still arriving.
     var isReceivingBody: Bool {
         if case .inFlight(_, bodyComplete: false, _) = phase { return true }

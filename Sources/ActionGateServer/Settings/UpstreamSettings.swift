@@ -10,7 +10,8 @@ public struct UpstreamSettings: Sendable, Hashable {
     /// Time to establish a TCP connection; beyond it 502 `upstream_unavailable`. Default 2 s.
     public var connectTimeout: Duration
     /// Time from handing a request to the pool until the response head arrives; beyond it 504
-    /// `upstream_timeout` (or 503 `upstream_busy` while still waiting for a free connection). Also
+    /// `upstream_timeout` (also while a connection opened for the request is not yet accepted; but
+    /// 503 `upstream_busy` while queued behind busy connections when `maxConnections` is reached). Also
     /// the longest pause in a response body (or in a client draining it) before the gateway gives up
     /// and closes both connections. Default 30 s.
     public var requestTimeout: Duration

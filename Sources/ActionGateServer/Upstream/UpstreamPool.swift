@@ -12,7 +12,10 @@ final class UpstreamPool {
     /// The pool's answer to `lease`.
     enum Lease {
         case ready(UpstreamConnection)
-        /// The exchange will be told through `upstreamConnectionReady` or `upstreamFailed`.
+        /// A connection is being opened for the exchange; it will be told through
+        /// `upstreamConnectionReady` or `upstreamFailed`.
+        case connecting
+        /// Every connection is busy: the exchange is queued for the next free one, and told as above.
         case waiting
         case busy
     }
@@ -44,7 +47,7 @@ final class UpstreamPool {
         if openCount < maxConnections {
             waiters.append(exchange)
             connect()
-            return .waiting
+            return .connecting
         }
         guard waiters.count < settings.maxWaitingRequests else { return .busy }
         waiters.append(exchange)
