@@ -218,8 +218,8 @@ import Testing
                 clients.append(client)
             }
             #expect(counters.openConnections == 1000)
-            #expect(counters.liveBodyBuffers == 0)
-            #expect(counters.bufferedBodyBytes == 0)
+            // Each buffer is released just after its response is flushed: the client can be faster.
+            #expect(await gateway.eventually { counters.liveBodyBuffers == 0 && counters.bufferedBodyBytes == 0 })
 
             let midBody = try await gateway.connect()
             try await midBody.send("POST /body/4096 HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n01234")

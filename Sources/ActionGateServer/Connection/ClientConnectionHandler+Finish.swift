@@ -94,39 +94,71 @@ extension ClientConnectionHandler {
 
     /// Closes the connection.
     ///
-    /// - Parameter lingering: a response was just written completely. Unless the client already
-    ///   half-closed, the gateway then closes only its sending side (the client reads the response
-    ///   and a clean end of it) and keeps reading — and discarding — what the client still sends,
-    ///   until the client closes too or `lingerTime` passes, as nginx's lingering close does.
-    ///   Closing at once with unread bytes in the socket makes the kernel send a reset, which can
-    ///   destroy the response before the client reads it: a browser still uploading a refused body
-    ///   would show "connection reset" instead of the 413.
+    /// - Parameter lingering: a response was just written completely; it must reach the client
+    ///   whole, and the client must be able to read it. So the gateway first waits until the last
+    ///   byte has left its buffers (a slow reader may still have part of it there, which a close
+    ///   would drop), at most `idle_timeout`. Then, unless the client already half-closed, it closes
+    ///   only its sending side (the client reads a clean end of the response) and keeps reading —
+    ///   and discarding — what the client still sends, until the client closes too or `lingerTime`
+    ///   passes, as nginx's lingering close does: closing with unread bytes in the socket makes the
+    ///   kernel send a reset, which can destroy the response before the client reads it (a browser
+    ///   still uploading a refused body would show "connection reset" instead of the 413).
     func close(lingering: Bool = false) {
         machine.closed()
-        if isLingering {
-            // The client closed, an error, the linger time, or shutdown: the lingering ends.
-            isLingering = false
+        if linger != nil {
+            // The client closed, an error, a deadline, or shutdown: the lingering ends.
+            linger = nil
             context?.close(promise: nil)
             return
         }
         guard !isClosing else { return }
         isClosing = true
         guard let context else { return }
-        guard lingering, !machine.isInputClosed, context.channel.isActive else {
+        guard lingering, context.channel.isActive else {
             context.close(promise: nil)
             return
         }
-        isLingering = true
-        context.close(mode: .output, promise: nil)  // after the response's pending writes
-        headDeadline = .now() + .nanoseconds(Self.lingerTime.nanosecondsClamped)
+        linger = .flushing
+        headDeadline = .now() + .nanoseconds(loop.limits.idleTimeout.nanosecondsClamped)
         bodyDeadline = .distantFuture
         upstreamDeadline = .distantFuture
         updateDeadline()
-        context.read()  // `HeadByteGuard` drops what arrives now: the phase is closed
+        // Writes complete in order: this one completes once everything before it was written.
+        let flushed = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: flushed)
+        flushed.futureResult.assumeIsolated().whenComplete { [self] result in
+            if case .success = result {
+                responseFlushed()
+            } else {
+                close()
+            }
+        }
+        if !machine.isInputClosed { context.read() }  // `HeadByteGuard` drops it: the phase is closed
+    }
+
+    /// The response has left the gateway: half-close and drain, or (client gone quiet) close.
+    private func responseFlushed() {
+        guard linger == .flushing, let context else { return }
+        guard !machine.isInputClosed, context.channel.isActive else {
+            close()
+            return
+        }
+        linger = .draining
+        context.close(mode: .output, promise: nil)
+        headDeadline = .now() + .nanoseconds(Self.lingerTime.nanosecondsClamped)
+        updateDeadline()
     }
 
     /// The longest a closing connection keeps reading what its client still sends (see `close`).
     static let lingerTime = Duration.seconds(2)
+
+    /// The end of a connection the gateway closes after a response (see `close(lingering:)`).
+    enum Linger {
+        /// Waiting for the response's last bytes to leave the gateway's buffers.
+        case flushing
+        /// Sending side closed; reading and discarding until the client closes.
+        case draining
+    }
 
     /// Runs once when the channel goes away: ends the request, returns resources, unregisters.
     func tearDown() {

@@ -47,8 +47,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     var isInClientRead = false
     /// Set once `close()` asked the channel to close.
     var isClosing = false
-    /// The sending side is closed; input is read and discarded until the client closes (`close`).
-    var isLingering = false
+    /// Set while a connection closing after a response lingers (`close(lingering:)`).
+    var linger: Linger?
     /// The connection is counted in `GatewayCounters.openConnections` (by the channel initializer)
     /// until `tearDown` runs.
     var isCounted = true
@@ -121,9 +121,15 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? ChannelEvent, event == .inputClosed {
-            if isLingering {
+            switch linger {
+            case .draining?:
                 close()
                 return
+            case .flushing?:
+                _ = machine.inputEnded()  // the response still goes out; then the connection closes
+                return
+            case nil:
+                break
             }
             enqueue(.inputClosed)
         } else {
@@ -139,7 +145,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if isLingering {
+        if linger != nil {
             context.read()
             return
         }
@@ -250,7 +256,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
     /// Called by the loop's sweep once `deadline` has passed.
     func deadlinePassed(now: NIODeadline) {
-        if isLingering {
+        if linger != nil {
             close()
             return
         }
