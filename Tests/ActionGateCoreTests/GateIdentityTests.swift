@@ -15,10 +15,13 @@ import Testing
 
     @Test func aValidSessionAuthenticatesAndReachesTheUpstreamAsIdentityHeaders() throws {
         let cookie = try fixture.sessionCookie(#"{"sub":"alice","roles":["editor"]}"#)
-        let plan = try #require(fixture.decide(post("/actions/createPost", cookie: "theme=dark; \(cookie); lang=en")).plan)
+        let plan = try #require(
+            fixture.decide(post("/actions/createPost", cookie: "theme=dark; \(cookie); lang=en")).plan)
         #expect(plan.headers.values("X-ActionGate-Subject") == ["alice"])
         let claims = try #require(plan.headers.first("X-ActionGate-Claims"))
-        #expect(try JSONValue(parsing: Base64URL.decode(claims)) == JSONValue(parsing: #"{"sub":"alice","roles":["editor"]}"#))
+        #expect(
+            try JSONValue(parsing: Base64URL.decode(claims))
+                == JSONValue(parsing: #"{"sub":"alice","roles":["editor"]}"#))
         // The session cookie never reaches the upstream; the others do.
         #expect(plan.headers.values("Cookie") == ["theme=dark; lang=en"])
         #expect(plan.audit.subject == "alice")
@@ -36,14 +39,16 @@ import Testing
             bytes[bytes.count - 5] = bytes[bytes.count - 5] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
             cookie = String(decoding: bytes, as: UTF8.self)
         case "expired":
-            cookie = try fixture.sessionCookie(#"{"sub":"alice"}"#, iat: GateFixture.now - 9 * 3600, exp: GateFixture.now - 3600)
+            cookie = try fixture.sessionCookie(
+                #"{"sub":"alice"}"#, iat: GateFixture.now - 9 * 3600, exp: GateFixture.now - 3600)
         case "otherName":
             // Sealed for another cookie name, presented under the session's name.
             let other = try fixture.sessionCookie(#"{"sub":"alice"}"#, cookie: "other")
             cookie = fixture.configuration.session.cookie + "=" + other.dropFirst("other=".count)
         case "oldKeyRetired":
             let token = try SealedToken.seal(
-                context: .session(cookieName: fixture.configuration.session.cookie), data: .object(["sub": .string("alice")]),
+                context: .session(cookieName: fixture.configuration.session.cookie),
+                data: .object(["sub": .string("alice")]),
                 iat: GateFixture.now, exp: GateFixture.now + 60,
                 key: TokenKey(id: 0xdead_beef, secret: Array(repeating: 1, count: 32)))
             cookie = "\(fixture.configuration.session.cookie)=\(token)"
@@ -57,9 +62,11 @@ import Testing
     @Test func aSessionBeyondMaxAgeIsRefusedEvenWithALaterExpiry() throws {
         let authTime = GateFixture.now - 8 * 86_400
         let token = try SealedToken.seal(
-            context: .session(cookieName: fixture.configuration.session.cookie), data: .object(["sub": .string("alice")]),
+            context: .session(cookieName: fixture.configuration.session.cookie),
+            data: .object(["sub": .string("alice")]),
             iat: GateFixture.now - 60, exp: GateFixture.now + 3600, authTime: authTime, key: fixture.keys.active)
-        let verdict = fixture.decide(post("/actions/createPost", cookie: "\(fixture.configuration.session.cookie)=\(token)"))
+        let verdict = fixture.decide(
+            post("/actions/createPost", cookie: "\(fixture.configuration.session.cookie)=\(token)"))
         #expect(verdict.outcome == "unauthenticated")
     }
 
@@ -82,7 +89,8 @@ import Testing
 
     @Test func slidingRefreshAfterRefreshAfterButNeverPastMaxAge() throws {
         let fresh = try fixture.sessionCookie(#"{"sub":"alice"}"#, iat: GateFixture.now - 600)
-        #expect(try #require(fixture.decide(post("/actions/createPost", cookie: fresh)).plan).response.setCookies.isEmpty)
+        #expect(
+            try #require(fixture.decide(post("/actions/createPost", cookie: fresh)).plan).response.setCookies.isEmpty)
         let old = try fixture.sessionCookie(#"{"sub":"alice"}"#, iat: GateFixture.now - 2 * 3600)
         let refreshed = try #require(fixture.decide(post("/actions/createPost", cookie: old)).plan).response.setCookies
         #expect(refreshed.count == 1)
@@ -96,12 +104,19 @@ import Testing
     @Test func boundArgumentsOpenForTheirActionOnly() throws {
         let token = try fixture.boundToken(action: "deleteNote", args: #"{"note":42}"#)
         let cookie = try fixture.sessionCookie(#"{"sub":"alice"}"#)
-        let plan = try #require(fixture.decide(post("/actions/deleteNote", cookie: cookie, extra: [("Action-Bound", token)])).plan)
+        let plan = try #require(
+            fixture.decide(post("/actions/deleteNote", cookie: cookie, extra: [("Action-Bound", token)])).plan)
         #expect(plan.headers.first("X-ActionGate-Bound-Args") == Base64URL.encode(Array(#"{"note":42}"#.utf8)))
         #expect(plan.headers.contains("Action-Bound") == false)
         let other = try fixture.boundToken(action: "createPost", args: #"{"note":42}"#)
-        let rejection = try #require(fixture.decide(post("/actions/deleteNote", cookie: cookie, extra: [("Action-Bound", other)])).rejection)
-        #expect(rejection == Rejection(.boundArgsRejected, detail: "bound arguments: bad_tag", action: "deleteNote"))
+        let rejection = try #require(
+            fixture.decide(post("/actions/deleteNote", cookie: cookie, extra: [("Action-Bound", other)])).rejection)
+        // The session opened before the refusal: its key is named for the metrics and the audit line.
+        #expect(
+            rejection
+                == Rejection(
+                    .boundArgsRejected, detail: "bound arguments: bad_tag", action: "deleteNote",
+                    sessionKeyID: fixture.keys.active.idHex))
     }
 
     @Test func requiredBoundArgumentsMustBePresent() throws {
@@ -113,10 +128,15 @@ import Testing
         let token = try fixture.boundToken(action: "deleteNote", args: "[1]", subject: "alice")
         let alice = try fixture.sessionCookie(#"{"sub":"alice"}"#)
         let bob = try fixture.sessionCookie(#"{"sub":"bob"}"#)
-        #expect(fixture.decide(post("/actions/deleteNote", cookie: alice, extra: [("Action-Bound", token)])).outcome == "forward")
-        #expect(fixture.decide(post("/actions/deleteNote", cookie: bob, extra: [("Action-Bound", token)])).outcome == "bound_args_rejected")
+        #expect(
+            fixture.decide(post("/actions/deleteNote", cookie: alice, extra: [("Action-Bound", token)])).outcome
+                == "forward")
+        #expect(
+            fixture.decide(post("/actions/deleteNote", cookie: bob, extra: [("Action-Bound", token)])).outcome
+                == "bound_args_rejected")
         let login = try fixture.boundToken(action: "login", args: "[1]", subject: "alice")
-        #expect(fixture.decide(post("/actions/login", extra: [("Action-Bound", login)])).outcome == "bound_args_rejected")
+        #expect(
+            fixture.decide(post("/actions/login", extra: [("Action-Bound", login)])).outcome == "bound_args_rejected")
     }
 
     @Test func clientIdentityHeadersNeverReachTheUpstream() throws {
@@ -127,9 +147,10 @@ import Testing
             ("Upgrade", "h2c"), ("Connection", "Upgrade, X-Keep"), ("X-Keep", "1"),
         ]
         let plan = try #require(fixture.decide(post("/actions/login", extra: spoofed)).plan)
-        for name in ["X-ActionGate-Subject", "X-ActionGate-Claims", "X_ActionGate_Subject", "X-ActionGate-Bound-Args",
-            "x-middleware-subrequest", "X-HTTP-Method-Override", "Forwarded", "Upgrade", "Connection", "X-Keep"]
-        {
+        for name in [
+            "X-ActionGate-Subject", "X-ActionGate-Claims", "X_ActionGate_Subject", "X-ActionGate-Bound-Args",
+            "x-middleware-subrequest", "X-HTTP-Method-Override", "Forwarded", "Upgrade", "Connection", "X-Keep",
+        ] {
             #expect(!plan.headers.contains(name), "\(name) reached the upstream")
         }
         #expect(plan.headers.values("X-Forwarded-For") == ["203.0.113.9"])
@@ -140,7 +161,9 @@ import Testing
     }
 
     @Test func aTrustedProxyChainNamesTheClient() throws {
-        let head = post("/actions/login", extra: [("X-Forwarded-For", "198.51.100.7, 10.0.0.5"), ("X-Forwarded-Proto", "http")], peer: "::ffff:10.0.0.1")
+        let head = post(
+            "/actions/login", extra: [("X-Forwarded-For", "198.51.100.7, 10.0.0.5"), ("X-Forwarded-Proto", "http")],
+            peer: "::ffff:10.0.0.1")
         let plan = try #require(fixture.decide(head).plan)
         #expect(plan.audit.clientAddress == "198.51.100.7")
         #expect(plan.headers.values("X-Forwarded-Proto") == ["http"])
@@ -148,7 +171,9 @@ import Testing
 
     @Test func theSessionHeaderIssuesACookieOnlyForIssuingActions() throws {
         let login = try #require(fixture.decide(post("/actions/login")).plan)
-        let upstream = HeaderFields([("Content-Type", "text/html"), ("X-ActionGate-Session", #"{"sub":"alice","roles":["admin"]}"#)])
+        let upstream = HeaderFields([
+            ("Content-Type", "text/html"), ("X-ActionGate-Session", #"{"sub":"alice","roles":["admin"]}"#),
+        ])
         let issued = fixture.gate.rewriteResponse(status: 303, headers: upstream, plan: login, now: GateFixture.now)
         #expect(issued.sessionEvent == .issued)
         #expect(!issued.headers.contains("X-ActionGate-Session"))
@@ -167,19 +192,27 @@ import Testing
 
     @Test func clearLogsOutAndUpstreamCookiesCannotOverwriteTheSession() throws {
         let login = try #require(fixture.decide(post("/actions/login")).plan)
-        let upstream = HeaderFields([("X-ActionGate-Session", "clear"), ("Set-Cookie", "__Host-actiongate=forged; Path=/"), ("Set-Cookie", "theme=dark")])
+        let upstream = HeaderFields([
+            ("X-ActionGate-Session", "clear"), ("Set-Cookie", "__Host-actiongate=forged; Path=/"),
+            ("Set-Cookie", "theme=dark"),
+        ])
         let cleared = fixture.gate.rewriteResponse(status: 200, headers: upstream, plan: login, now: GateFixture.now)
         #expect(cleared.sessionEvent == .cleared)
-        #expect(cleared.headers.values("Set-Cookie") == ["theme=dark", "__Host-actiongate=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax"])
+        #expect(
+            cleared.headers.values("Set-Cookie") == [
+                "theme=dark", "__Host-actiongate=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Lax",
+            ])
     }
 
     @Test func claimsWithoutAValidSubIssueNothing() throws {
         let login = try #require(fixture.decide(post("/actions/login")).plan)
-        for claims in [#"{"roles":["admin"]}"#, #"{"sub":"has space"}"#, #"{"sub":""}"#, "[]", "not json",
-            #"{"sub":"\#(String(repeating: "a", count: 257))"}"#]
-        {
+        for claims in [
+            #"{"roles":["admin"]}"#, #"{"sub":"has space"}"#, #"{"sub":""}"#, "[]", "not json",
+            #"{"sub":"\#(String(repeating: "a", count: 257))"}"#,
+        ] {
             let result = fixture.gate.rewriteResponse(
-                status: 200, headers: HeaderFields([("X-ActionGate-Session", claims)]), plan: login, now: GateFixture.now)
+                status: 200, headers: HeaderFields([("X-ActionGate-Session", claims)]), plan: login,
+                now: GateFixture.now)
             #expect(!result.headers.contains("Set-Cookie"), "\(claims)")
             #expect(result.sessionEvent != .issued)
         }
@@ -196,8 +229,12 @@ import Testing
 
     @Test func actionResponsesAreNotCachedUnlessTheHandlerSaysSo() throws {
         let plan = try #require(fixture.decide(post("/actions/login")).plan)
-        #expect(fixture.gate.rewriteResponse(status: 200, headers: HeaderFields(), plan: plan, now: GateFixture.now).headers.values("Cache-Control") == ["no-store"])
+        #expect(
+            fixture.gate.rewriteResponse(status: 200, headers: HeaderFields(), plan: plan, now: GateFixture.now).headers
+                .values("Cache-Control") == ["no-store"])
         let own = HeaderFields([("Cache-Control", "private, max-age=5")])
-        #expect(fixture.gate.rewriteResponse(status: 200, headers: own, plan: plan, now: GateFixture.now).headers.values("Cache-Control") == ["private, max-age=5"])
+        #expect(
+            fixture.gate.rewriteResponse(status: 200, headers: own, plan: plan, now: GateFixture.now).headers.values(
+                "Cache-Control") == ["private, max-age=5"])
     }
 }

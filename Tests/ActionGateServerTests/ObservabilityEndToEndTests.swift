@@ -120,6 +120,37 @@ import Testing
         }
     }
 
+    /// A request refused after its session opened (here: `deleteUser` without its required bound
+    /// arguments) still shows that the session's key is in use — a decrypt-only key that only
+    /// refused requests use is not yet safe to retire.
+    @Test func aSessionOnARefusedRequestCountsForItsKey() async throws {
+        try await Fixture.with { fixture in
+            let old = fixture.decryptOnlyKey.idHex
+            let (cookie, _) = try fixture.sessionCookie(subject: "carol", sealedBy: fixture.decryptOnlyKey)
+            let refused = try await fixture.roundTrip(
+                "POST /actions/deleteUser HTTP/1.1\r\n\(Fixture.browser)Cookie: \(cookie)\r\nContent-Length: 2\r\n\r\n{}"
+            )
+            #expect(refused.status == 403)
+            #expect(refused.errorCode == "bound_args_rejected")
+            #expect(await GatewayHarness.eventually { (try? fixture.auditLines().count) == 1 })
+            let after = try await metrics(fixture)
+            #expect(after.value("actiongate_tokens_opened_total", ["key_id": old, "purpose": "session"]) == 1)
+            #expect(after.value("actiongate_tokens_opened_total", ["key_id": old, "purpose": "bound_args"]) == 0)
+            let line = try #require(try fixture.auditLines().first)
+            #expect(line["verdict"] == .string("reject"))
+            #expect(line["key_ids"] == .array([.string(old)]))
+
+            // Without a session, a refusal counts no key.
+            let anonymous = try await fixture.roundTrip(
+                "POST /actions/deleteUser HTTP/1.1\r\n\(Fixture.browser)Content-Length: 2\r\n\r\n{}")
+            #expect(anonymous.status == 401)
+            #expect(await GatewayHarness.eventually { (try? fixture.auditLines().count) == 2 })
+            let last = try await metrics(fixture)
+            #expect(last.value("actiongate_tokens_opened_total", ["key_id": old, "purpose": "session"]) == 1)
+            #expect(try fixture.auditLines().last?["key_ids"] == nil)
+        }
+    }
+
     @Test func untrustedValuesAreEscapedAndTruncatedInTheAuditLine() async throws {
         try await Fixture.with { fixture in
             let long = String(repeating: "x", count: 300)

@@ -13,7 +13,9 @@ extension Gate {
         var shadowDenial: RejectionReason?
         if let reason = decision.rejectionReason(hasIdentity: identity != nil) {
             let detail = "policy: \(decision.rule)" + Self.sessionNote(sessionCheck)
-            guard !action.enforce else { return .reject(Rejection(reason, detail: detail, action: action.id)) }
+            guard !action.enforce else {
+                return .reject(Rejection(reason, detail: detail, action: action.id, sessionKeyID: session?.keyID))
+            }
             shadowDenial = reason
         }
         var keyIDs = session.map { [$0.keyID] } ?? []
@@ -23,10 +25,16 @@ extension Gate {
         switch boundArguments.open(tokens: tokens, action: action.id, subject: session?.subject, keys: keys, now: now) {
         case .absent:
             if action.boundArguments == .required {
-                return .reject(Rejection(.boundArgsRejected, detail: "bound arguments: missing", action: action.id))
+                return .reject(
+                    Rejection(
+                        .boundArgsRejected, detail: "bound arguments: missing", action: action.id,
+                        sessionKeyID: session?.keyID))
             }
         case .rejected(let reason):
-            return .reject(Rejection(.boundArgsRejected, detail: "bound arguments: \(reason)", action: action.id))
+            return .reject(
+                Rejection(
+                    .boundArgsRejected, detail: "bound arguments: \(reason)", action: action.id,
+                    sessionKeyID: session?.keyID))
         case .valid(let json, let keyID):
             boundJSON = json
             if !keyIDs.contains(keyID) { keyIDs.append(keyID) }
@@ -49,7 +57,8 @@ extension Gate {
         let session = sessions.check(cookieHeaders: head.headers.values("Cookie"), keys: keys, now: now).session
         let audit = AuditFacts(
             routeMode: context.route.mode.rawValue, route: context.route.pathPrefix, subject: session?.subject,
-            keyIDs: session.map { [$0.keyID] } ?? [], clientAddress: context.clientAddress?.description ?? head.peerAddress)
+            keyIDs: session.map { [$0.keyID] } ?? [],
+            clientAddress: context.clientAddress?.description ?? head.peerAddress)
         return forward(
             head, context: context, action: nil, session: session, boundArguments: nil, body: .none,
             response: ResponseRules(isAction: false, setCookies: refreshCookies(session, now: now)), audit: audit)
@@ -76,12 +85,15 @@ extension Gate {
         let cookies = headers.values("Cookie")
         if !cookies.isEmpty {
             headers.remove("Cookie")
-            if let rest = CookieHeader(cookies).serialized(removing: sessions.cookieName) { headers.add("Cookie", rest) }
+            if let rest = CookieHeader(cookies).serialized(removing: sessions.cookieName) {
+                headers.add("Cookie", rest)
+            }
         }
         let gateway = GatewayHeaders(
             peerAddress: head.peerAddress, peerIsTrustedProxy: context.peerIsTrustedProxy, proto: context.proto,
             host: context.host, requestID: head.requestID, action: action, subject: session?.subject,
-            claims: session.map { Base64URL.encode($0.rawClaims) }, boundArguments: boundArguments.map { Base64URL.encode($0) })
+            claims: session.map { Base64URL.encode($0.rawClaims) },
+            boundArguments: boundArguments.map { Base64URL.encode($0) })
         do {
             headers = try RequestHeaderRules.addGatewayHeaders(gateway, to: headers)
         } catch {

@@ -8,14 +8,22 @@ public struct Rejection: Error, Sendable, Equatable {
     public var detail: String?
     /// The action the request named, when known (audit log and metrics).
     public var action: String?
+    /// The key that opened the request's valid session, when the refusal came after it (a policy
+    /// denial, refused bound arguments): the key is still in use even though this request was
+    /// refused, which `actiongate_tokens_opened_total` and the audit line's `key_ids` show.
+    public var sessionKeyID: String?
 
     public var status: Int { reason.status }
 
-    public init(_ reason: RejectionReason, headers: HeaderFields = HeaderFields(), detail: String? = nil, action: String? = nil) {
+    public init(
+        _ reason: RejectionReason, headers: HeaderFields = HeaderFields(), detail: String? = nil, action: String? = nil,
+        sessionKeyID: String? = nil
+    ) {
         self.reason = reason
         self.headers = headers
         self.detail = detail
         self.action = action
+        self.sessionKeyID = sessionKeyID
     }
 
     /// The JSON body of every rejection: `{"error":"<reason>","request_id":"<id>"}`.

@@ -34,7 +34,9 @@ enum AuditLineEncoder {
         if let rule = audit?.policyRule { line.string("policy_rule", rule, limit: limit) }
         if let shadow = audit?.shadowDenial { line.string("shadow_denial", shadow.rawValue, limit: limit) }
         if let subject = audit?.subject { line.string("subject", subject, limit: limit) }
-        if let keys = audit?.keyIDs, !keys.isEmpty { line.strings("key_ids", keys, limit: limit) }
+        if let keys = audit?.keyIDs ?? record.rejection?.sessionKeyID.map({ [$0] }), !keys.isEmpty {
+            line.strings("key_ids", keys, limit: limit)
+        }
         if let event = record.sessionEvent { encodeSessionEvent(event, into: &line) }
         if let upstream = record.upstream { line.string("upstream", upstream, limit: limit) }
         if case .forwarded(let status) = record.outcome { line.integer("upstream_status", status) }

@@ -56,7 +56,12 @@ public final class GatewayMetrics: AuditSink {
         let action = audit?.action ?? rejection?.action ?? MetricLabels.none
         let route = audit?.route ?? MetricLabels.none
         cache.counter(.request(route: route, action: action, status: event.status), resolve: resolve).increment()
-        if let rejection { rejections[rejection.reason]?.increment() }
+        if let rejection {
+            rejections[rejection.reason]?.increment()
+            if let key = rejection.sessionKeyID {
+                cache.counter(.token(keyID: key, purpose: .session), resolve: resolve).increment()
+            }
+        }
         if let upstream = event.upstream {
             if let latency = event.upstreamLatency {
                 cache.latencyHistogram(upstream, resolve: resolveLatency).record(latency)

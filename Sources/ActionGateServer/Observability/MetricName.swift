@@ -35,7 +35,9 @@ struct MetricName: Sendable {
         name: "buffered_body_bytes", unit: "", help: "Request-body bytes buffered for the Gate now.")
     static let tokensOpened = MetricName(
         name: "tokens_opened", unit: "total",
-        help: "Tokens opened on forwarded requests, by key id and purpose (session, bound_args).")
+        help:
+            "Tokens opened, by key id and purpose (session, bound_args): on forwarded requests, and sessions on requests refused after the session was opened."
+    )
     static let keySeals = MetricName(
         name: "key_seals", unit: "total", help: "Tokens sealed by this process, by key id.")
     static let keySealWarning = MetricName(

@@ -40,6 +40,11 @@ struct GatewayHarness: Sendable {
 
     /// Polls (bounded) until `condition` holds; false on timeout.
     func eventually(timeout: Duration = .seconds(5), _ condition: () async -> Bool) async -> Bool {
+        await Self.eventually(timeout: timeout, condition)
+    }
+
+    /// Polls (bounded) until `condition` holds; false on timeout.
+    static func eventually(timeout: Duration = .seconds(5), _ condition: () async -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while !(await condition()) {
             guard ContinuousClock.now < deadline else { return false }
