@@ -51,6 +51,9 @@ public final class ChildProcess: Sendable {
         directory: String? = nil,
         stdin: String? = nil
     ) throws {
+        guard let closeFrom = Self.addCloseFrom, let changeDirectory = Self.addChangeDirectory else {
+            throw SpawnError(description: "this C library lacks posix_spawn_file_actions_addclosefrom_np/addchdir_np")
+        }
         let input = try Self.pipe()
         let output = try Self.pipe()
         let errors = try Self.pipe()
@@ -61,9 +64,6 @@ public final class ChildProcess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, input.read, 0)
         posix_spawn_file_actions_adddup2(&actions, output.write, 1)
         posix_spawn_file_actions_adddup2(&actions, errors.write, 2)
-        guard let closeFrom = Self.addCloseFrom, let changeDirectory = Self.addChangeDirectory else {
-            throw SpawnError(description: "this C library lacks posix_spawn_file_actions_addclosefrom_np/addchdir_np")
-        }
         _ = closeFrom(&actions, 3)
         if let directory { _ = changeDirectory(&actions, directory) }
 
@@ -160,6 +160,10 @@ public final class ChildProcess: Sendable {
     @discardableResult
     public func wait() -> Int32 {
         if let status = exitStatus.withLock({ $0 }) { return status }
+        // Wait for the exit without reaping it (WNOWAIT) and without the lock, so `send` and
+        // `isRunning` on other threads never wait behind this; then reap under the lock.
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR {}
         return waitLock.withLock { _ in
             if let status = exitStatus.withLock({ $0 }) { return status }
             var status: Int32 = 0
