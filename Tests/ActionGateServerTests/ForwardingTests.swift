@@ -1,6 +1,6 @@
 import ActionGateCore
 import ActionGateServer
-import Glibc
+import ActionGateTestSupport
 import NIOHTTP1
 import Testing
 
@@ -226,65 +226,17 @@ import Testing
     @Test(arguments: [(700, false), (2600, false), (700, true)])
     func aClosingResponseReachesASlowReaderWhole(pauseMilliseconds: Int, halfCloses: Bool) async throws {
         try await GatewayHarness.with { gateway in
-            let client = try SlowReader(port: gateway.address.port ?? 0)
+            let client = try LoopbackSocket(port: gateway.address.port ?? 0, receiveBufferSize: 4096)
             defer { client.close() }
             try client.send("GET /big/3000000 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
             if halfCloses { client.closeOutput() }
             // Not reading for a while: the gateway's socket and buffers fill, its writes wait.
             try await Task.sleep(for: .milliseconds(pauseMilliseconds))
-            let received = client.readToEnd()
+            let received = try client.readToEnd()
             let text = String(decoding: received.prefix(512), as: UTF8.self)
             #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
             let headEnd = received.firstRange(of: Array("\r\n\r\n".utf8))?.upperBound ?? received.count
             #expect(received.count - headEnd == 3_000_000, "the body arrived whole before the end")
         }
-    }
-}
-
-/// A blocking TCP client with a small receive buffer, read only when the test says so.
-struct SlowReader {
-    private let descriptor: Int32
-
-    init(port: Int) throws {
-        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var size: Int32 = 4096
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { throw RawConnection.Closed() }
-    }
-
-    func send(_ text: String) throws {
-        let bytes = Array(text.utf8)
-        guard Glibc.send(descriptor, bytes, bytes.count, 0) == bytes.count else { throw RawConnection.Closed() }
-    }
-
-    /// Everything until the gateway closes (or a 10 s silence).
-    func readToEnd() -> [UInt8] {
-        var received: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = recv(descriptor, &buffer, buffer.count, 0)
-            guard count > 0 else { break }
-            received.append(contentsOf: buffer[..<count])
-        }
-        return received
-    }
-
-    func closeOutput() {
-        _ = shutdown(descriptor, Int32(SHUT_WR))
-    }
-
-    func close() {
-        _ = Glibc.close(descriptor)
     }
 }

@@ -106,9 +106,7 @@ public final class ChildProcess: Sendable {
         let bytes = Array((stdin ?? "").utf8)
         // A thread of its own: a child that does not read its input must not block the caller.
         Thread {
-            var all = sigset_t()
-            sigfillset(&all)
-            pthread_sigmask(SIG_BLOCK, &all, nil)
+            blockAllSignals()
             var offset = 0
             while offset < bytes.count {
                 let written = bytes[offset...].withUnsafeBytes { write(input.write, $0.baseAddress, $0.count) }
@@ -222,9 +220,7 @@ private final class Collector: Sendable {
 
     init(descriptor: Int32) {
         Thread { [self] in
-            var all = sigset_t()
-            sigfillset(&all)
-            pthread_sigmask(SIG_BLOCK, &all, nil)
+            blockAllSignals()
             var buffer = [UInt8](repeating: 0, count: 65536)
             while true {
                 let count = read(descriptor, &buffer, buffer.count)
@@ -249,4 +245,12 @@ private final class Collector: Sendable {
         condition.unlock()
         return text
     }
+}
+
+/// For the helper threads here: a signal a test sends to its own process (SIGHUP for a reload)
+/// must never interrupt their blocking reads and writes.
+private func blockAllSignals() {
+    var all = sigset_t()
+    sigfillset(&all)
+    pthread_sigmask(SIG_BLOCK, &all, nil)
 }

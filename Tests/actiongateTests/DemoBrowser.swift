@@ -1,10 +1,5 @@
+import ActionGateTestSupport
 import Foundation
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// What a browser without JavaScript does, over a plain socket: GET pages, POST urlencoded forms with
 /// the page's `Origin`, keep the cookies it is given, and never follow redirects on its own (the
@@ -95,39 +90,10 @@ struct DemoBrowser {
 
     /// Sends `request` on a new connection and reads until the server closes it (10 s at most).
     private func exchange(_ request: [UInt8]) throws -> [UInt8] {
-        #if canImport(Glibc)
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-            let fd = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
-        defer { close(fd) }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { throw Failure(description: "connect to \(port): errno \(errno)") }
-        var sent = 0
-        while sent < request.count {
-            let written = request[sent...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            guard written > 0 else { throw Failure(description: "write: errno \(errno)") }
-            sent += written
-        }
-        var received: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 16 << 10)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            guard count >= 0 else { throw Failure(description: "read: errno \(errno) (timed out?)") }
-            if count == 0 { return received }
-            received.append(contentsOf: buffer[..<count])
-        }
+        let socket = try LoopbackSocket(port: port, receiveTimeout: 10)
+        defer { socket.close() }
+        try socket.send(request)
+        return try socket.readToEnd()
     }
 
     /// Parses a whole response read to the connection's end (Content-Length or chunked body).

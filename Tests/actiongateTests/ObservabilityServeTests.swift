@@ -139,30 +139,9 @@ final class RunningServe: Sendable {
 /// One HTTP exchange over a plain socket to 127.0.0.1 (`Connection: close`): the raw response.
 enum RawHTTP {
     static func exchange(port: Int, _ request: String) -> String? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { return nil }
-        let bytes = Array(request.utf8)
-        guard send(fd, bytes, bytes.count, 0) == bytes.count else { return nil }
-        var response: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 16384)
-        while true {
-            let count = recv(fd, &buffer, buffer.count, 0)
-            guard count > 0 else { break }
-            response.append(contentsOf: buffer[..<count])
-        }
+        guard let socket = try? LoopbackSocket(port: port, receiveTimeout: 5) else { return nil }
+        defer { socket.close() }
+        guard (try? socket.send(request)) != nil, let response = try? socket.readToEnd() else { return nil }
         return String(decoding: response, as: UTF8.self)
     }
 }
