@@ -60,14 +60,30 @@ enum OriginFuzzer {
         }
     }
 
-    /// `Host`: accepted only when it names a public origin's host and port.
+    /// `Host`: accepted only when it names a public origin's host and port. An IPv6 literal may be
+    /// spelled any way that names the same address (`[0:0::1]` for `[::1]`), as the matcher
+    /// canonicalises it; the address is compared as an `IPAddress`.
     static func checkHost(_ value: String, _ matcher: OriginMatcher) throws(PropertyViolation) {
         guard matcher.isAllowedHost(value) else { return }
         let host = FuzzInput.trimmingOWS(value).lowercased()
         let named = matcher.publicOrigins.contains { origin in
-            host == origin.authority || host == "\(origin.host):\(origin.port)"
+            host == origin.authority || host == "\(origin.host):\(origin.port)" || namesSameIPv6Host(host, origin)
         }
         try PropertyViolation.check(named, "isAllowedHost accepted a host that is not a public origin's authority")
+    }
+
+    /// `[address]` or `[address]:port` naming the origin's IPv6 address and port.
+    static func namesSameIPv6Host(_ host: String, _ origin: WebOrigin) -> Bool {
+        guard host.hasPrefix("["), origin.host.hasPrefix("["), let close = host.firstIndex(of: "]") else {
+            return false
+        }
+        let rest = host[host.index(after: close)...]
+        let port = rest.isEmpty ? origin.scheme.defaultPort : rest.hasPrefix(":") ? Int(rest.dropFirst()) : nil
+        guard port == origin.port,
+            let address = IPAddress(String(host[host.index(after: host.startIndex)..<close])),
+            let expected = IPAddress(String(origin.host.dropFirst().dropLast()))
+        else { return false }
+        return address == expected
     }
 
     /// An allowed-origins file: entries re-parse, line numbers are in range, wildcards respect the suffix rule.
