@@ -72,7 +72,12 @@ let package = Package(
         // Release-mode micro-benchmarks (crypto against `openssl speed`, the Gate's cost per request).
         .executableTarget(
             name: "actiongate-bench",
-            dependencies: ["ActionGateCore", "ActionGateCrypto"]
+            dependencies: [
+                "ActionGateCore", "ActionGateCrypto",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         // Fuzz targets (docs/security-testing.md). A normal build replays Fuzz/ corpora; built with
         // -DFUZZING and -sanitize=fuzzer (scripts/fuzz.sh) it is a libFuzzer binary.

@@ -3,7 +3,7 @@
 #
 #   bench/run.sh [--duration S] [--rounds N] [--warmup S] [--connections N] [--threads N]
 #                [--workers N] [--upstream-workers N] [--out DIR] [--perf] [--keep] [--no-build]
-#                [--compare BIN]
+#                [--compare BIN] [--floors]
 #
 # Starts ONE upstream (nginx `return 200 "ok"`, bench/upstream.conf) and measures with wrk
 # (bench/post.lua: POST, 1 KiB JSON body, Origin, session Cookie, Action-Bound):
@@ -17,14 +17,18 @@
 # session cookie removed) and that the same request without the cookie gets 401.
 # --compare BIN adds (c') and (d'): the same two paths through a second gateway built from another
 # revision (a proposed change), in the same rounds, against the same upstream and keyring.
+# --floors adds (g) and (h), the floors under any SwiftNIO data plane (actiongate-bench relay): (g)
+# bytes relayed unparsed, one upstream connection per client connection; (h) the same through NIO's
+# HTTP/1 codecs on both sides, no checks.
 # Everything listens on 127.0.0.1; every process started here is stopped on exit.
 #
-# Environment: ACTIONGATE_BIN (a built actiongate; default: swift build -c release).
+# Environment: ACTIONGATE_BIN (a built actiongate; default: swift build -c release), for --floors
+# ACTIONGATE_BENCH_BIN (a built actiongate-bench; default: swift build -c release).
 set -euo pipefail
 
 DURATION=10 ROUNDS=3 WARMUP=2 CONNECTIONS=64 THREADS=2
-WORKERS=$(nproc) UPSTREAM_WORKERS=1 OUT="" PERF=0 KEEP=0 BUILD=1 COMPARE_BIN=""
-usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+WORKERS=$(nproc) UPSTREAM_WORKERS=1 OUT="" PERF=0 KEEP=0 BUILD=1 COMPARE_BIN="" FLOORS=0
+usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
     case "$1" in
         --duration) DURATION=$2; shift 2 ;;
@@ -39,6 +43,7 @@ while [ $# -gt 0 ]; do
         --keep) KEEP=1; shift ;;
         --no-build) BUILD=0; shift ;;
         --compare) COMPARE_BIN=$2; shift 2 ;;
+        --floors) FLOORS=1; shift ;;
         -h|--help) usage ;;
         *) echo "run.sh: unknown argument $1" >&2; usage ;;
     esac
@@ -72,6 +77,14 @@ if [ -z "${ACTIONGATE_BIN:-}" ]; then
     ACTIONGATE_BIN="$(cd "$REPO" && swift build -c release --show-bin-path)/actiongate"
 fi
 [ -x "$ACTIONGATE_BIN" ] || die "no actiongate binary at $ACTIONGATE_BIN"
+if [ "$FLOORS" -eq 1 ] && [ -z "${ACTIONGATE_BENCH_BIN:-}" ]; then
+    if [ "$BUILD" -eq 1 ]; then
+        log "swift build -c release --product actiongate-bench (incremental)"
+        (cd "$REPO" && swift build -c release --product actiongate-bench >&2)
+    fi
+    ACTIONGATE_BENCH_BIN="$(cd "$REPO" && swift build -c release --show-bin-path)/actiongate-bench"
+fi
+[ "$FLOORS" -eq 0 ] || [ -x "$ACTIONGATE_BENCH_BIN" ] || die "no actiongate-bench binary at $ACTIONGATE_BENCH_BIN"
 [ -z "$COMPARE_BIN" ] || [ -x "$COMPARE_BIN" ] || die "no actiongate binary at $COMPARE_BIN (--compare)"
 
 # --- processes and cleanup -------------------------------------------------------------------
@@ -122,7 +135,7 @@ fill() {  # fill TEMPLATE OUTPUT: replace the @NAME@ placeholders
 }
 
 pick_port UPSTREAM_PORT; pick_port PROXY_PORT; pick_port GATEWAY_PORT; pick_port ADMIN_PORT
-pick_port GATEWAY2_PORT; pick_port ADMIN2_PORT
+pick_port GATEWAY2_PORT; pick_port ADMIN2_PORT; pick_port RELAY_TCP_PORT; pick_port RELAY_HTTP_PORT
 # As root, nginx workers would switch to `nobody` and lose access to the temp folder.
 USER_DIRECTIVE=""
 [ "$(id -u)" -eq 0 ] && USER_DIRECTIVE="user root;"
@@ -151,11 +164,23 @@ if [ -n "$COMPARE_BIN" ]; then
     GATEWAY2_PID=$!; PIDS+=("$GATEWAY2_PID")
 fi
 
+RELAY_TCP_PID="" RELAY_HTTP_PID=""
+if [ "$FLOORS" -eq 1 ]; then
+    "$ACTIONGATE_BENCH_BIN" relay tcp "$RELAY_TCP_PORT" "$UPSTREAM_PORT" >"$WORK/relay-tcp.log" 2>&1 &
+    RELAY_TCP_PID=$!; PIDS+=("$RELAY_TCP_PID")
+    "$ACTIONGATE_BENCH_BIN" relay http "$RELAY_HTTP_PORT" "$UPSTREAM_PORT" >"$WORK/relay-http.log" 2>&1 &
+    RELAY_HTTP_PID=$!; PIDS+=("$RELAY_HTTP_PID")
+fi
+
 wait_http "http://127.0.0.1:$UPSTREAM_PORT/"
 wait_http "http://127.0.0.1:$PROXY_PORT/"
 wait_http "http://127.0.0.1:$ADMIN_PORT/healthz"
 wait_http "http://127.0.0.1:$GATEWAY_PORT/"
 kill -0 "$GATEWAY_PID" 2>/dev/null || die "the gateway exited: $(cat "$WORK/gateway.log")"
+if [ "$FLOORS" -eq 1 ]; then
+    wait_http "http://127.0.0.1:$RELAY_TCP_PORT/"
+    wait_http "http://127.0.0.1:$RELAY_HTTP_PORT/"
+fi
 if [ -n "$COMPARE_BIN" ]; then
     wait_http "http://127.0.0.1:$ADMIN2_PORT/healthz"
     wait_http "http://127.0.0.1:$GATEWAY2_PORT/"
@@ -181,6 +206,8 @@ URL_C="http://127.0.0.1:$GATEWAY_PORT/static/updateNote"
 URL_D="http://127.0.0.1:$GATEWAY_PORT/actions/updateNote"
 URL_E="http://127.0.0.1:$GATEWAY2_PORT/static/updateNote"
 URL_F="http://127.0.0.1:$GATEWAY2_PORT/actions/updateNote"
+URL_G="http://127.0.0.1:$RELAY_TCP_PORT/actions/updateNote"
+URL_H="http://127.0.0.1:$RELAY_HTTP_PORT/actions/updateNote"
 
 # --- checks: the benchmark measures what it claims -------------------------------------------
 BODY=$(printf '{"note":"%s"}' "$(head -c 1013 /dev/zero | tr '\0' x)")
@@ -224,6 +251,10 @@ check_gateway() {  # check_gateway NAME PASSTHROUGH_URL ACTION_URL
 }
 check_gateway "c/d" "$URL_C" "$URL_D"
 [ -z "$COMPARE_BIN" ] || check_gateway "c'/d'" "$URL_E" "$URL_F"
+if [ "$FLOORS" -eq 1 ]; then
+    expect_status 200 "(g) NIO byte relay" "$URL_G" "${FULL[@]}"
+    expect_status 200 "(h) NIO HTTP/1 relay" "$URL_H" "${FULL[@]}"
+fi
 
 # --- measuring -------------------------------------------------------------------------------
 CLK_TCK=$(getconf CLK_TCK)
@@ -241,11 +272,13 @@ proxy_pids() {  # the processes doing variant $1's proxying work
         b) pgrep -P "$PROXY_PID" | tr '\n' ' ' ;;
         c|d) echo "$GATEWAY_PID" ;;
         e|f) echo "$GATEWAY2_PID" ;;
+        g) echo "$RELAY_TCP_PID" ;;
+        h) echo "$RELAY_HTTP_PID" ;;
     esac
 }
 url_of() {
     case "$1" in a) echo "$URL_A" ;; b) echo "$URL_B" ;; c) echo "$URL_C" ;; d) echo "$URL_D" ;; e) echo "$URL_E" ;;
-        f) echo "$URL_F" ;; esac
+        f) echo "$URL_F" ;; g) echo "$URL_G" ;; h) echo "$URL_H" ;; esac
 }
 path_of() { local u; u=$(url_of "$1"); echo "/${u#http://*/}"; }
 RESULTS="$WORK/results.txt"
@@ -280,6 +313,7 @@ LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 log "load average at start: $LOAD_START; $WORKERS proxy workers, $UPSTREAM_WORKERS upstream worker(s)"
 ORDER=(b c d a)
 [ -z "$COMPARE_BIN" ] || ORDER=(b c d e f a)
+[ "$FLOORS" -eq 0 ] || ORDER+=(g h)
 N=${#ORDER[@]}
 for v in "${ORDER[@]}"; do run_wrk "$v" "$WARMUP" -; done
 for round in $(seq "$ROUNDS"); do
@@ -322,8 +356,9 @@ B_RPS=$(median b 3) B_P99=$(median b 5)
     echo
     echo "| variant | req/s | p50 ms | p99 ms | req/s ÷ (b) | p99 ÷ (b) | proxy CPU µs/req | upstream CPU µs/req |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|"
-    for v in a b c d e f; do
+    for v in a b c d e f g h; do
         [ -n "$COMPARE_BIN" ] || case "$v" in e|f) continue ;; esac
+        [ "$FLOORS" -eq 1 ] || case "$v" in g|h) continue ;; esac
         case "$v" in
             a) name="(a) upstream direct (nginx return 200)" ;;
             b) name="(b) nginx proxy_pass, keep-alive" ;;
@@ -331,6 +366,8 @@ B_RPS=$(median b 3) B_P99=$(median b 5)
             d) name="(d) ActionGate full action path" ;;
             e) name="(c') passthrough, --compare binary" ;;
             f) name="(d') full action path, --compare binary" ;;
+            g) name="(g) floor: NIO byte relay, unparsed" ;;
+            h) name="(h) floor: NIO HTTP/1 codecs, no checks" ;;
         esac
         rps=$(median "$v" 3) p50=$(median "$v" 4) p99=$(median "$v" 5) cpu=$(median "$v" 6) up=$(median "$v" 7)
         awk -v n="$name" -v r="$rps" -v p50="$p50" -v p99="$p99" -v br="$B_RPS" -v bp="$B_P99" -v cpu="$cpu" -v up="$up" \

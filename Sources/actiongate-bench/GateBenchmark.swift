@@ -72,11 +72,14 @@ enum GateBenchmark {
         ]
         let timer = BenchmarkTimer()
         print("Gate decision per request (1 KiB JSON body, both phases):")
-        for (name, request) in cases {
+        // `actiongate-bench gate WORD` runs only the cases whose name contains WORD (for profiling one).
+        let only = arguments.first
+        for (name, request) in cases where only.map({ name.contains($0) }) ?? true {
             guard decide(request) > 0 else { throw BenchmarkFailure("\(name) was not forwarded") }
             let ns = timer.nanosecondsPerOperation { decide(request) }
             print("  \(name.padding(toLength: 34, withPad: " ", startingAt: 0)) \(Int(ns)) ns")
         }
+        guard only.map({ "ten-rule policy evaluation".contains($0) }) ?? true else { return }
         guard let policy = configuration.action(id: "tenRules")?.policy else { throw BenchmarkFailure("no tenRules action") }
         let identity = Identity(subject: "carol", claims: ["roles": .array([.string("admin")]), "region": .string("eu")])
         let address = IPAddress("203.0.113.9")

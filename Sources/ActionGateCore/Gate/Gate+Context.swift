@@ -42,10 +42,18 @@ extension Gate {
     /// The scheme of the public origin whose host the request named (the first origin's when the
     /// host matches several schemes, which a configuration rarely has).
     func publicScheme(forHost host: String) -> String {
-        let bare = host.split(separator: ":", maxSplits: 1).first.map { $0.lowercased() } ?? ""
         let origins = configuration.publicOrigins
-        let match = origins.first { $0.host == bare } ?? origins.first
-        return match?.scheme.rawValue ?? "http"
+        var host = host
+        // The host up to its first `:`, lowercased, equals the origin's (canonical, lower-case) host;
+        // compared in place, no copy on the request path.
+        let match = host.withUTF8 { bytes in
+            let bare = UnsafeBufferPointer(rebasing: bytes[..<(bytes.firstIndex(of: ASCII.colon) ?? bytes.endIndex)])
+            return origins.first { origin in
+                var name = origin.host
+                return name.withUTF8 { ASCII.equalsLowercase(bare, $0) }
+            }
+        }
+        return (match ?? origins.first)?.scheme.rawValue ?? "http"
     }
 
     /// The first comma-separated entry of the first field, trimmed; nil when empty.

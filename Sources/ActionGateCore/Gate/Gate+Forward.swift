@@ -6,7 +6,8 @@ extension Gate {
         _ head: RequestHead, context: RequestContext, action: ActionConfiguration, body: [UInt8],
         markers: ActionMarkers?, now: Int64
     ) -> Verdict {
-        let sessionCheck = sessions.check(cookieHeaders: head.headers.values("Cookie"), keys: keys, now: now)
+        let cookies = Self.cookies(head.headers)
+        let sessionCheck = sessions.check(cookies: cookies, keys: keys, now: now)
         let session = sessionCheck.session
         let identity = session.map { Identity(subject: $0.subject, claims: $0.claims) }
         let decision = action.policy.evaluate(identity: identity, clientAddress: context.clientAddress)
@@ -44,7 +45,7 @@ extension Gate {
             subject: session?.subject, policyRule: decision.rule, keyIDs: keyIDs,
             clientAddress: context.clientAddress?.description ?? head.peerAddress, shadowDenial: shadowDenial)
         return forward(
-            head, context: context, action: action.id, session: session, boundArguments: boundJSON,
+            head, context: context, action: action.id, session: session, cookies: cookies, boundArguments: boundJSON,
             body: body.isEmpty && !head.hasBody ? .none : .buffered(body),
             response: ResponseRules(
                 isAction: true, issuesSession: action.issuesSession, setCookies: refreshCookies(session, now: now)),
@@ -54,13 +55,14 @@ extension Gate {
     /// A GET or HEAD naming no action on an `actions` route: forwarded with the identity of a valid
     /// session (and its sliding refresh), never with bound arguments.
     func pageRender(_ head: RequestHead, context: RequestContext, now: Int64) -> Verdict {
-        let session = sessions.check(cookieHeaders: head.headers.values("Cookie"), keys: keys, now: now).session
+        let cookies = Self.cookies(head.headers)
+        let session = sessions.check(cookies: cookies, keys: keys, now: now).session
         let audit = AuditFacts(
             routeMode: context.route.mode.rawValue, route: context.route.pathPrefix, subject: session?.subject,
             keyIDs: session.map { [$0.keyID] } ?? [],
             clientAddress: context.clientAddress?.description ?? head.peerAddress)
         return forward(
-            head, context: context, action: nil, session: session, boundArguments: nil, body: .none,
+            head, context: context, action: nil, session: session, cookies: cookies, boundArguments: nil, body: .none,
             response: ResponseRules(isAction: false, setCookies: refreshCookies(session, now: now)), audit: audit)
     }
 
@@ -70,22 +72,32 @@ extension Gate {
             routeMode: context.route.mode.rawValue, route: context.route.pathPrefix,
             clientAddress: context.clientAddress?.description ?? head.peerAddress)
         return forward(
-            head, context: context, action: nil, session: nil, boundArguments: nil, body: body,
+            head, context: context, action: nil, session: nil, cookies: nil, boundArguments: nil, body: body,
             response: ResponseRules(isAction: false), audit: audit)
+    }
+
+    /// The request's `Cookie` fields, parsed once per request; `nil` when it has none.
+    static func cookies(_ headers: HeaderFields) -> CookieHeader? {
+        let values = headers.values("Cookie")
+        return values.isEmpty ? nil : CookieHeader(values)
     }
 
     /// Builds the upstream request: the client's headers without every stripped family and without
     /// the session cookie, plus the gateway's forwarding and identity headers.
+    ///
+    /// - Parameter cookies: the request's `Cookie` fields as already parsed (`cookies(_:)`), or `nil`
+    ///   when they were not parsed yet.
     func forward(
-        _ head: RequestHead, context: RequestContext, action: String?, session: Session?, boundArguments: [UInt8]?,
-        body: ForwardPlan.Body, response: ResponseRules, audit: AuditFacts
+        _ head: RequestHead, context: RequestContext, action: String?, session: Session?, cookies: CookieHeader?,
+        boundArguments: [UInt8]?, body: ForwardPlan.Body, response: ResponseRules, audit: AuditFacts
     ) -> Verdict {
         var headers = RequestHeaderRules.sanitize(head.headers, peerIsTrustedProxy: context.peerIsTrustedProxy)
         headers.remove(Self.actionBoundHeader)
-        let cookies = headers.values("Cookie")
-        if !cookies.isEmpty {
+        // Sanitising keeps all of the `Cookie` fields or none (it strips by name), so the parse of
+        // the request's fields is the parse of what is left.
+        if headers.contains("Cookie"), let cookies = cookies ?? Self.cookies(headers) {
             headers.remove("Cookie")
-            if let rest = CookieHeader(cookies).serialized(removing: sessions.cookieName) {
+            if let rest = cookies.serialized(removing: sessions.cookieName) {
                 headers.add("Cookie", rest)
             }
         }

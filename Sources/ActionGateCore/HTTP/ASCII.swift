@@ -95,6 +95,16 @@ enum ASCII {
         return true
     }
 
+    /// True when `bytes`, ASCII-lowercased, equals `lowercase` (which must already be lower case).
+    @inline(__always)
+    static func equalsLowercase(_ bytes: UnsafeBufferPointer<UInt8>, _ lowercase: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count == lowercase.count else { return false }
+        for index in 0..<bytes.count where UInt8.asciiLowercased(bytes[index]) != lowercase[index] {
+            return false
+        }
+        return true
+    }
+
     /// True when `bytes` begins with `lowercasePrefix`, ASCII case-insensitively.
     @inline(__always)
     static func hasLowercasePrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ lowercasePrefix: [UInt8]) -> Bool {

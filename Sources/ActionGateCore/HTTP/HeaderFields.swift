@@ -38,7 +38,11 @@ public struct HeaderFields: Sendable, Equatable, Sequence {
 
     /// Every value of the fields named `name`, in order.
     public func values(_ name: String) -> [String] {
-        fields.compactMap { $0.name.asciiCaseInsensitiveEquals(name) ? $0.value : nil }
+        var values: [String] = []
+        for field in fields where field.name.asciiCaseInsensitiveEquals(name) {
+            values.append(field.value)
+        }
+        return values
     }
 
     /// The value of the first field named `name`; `nil` when absent.
@@ -81,6 +85,18 @@ extension String {
     public func asciiCaseInsensitiveEquals(_ other: String) -> Bool {
         // O(1) for native strings, and most header names differ in length.
         guard self.utf8.count == other.utf8.count else { return false }
+        // Contiguous storage (every native and small string): compare the bytes in place.
+        let inPlace = self.utf8.withContiguousStorageIfAvailable { a in
+            other.utf8.withContiguousStorageIfAvailable { b in
+                for index in 0..<a.count {
+                    let x = a[index]
+                    let y = b[index]
+                    if x != y && UInt8.asciiLowercased(x) != UInt8.asciiLowercased(y) { return false }
+                }
+                return true
+            }
+        }
+        if let inPlace, let equal = inPlace { return equal }
         var a = self.utf8.makeIterator()
         var b = other.utf8.makeIterator()
         while true {

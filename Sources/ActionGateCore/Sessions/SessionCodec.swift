@@ -37,8 +37,12 @@ public struct SessionCodec: Sendable {
     /// The cookie is found by exact name; sent twice (or hidden past the parser's bound) it is
     /// ambiguous and authenticates nobody.
     public func check(cookieHeaders: [String], keys: some TokenKeySource, now: Int64) -> SessionCheck {
-        guard !cookieHeaders.isEmpty else { return .absent }
-        let cookies = CookieHeader(cookieHeaders)
+        check(cookies: cookieHeaders.isEmpty ? nil : CookieHeader(cookieHeaders), keys: keys, now: now)
+    }
+
+    /// Reads the session from a request's parsed `Cookie` header; `nil` when the request has none.
+    public func check(cookies: CookieHeader?, keys: some TokenKeySource, now: Int64) -> SessionCheck {
+        guard let cookies else { return .absent }
         switch cookies.lookup(cookieName) {
         case .absent:
             return cookies.isTruncated ? .invalid(reason: "too_many_cookies") : .absent

@@ -4,7 +4,7 @@ import NIOCore
 extension ClientConnectionHandler {
     /// Writes a rejection for the current request and moves the exchange on.
     func respond(_ rejection: Rejection) {
-        guard let context, var request else { return }
+        guard let context, let request else { return }
         if let waitingPool {
             waitingPool.cancel(self)
             self.waitingPool = nil
@@ -13,7 +13,6 @@ extension ClientConnectionHandler {
         updateDeadline()
         request.status = rejection.status
         request.outcome = .rejected(rejection)
-        self.request = request
         var buffer = context.channel.allocator.buffer(capacity: 256)
         RejectionResponse.write(
             rejection, requestID: request.id, isHEAD: request.isHEAD, close: machine.closesAfterResponse,

@@ -106,7 +106,7 @@ extension ClientConnectionHandler: UpstreamExchange {
     }
 
     func upstreamResponseHead(_ head: HTTPResponseHead) {
-        guard var request, let plan = request.plan, let snapshot = request.snapshot, let context else { return }
+        guard let request, let plan = request.plan, let snapshot = request.snapshot, let context else { return }
         let now = NIODeadline.now()
         if let started = request.upstreamStartedAt {
             request.upstreamLatency = .nanoseconds((now - started).nanoseconds)
@@ -128,7 +128,6 @@ extension ClientConnectionHandler: UpstreamExchange {
         request.status = status
         request.responseFraming = framing
         request.outcome = .forwarded(status: status)
-        self.request = request
         machine.responseProgress(.relaying)
         upstreamDeadline = now + .nanoseconds(requestTimeoutNanos)
         updateDeadline()

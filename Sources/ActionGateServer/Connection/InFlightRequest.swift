@@ -2,7 +2,10 @@ import ActionGateCore
 import NIOCore
 
 /// The data of the one request a connection is serving (the state machine holds its phase).
-struct InFlightRequest {
+///
+/// A class: the handler updates it field by field on every read and write of the request, and a
+/// struct this size would be copied out of and back into the handler's optional each time.
+final class InFlightRequest {
     let id: String
     let method: String
     let target: String
@@ -39,6 +42,19 @@ struct InFlightRequest {
     var upstreamLatency: Duration?
     var responseFraming: ResponseBodyFraming = .none(advertisedLength: nil)
 
+    init(
+        id: String, method: String, target: String, isHEAD: Bool, framing: RequestFraming?, startedAt: NIODeadline,
+        snapshot: GatewaySnapshot?
+    ) {
+        self.id = id
+        self.method = method
+        self.target = target
+        self.isHEAD = isHEAD
+        self.framing = framing
+        self.startedAt = startedAt
+        self.snapshot = snapshot
+    }
+
     /// True for HTTP/1.0 clients that asked for keep-alive (they need `Connection: keep-alive`).
     var http10KeepAlive: Bool {
         guard let framing else { return false }
@@ -56,3 +72,6 @@ struct InFlightRequest {
         return framing.body != .none
     }
 }
+
+@available(*, unavailable)
+extension InFlightRequest: Sendable {}
