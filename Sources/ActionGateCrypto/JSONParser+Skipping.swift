@@ -7,6 +7,9 @@
 /// `JSONError` (reason and offset). Object keys are still decoded, because duplicate detection must use
 /// `String` equality as the parser's dictionary does.
 extension JSONParser {
+    /// Up to this many keys an object's duplicate check scans a list; beyond, it uses a `Set`.
+    static let linearKeyLimit = 16
+
     /// Validates the whole input as one JSON value.
     mutating func skipDocument() throws(JSONError) {
         skipWhitespace()
@@ -78,7 +81,11 @@ extension JSONParser {
             offset += 1
             return
         }
-        var keys: Set<String> = []
+        // Duplicate keys: a short list scanned in order (one allocation for the usual few keys; a
+        // `Set` grows several times), switching to a `Set` past `linearKeyLimit` keys.
+        var keys: [String] = []
+        keys.reserveCapacity(8)
+        var keySet: Set<String>?
         while true {
             skipWhitespace()
             guard try peek() == UInt8(ascii: "\"") else { throw JSONError(.unexpectedByte, at: offset) }
@@ -90,7 +97,13 @@ extension JSONParser {
             skipWhitespace()
             try skipValue(depth: depth)
             // After the value, as the parser's `updateValue` is: an error inside the value wins.
-            guard keys.insert(key).inserted else { throw JSONError(.duplicateKey, at: keyOffset) }
+            if let inserted = keySet?.insert(key).inserted {
+                guard inserted else { throw JSONError(.duplicateKey, at: keyOffset) }
+            } else {
+                guard !keys.contains(key) else { throw JSONError(.duplicateKey, at: keyOffset) }
+                keys.append(key)
+                if keys.count > Self.linearKeyLimit { keySet = Set(keys) }
+            }
             skipWhitespace()
             switch try peek() {
             case UInt8(ascii: ","): offset += 1

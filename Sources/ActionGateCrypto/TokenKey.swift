@@ -51,10 +51,14 @@ public final class TokenKey: @unchecked Sendable {
 
     /// Formats a key id as 8 lowercase hex digits.
     public static func hex(_ id: UInt32) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text = [UInt8](repeating: 0, count: 8)
-        for index in 0..<8 { text[index] = digits[Int(id >> (28 - 4 * UInt32(index)) & 15)] }
-        return String(decoding: text, as: UTF8.self)
+        // Eight bytes make a small string: formatted on the stack, no allocation (once per token opened).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 8) { text in
+            for index in 0..<8 {
+                let nibble = UInt8(truncatingIfNeeded: id >> (28 - 4 * UInt32(index))) & 15
+                text[index] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+            }
+            return String(decoding: UnsafeBufferPointer(text), as: UTF8.self)
+        }
     }
 
     /// Parses 8 hex digits (either case) into a key id, or nil.

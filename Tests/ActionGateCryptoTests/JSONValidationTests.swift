@@ -43,6 +43,26 @@ import Testing
         #expect(parsed == validated, "\(String(decoding: input, as: UTF8.self))")
     }
 
+    /// Duplicate keys are found by a list scan up to `linearKeyLimit` keys and by a `Set` beyond:
+    /// both agree with parsing, whichever side of the switch the first and second copy fall on.
+    @Test func duplicateKeysAroundTheListToSetSwitch() {
+        let limit = JSONParser.linearKeyLimit
+        for count in [1, 2, limit - 1, limit, limit + 1, limit + 2, 3 * limit] {
+            let keys = (0..<count).map { "\"k\($0)\"" }
+            let unique = "{" + keys.map { $0 + ":0" }.joined(separator: ",") + "}"
+            #expect(Self.verdicts(Array(unique.utf8)) == (nil, nil), "\(count) distinct keys")
+            for (first, second) in [(0, count), (count - 1, count), (0, count + limit)] {
+                var members = keys.map { $0 + ":0" }
+                let duplicate = "\"k\(first)\":1"
+                members.insert(duplicate, at: min(second, members.count))
+                let text = "{" + members.joined(separator: ",") + "}"
+                let (parsed, validated) = Self.verdicts(Array(text.utf8))
+                #expect(parsed == validated, "\(text)")
+                #expect(parsed?.reason == .duplicateKey, "\(text)")
+            }
+        }
+    }
+
     @Test func depthLimitIsTheSame() {
         for depth in [63, 64, 65, 200] {
             for (open, close) in [("[", "]"), (#"{"k":"#, "}")] {

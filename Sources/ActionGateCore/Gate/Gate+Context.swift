@@ -8,11 +8,10 @@ extension Gate {
         }
         let peer = IPAddress(head.peerAddress)
         let trusted = peer.map { configuration.isTrustedProxy($0) } ?? false
-        let hosts = head.headers.values("Host")
-        guard hosts.count == 1 else {
+        let hosts = head.headers.firstValue("Host")
+        guard hosts.count == 1, var host = hosts.value else {
             return .failure(Rejection(.malformedRequest, detail: "\(hosts.count) Host fields"))
         }
-        var host = hosts[0]
         var proto: String?
         if trusted {
             // A trusted proxy speaks for the client: its first (client-facing) X-Forwarded-Host entry

@@ -107,12 +107,14 @@ public struct Gate: RequestGate {
         guard head.method == "POST" else {
             return Rejection(.methodNotAllowed, headers: Self.allowPost, action: action.id)
         }
-        let contentTypes = head.headers.values("Content-Type")
+        let contentTypes = head.headers.firstValue("Content-Type")
         switch contentTypes.count {
         case 0:
             if head.hasBody { return Rejection(.unsupportedContentType, detail: "missing", action: action.id) }
         case 1:
-            guard let type = try? ContentType(parsing: contentTypes[0]), action.allowsContentType(type.mediaType) else {
+            guard let value = contentTypes.value, let type = try? ContentType(parsing: value),
+                action.allowsContentType(type.mediaType)
+            else {
                 return Rejection(.unsupportedContentType, action: action.id)
             }
         default:
@@ -145,8 +147,8 @@ public struct Gate: RequestGate {
     }
 
     static func bodyKind(_ headers: HeaderFields) -> BodyKind {
-        let values = headers.values("Content-Type")
-        guard let value = values.first else { return .other }
+        let values = headers.firstValue("Content-Type")
+        guard let value = values.value else { return .other }
         guard values.count == 1, let type = try? ContentType(parsing: value) else { return .unreadable }
         if type.mediaType == "multipart/form-data" || type.mediaType == "application/x-www-form-urlencoded" {
             // An encoded form hides its `$ACTION_` fields from the gateway, not from an upstream that decodes it.

@@ -45,6 +45,18 @@ public struct HeaderFields: Sendable, Equatable, Sequence {
         return values
     }
 
+    /// The first value of the fields named `name` and how many there are, without collecting them:
+    /// for fields that must appear at most once (`Host`, `Content-Type`).
+    public func firstValue(_ name: String) -> (value: String?, count: Int) {
+        var first: String?
+        var count = 0
+        for field in fields where field.name.asciiCaseInsensitiveEquals(name) {
+            if count == 0 { first = field.value }
+            count += 1
+        }
+        return (first, count)
+    }
+
     /// The value of the first field named `name`; `nil` when absent.
     ///
     /// Callers that must reject duplicates use `values(_:)` instead.

@@ -11,6 +11,11 @@ public struct Policy: Sendable, Equatable {
     public let deny: [PolicyRule]
     /// The same rules, prepared for `evaluate`.
     private let compiled: CompiledPolicy
+    /// `PolicyDecision.rule` for each allow rule, each deny rule, and no match: formatted once here,
+    /// so a decision costs no allocation on the request path.
+    private let allowLabels: [String]
+    private let denyLabels: [String]
+    private let noMatchLabel: String
 
     /// A policy from its rules.
     public init(name: String, allow: [PolicyRule], deny: [PolicyRule] = []) {
@@ -18,6 +23,14 @@ public struct Policy: Sendable, Equatable {
         self.allow = allow
         self.deny = deny
         self.compiled = CompiledPolicy(allow: allow, deny: deny)
+        self.allowLabels = allow.indices.map { PolicyDecision.format(policy: name, basis: .allowRule($0)) }
+        self.denyLabels = deny.indices.map { PolicyDecision.format(policy: name, basis: .denyRule($0)) }
+        self.noMatchLabel = PolicyDecision.format(policy: name, basis: .noAllowRuleMatched)
+    }
+
+    /// Equal when name and rules are (the rest is derived from them).
+    public static func == (lhs: Policy, rhs: Policy) -> Bool {
+        lhs.name == rhs.name && lhs.allow == rhs.allow && lhs.deny == rhs.deny && lhs.compiled == rhs.compiled
     }
 
     /// Decides for a request.
@@ -29,7 +42,13 @@ public struct Policy: Sendable, Equatable {
         let basis =
             compiled.evaluate(identity: identity, clientAddress: clientAddress)
             ?? evaluateCriteria(identity: identity, clientAddress: clientAddress)
-        return PolicyDecision(policy: name, basis: basis)
+        let label: String
+        switch basis {
+        case .allowRule(let index): label = allowLabels[index]
+        case .denyRule(let index): label = denyLabels[index]
+        case .noAllowRuleMatched: label = noMatchLabel
+        }
+        return PolicyDecision(policy: name, basis: basis, label: label)
     }
 
     /// The reference evaluation, criterion by criterion: the fallback for policies with very many
