@@ -3,7 +3,7 @@
 #
 #   bench/run.sh [--duration S] [--rounds N] [--warmup S] [--connections N] [--threads N]
 #                [--workers N] [--upstream-workers N] [--out DIR] [--perf] [--keep] [--no-build]
-#                [--compare BIN] [--floors]
+#                [--compare BIN] [--floors] [--allocs]
 #
 # Starts ONE upstream (nginx `return 200 "ok"`, bench/upstream.conf) and measures with wrk
 # (bench/post.lua: POST, 1 KiB JSON body, Origin, session Cookie, Action-Bound):
@@ -20,6 +20,8 @@
 # --floors adds (g) and (h), the floors under any SwiftNIO data plane (actiongate-bench relay): (g)
 # bytes relayed unparsed, one upstream connection per client connection; (h) the same through NIO's
 # HTTP/1 codecs on both sides, no checks.
+# --allocs counts malloc calls per request of each measured proxy process (perf, a uprobe on libc's
+# malloc; root): a figure that, unlike CPU time, the machine's load does not move.
 # Everything listens on 127.0.0.1; every process started here is stopped on exit.
 #
 # Environment: ACTIONGATE_BIN (a built actiongate; default: swift build -c release), for --floors
@@ -27,8 +29,8 @@
 set -euo pipefail
 
 DURATION=10 ROUNDS=3 WARMUP=2 CONNECTIONS=64 THREADS=2
-WORKERS=$(nproc) UPSTREAM_WORKERS=1 OUT="" PERF=0 KEEP=0 BUILD=1 COMPARE_BIN="" FLOORS=0
-usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+WORKERS=$(nproc) UPSTREAM_WORKERS=1 OUT="" PERF=0 KEEP=0 BUILD=1 COMPARE_BIN="" FLOORS=0 ALLOCS=0
+usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
     case "$1" in
         --duration) DURATION=$2; shift 2 ;;
@@ -44,6 +46,7 @@ while [ $# -gt 0 ]; do
         --no-build) BUILD=0; shift ;;
         --compare) COMPARE_BIN=$2; shift 2 ;;
         --floors) FLOORS=1; shift ;;
+        --allocs) ALLOCS=1; shift ;;
         -h|--help) usage ;;
         *) echo "run.sh: unknown argument $1" >&2; usage ;;
     esac
@@ -67,6 +70,7 @@ need wrk wrk
 need nginx nginx-light
 need curl curl
 [ "$PERF" -eq 0 ] || { need perf linux-perf; need python3 python3; }
+[ "$ALLOCS" -eq 0 ] || need perf linux-perf
 NGINX=$(command -v nginx)
 
 if [ -z "${ACTIONGATE_BIN:-}" ]; then
@@ -110,10 +114,14 @@ trap 'exit 130' INT TERM
 
 port_is_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 USED_PORTS=" "
+# Listening ports come from below the kernel's ephemeral range: a port that an outgoing connection
+# (an earlier run's, in TIME_WAIT or still open) holds passes the connect test but cannot be bound.
+EPHEMERAL_LOW=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+[ "$EPHEMERAL_LOW" -gt 12000 ] || EPHEMERAL_LOW=32768
 pick_port() {  # pick_port VAR: a free port on 127.0.0.1, distinct from the ones picked before
     local port i
     for i in $(seq 200); do
-        port=$((20000 + RANDOM % 40000))
+        port=$((10000 + RANDOM % (EPHEMERAL_LOW - 10000)))
         case "$USED_PORTS" in *" $port "*) continue ;; esac
         if port_is_free "$port"; then USED_PORTS="$USED_PORTS$port "; printf -v "$1" '%s' "$port"; return; fi
     done
@@ -328,6 +336,33 @@ for pid in $PROXY_PID $(pgrep -P "$PROXY_PID"); do
     NGINX_RSS=$((NGINX_RSS + $(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")))
 done
 
+ALLOCS_FILE="$WORK/allocs.txt"
+: >"$ALLOCS_FILE"
+if [ "$ALLOCS" -eq 1 ]; then
+    LIBC=$(ldd "$ACTIONGATE_BIN" | awk '$1 ~ /^libc\.so/ { print $3; exit }')
+    [ -n "$LIBC" ] || die "--allocs: no libc found in ldd $ACTIONGATE_BIN"
+    perf probe -q -d 'probe_libc:malloc' >/dev/null 2>&1 || true
+    perf probe -q -x "$LIBC" malloc >/dev/null 2>&1 || die "--allocs: perf probe -x $LIBC malloc failed (root needed)"
+    for v in "${ORDER[@]}"; do
+        case "$v" in a|b) continue ;; esac  # nginx allocates from pools, not malloc: nothing to compare
+        pid=$(proxy_pids "$v")
+        perf stat -e probe_libc:malloc -x, -p "$pid" -o "$WORK/allocs-$v.csv" -- sleep 4 >/dev/null 2>&1 &
+        STAT_PID=$!
+        sleep 0.3
+        out="$WORK/wrk-$v-allocs.txt"
+        BENCH_PATH=$(path_of "$v") BENCH_COOKIE=$SESSION BENCH_BOUND=$BOUND BENCH_LABEL=$v \
+            timeout 30 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s --timeout 5s -s "$BENCH_DIR/post.lua" "$(url_of "$v")" \
+            >"$out" 2>&1 || die "wrk failed for ($v): $(cat "$out")"
+        wait "$STAT_PID" || die "--allocs: perf stat failed for ($v)"
+        n=$(sed -n 's/^BENCH .*requests=\([0-9]*\).*/\1/p' "$out")
+        m=$(awk -F, '/probe_libc:malloc/ { print $1; exit }' "$WORK/allocs-$v.csv")
+        # perf counts for 4 s, wrk runs for 3 s inside them: the idle rest allocates (almost) nothing.
+        echo "$v $(awk -v m="$m" -v n="$n" 'BEGIN { printf "%.1f", m / n }')" >>"$ALLOCS_FILE"
+        log "($v): $(tail -1 "$ALLOCS_FILE" | cut -d' ' -f2) malloc calls per request"
+    done
+    perf probe -q -d 'probe_libc:malloc' >/dev/null 2>&1 || true
+fi
+
 if [ "$PERF" -eq 1 ]; then
     # DWARF stacks: Swift frames are attributed correctly (frame-pointer stacks lose inlined callers).
     for v in d c; do
@@ -380,6 +415,10 @@ B_RPS=$(median b 3) B_P99=$(median b 5)
     echo
     [ -z "$COMPARE_BIN" ] || echo "(c')/(d'): $COMPARE_BIN; (c)/(d): $ACTIONGATE_BIN."
     [ -z "$COMPARE_BIN" ] || echo
+    if [ -s "$ALLOCS_FILE" ]; then
+        echo "malloc calls per request (--allocs; a 3 s wrk run each): $(awk '{ printf "%s(%s) %s", (NR > 1 ? ", " : ""), $1, $2 }' "$ALLOCS_FILE")."
+        echo
+    fi
     echo "Per round (variant round req/s p50_us p99_us proxy_cpu_us/req upstream_cpu_us/req load1):"
     sed 's/^/  /' "$RESULTS"
     if [ "$PERF" -eq 1 ]; then
