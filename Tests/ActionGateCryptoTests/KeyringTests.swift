@@ -88,6 +88,12 @@ func keyringFixture() throws -> Keyring {
     @Test func keyIDsAreEightLowercaseHexDigits() {
         #expect(KeyringEntry.hex(0x3f9a_0c12) == "3f9a0c12")
         #expect(KeyringEntry.hex(0) == "00000000")
+        #expect(TokenKey.hex(0x0123_4567) == "01234567")
+        #expect(TokenKey.hex(0x89ab_cdef) == "89abcdef")
+        #expect(TokenKey.hex(UInt32.max) == "ffffffff")
+        for id in [UInt32(1), 0x10, 0xa0b0_c0d0, 0x7fff_ffff] {
+            #expect(TokenKey.hex(id) == String(repeating: "0", count: 8 - String(id, radix: 16).count) + String(id, radix: 16))
+        }
         #expect(KeyringEntry.id(hex: "3f9a0c12") == 0x3f9a_0c12)
         #expect(KeyringEntry.id(hex: "ffffffff") == UInt32.max)
         for bad in ["3F9A0C12", "3f9a0c1", "3f9a0c123", "3f9a0c1g", "", " f9a0c12", "+f9a0c12"] {
