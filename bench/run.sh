@@ -30,7 +30,7 @@ set -euo pipefail
 
 DURATION=10 ROUNDS=3 WARMUP=2 CONNECTIONS=64 THREADS=2
 WORKERS=$(nproc) UPSTREAM_WORKERS=1 OUT="" PERF=0 KEEP=0 BUILD=1 COMPARE_BIN="" FLOORS=0 ALLOCS=0
-usage() { sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
     case "$1" in
         --duration) DURATION=$2; shift 2 ;;
