@@ -24,8 +24,8 @@
 # malloc; root): a figure that, unlike CPU time, the machine's load does not move.
 # Everything listens on 127.0.0.1; every process started here is stopped on exit.
 #
-# Environment: ACTIONGATE_BIN (a built actiongate; default: swift build -c release), for --floors
-# ACTIONGATE_BENCH_BIN (a built actiongate-bench; default: swift build -c release).
+# Environment: ACTIONGATE_BIN (a built actiongate; default: swift build -c release); with --floors,
+# ACTIONGATE_BENCH_BIN (a built actiongate-bench; the same default).
 set -euo pipefail
 
 DURATION=10 ROUNDS=3 WARMUP=2 CONNECTIONS=64 THREADS=2
