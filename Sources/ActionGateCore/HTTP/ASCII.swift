@@ -88,11 +88,7 @@ enum ASCII {
     /// `lowercaseLiteral` must already be lowercase.
     @inline(__always)
     static func equalsLowercase(_ bytes: UnsafeBufferPointer<UInt8>, _ lowercaseLiteral: [UInt8]) -> Bool {
-        guard bytes.count == lowercaseLiteral.count else { return false }
-        for index in 0..<bytes.count where UInt8.asciiLowercased(bytes[index]) != lowercaseLiteral[index] {
-            return false
-        }
-        return true
+        lowercaseLiteral.withUnsafeBufferPointer { equalsLowercase(bytes, $0) }
     }
 
     /// True when `bytes`, ASCII-lowercased, equals `lowercase` (which must already be lower case).

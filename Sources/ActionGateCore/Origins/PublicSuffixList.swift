@@ -79,9 +79,7 @@ public struct PublicSuffixList: Sendable {
             while end < line.count, !Self.isASCIIWhitespace(line[end]) { end += 1 }
             var token = Array(line[start..<end])
             guard !token.isEmpty, !token.starts(with: [UInt8(ascii: "/"), UInt8(ascii: "/")]) else { return }
-            for index in token.indices where token[index] >= UInt8(ascii: "A") && token[index] <= UInt8(ascii: "Z") {
-                token[index] += 0x20
-            }
+            for index in token.indices { token[index] = UInt8.asciiLowercased(token[index]) }
             let isException = token.first == UInt8(ascii: "!")
             if isException { token.removeFirst() }
             let isWildcard = token.starts(with: [UInt8(ascii: "*"), UInt8(ascii: ".")])

@@ -5,10 +5,7 @@ extension ClientConnectionHandler {
     /// Writes a rejection for the current request and moves the exchange on.
     func respond(_ rejection: Rejection) {
         guard let context, let request else { return }
-        if let waitingPool {
-            waitingPool.cancel(self)
-            self.waitingPool = nil
-        }
+        leaveUpstreamQueue()
         upstreamDeadline = .distantFuture
         updateDeadline()
         request.status = rejection.status
@@ -43,11 +40,7 @@ extension ClientConnectionHandler {
     /// The response cannot be completed (it already started, or the relay broke): close.
     func abort(_ detail: String) {
         abortRecord(detail)
-        if let upstream {
-            self.upstream = nil
-            upstream.detach()
-            upstream.close()
-        }
+        abandonUpstream()
         close()
     }
 

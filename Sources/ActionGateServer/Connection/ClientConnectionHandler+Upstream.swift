@@ -194,13 +194,18 @@ extension ClientConnectionHandler: UpstreamExchange {
         respond(wasQueued ? UpstreamFailure.busy.rejection : UpstreamFailure.timedOut.rejection)
     }
 
-    /// Gives up the upstream side of the exchange: leaves the pool's queue, or closes the connection
-    /// in use (a connection in the middle of an exchange is never returned to the pool).
-    func abandonUpstream() {
+    /// Leaves the pool's queue, if the exchange waits in one (for a free or a new connection).
+    func leaveUpstreamQueue() {
         if let waitingPool {
             waitingPool.cancel(self)
             self.waitingPool = nil
         }
+    }
+
+    /// Gives up the upstream side of the exchange: leaves the pool's queue, or closes the connection
+    /// in use (a connection in the middle of an exchange is never returned to the pool).
+    func abandonUpstream() {
+        leaveUpstreamQueue()
         if let upstream {
             self.upstream = nil
             upstream.detach()
