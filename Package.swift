@@ -90,7 +90,8 @@ let package = Package(
         .target(name: "CTestSupport", path: "Tests/CTestSupport"),
         .target(name: "ActionGateTestSupport", dependencies: ["CTestSupport"], path: "Tests/ActionGateTestSupport"),
         .testTarget(name: "ActionGateCryptoTests", dependencies: ["ActionGateCrypto", "ActionGateTestSupport"]),
-        .testTarget(name: "ActionGateCoreTests", dependencies: ["ActionGateCore", "ActionGateCrypto"]),
+        .testTarget(
+            name: "ActionGateCoreTests", dependencies: ["ActionGateCore", "ActionGateCrypto", "ActionGateTestSupport"]),
         .testTarget(
             name: "ActionGateServerTests",
             dependencies: [
@@ -110,8 +111,17 @@ let package = Package(
                 "actiongate", "ActionGateServer", "ActionGateCore", "ActionGateCrypto", "ActionGateTestSupport",
             ]
         ),
-        // Replays every committed fuzz input (seeds and crash reproducers) through its target.
-        .testTarget(name: "ActionGateFuzzTests", dependencies: ["actiongate-fuzz", "ActionGateCore"]),
+        // Replays every committed fuzz input (seeds and crash reproducers) through its target, checks
+        // the fuzz references, and judges ResponseDecoder against NIO's (llhttp) response decoder.
+        .testTarget(
+            name: "ActionGateFuzzTests",
+            dependencies: [
+                "actiongate-fuzz", "ActionGateCore", "ActionGateTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

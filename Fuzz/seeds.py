@@ -181,6 +181,27 @@ SEEDS["config"] = [
 ]
 
 
+
+def response(text, head=False, closed=False, cut=128):
+    """A response target input: flags (bit 0 HEAD, bit 1 closed), where to cut, the upstream's bytes."""
+    return bytes([(1 if head else 0) | (2 if closed else 0), cut]) + text
+
+
+SEEDS["response"] = [
+    response(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello"),
+    response(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=\"a;b\"\r\nhello\r\n0\r\nX-T: 1\r\n\r\n"),
+    response(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n", head=True),
+    response(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+             b"HTTP/1.1 204 No Content\r\n\r\n"),
+    response(b"HTTP/1.0 200 OK\r\nSet-Cookie: a=b\r\n\r\nuntil the end", closed=True, cut=30),
+    response(b"HTTP/1.1 304 Not Modified\r\nContent-Length: 3\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nx"),
+    response(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: h2c\r\n\r\n"),
+    response(b"HTTP/1.1 200 OK\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\n\r\n"),
+    response(b"HTTP/1.1 200 OK\r\nX: a\r\n folded\r\nContent-Length: 0\r\n\r\n"),
+    response(b"HTTP/1.1 200 OK\nContent-Length: 0\n\n", cut=3),
+    response(b"HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\nContent-Length: 2\r\n\r\nnoHTTP/1.1 200 OK\r\n\r\n"),
+]
+
 def main():
     root = os.path.join(HERE, "corpus")
     for target, seeds in SEEDS.items():

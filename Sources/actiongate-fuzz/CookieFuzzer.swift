@@ -33,7 +33,8 @@ enum CookieFuzzer {
         for part in [name, value] {
             try PropertyViolation.check(!part.contains(0x3B), "a pair containing ';'")
             try PropertyViolation.check(!part.contains(where: isControl), "a pair containing a control byte")
-            try PropertyViolation.check(part.first.map(isOWS) != true && part.last.map(isOWS) != true, "untrimmed pair")
+            try PropertyViolation.check(
+                part.first.map(FuzzInput.isOWS) != true && part.last.map(FuzzInput.isOWS) != true, "untrimmed pair")
         }
     }
 
@@ -116,6 +117,4 @@ enum CookieFuzzer {
     }
 
     static func isControl(_ byte: UInt8) -> Bool { (byte < 0x20 && byte != 0x09) || byte == 0x7F }
-
-    static func isOWS(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
 }

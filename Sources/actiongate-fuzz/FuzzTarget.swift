@@ -15,6 +15,8 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     case config
     /// The whole Gate: `evaluateHead`, `evaluateBody`, `rewriteResponse` on a decoded request.
     case gate
+    /// Upstream responses through `ResponseDecoder` (heads, framing, chunked bodies).
+    case response
 
     /// The environment variable that selects the target of a libFuzzer binary.
     static let environmentVariable = "ACTIONGATE_FUZZ_TARGET"
@@ -28,6 +30,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .multipart: try MultipartFuzzer.run(input)
         case .config: try ConfigFuzzer.run(input)
         case .gate: try GateFuzzer.run(input)
+        case .response: try ResponseFuzzer.run(input)
         }
     }
 }

@@ -1,3 +1,4 @@
+import ActionGateTestSupport
 import Testing
 
 @testable import ActionGateCore

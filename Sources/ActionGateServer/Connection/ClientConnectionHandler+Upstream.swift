@@ -1,6 +1,5 @@
 import ActionGateCore
 import NIOCore
-import NIOHTTP1
 
 extension ClientConnectionHandler: UpstreamExchange {
     /// Hands the request to the upstream pool named by the plan.
@@ -49,14 +48,14 @@ extension ClientConnectionHandler: UpstreamExchange {
         guard let settings = request?.upstreamSettings else { return }
         let framing = UpstreamRequestHead.framing(
             for: plan.body, method: plan.method, streamLength: request?.declaredLength)
-        connection.start(self, head: UpstreamRequestHead.make(plan: plan, framing: framing, upstream: settings))
+        var head = ByteBufferAllocator().buffer(capacity: 512)
+        UpstreamRequestHead.write(plan: plan, framing: framing, upstream: settings, into: &head)
+        if case .buffered(let bytes) = plan.body {
+            head.writeBytes(bytes)  // head and body leave in one write
+        }
+        connection.start(self, head: head, isHEAD: plan.method == "HEAD", chunked: framing == .chunked)
         switch plan.body {
-        case .none:
-            connection.endRequest()
-        case .buffered(let bytes):
-            if !bytes.isEmpty, let context {
-                connection.writeBody(context.channel.allocator.buffer(bytes: bytes))
-            }
+        case .none, .buffered:
             connection.endRequest()
         case .stream:
             while let part = backlog.popFirst() {
@@ -105,23 +104,20 @@ extension ClientConnectionHandler: UpstreamExchange {
         }
     }
 
-    func upstreamResponseHead(_ head: HTTPResponseHead) {
+    func upstreamResponseHead(_ head: ResponseHead) {
         guard let request, let plan = request.plan, let snapshot = request.snapshot, let context else { return }
         let now = NIODeadline.now()
         if let started = request.upstreamStartedAt {
             request.upstreamLatency = .nanoseconds((now - started).nanoseconds)
         }
-        let status = Int(head.status.code)
-        let upstreamHeaders = HeaderFields(
-            fields: head.headers.map { HeaderFields.Field(name: $0.name, value: $0.value) })
-        let rewrite = snapshot.gate.rewriteResponse(
-            status: status, headers: upstreamHeaders, plan: plan, now: unixNow())
+        let status = head.status
+        let rewrite = snapshot.gate.rewriteResponse(status: status, headers: head.fields, plan: plan, now: unixNow())
         let headers = rewrite.headers
         request.sessionEvent = rewrite.sessionEvent
         let framing = ResponseBodyFraming.forRelay(
             status: status,
             isHEAD: request.isHEAD,
-            upstreamLength: ResponseBodyFraming.contentLength(in: head.headers),
+            upstreamLength: head.contentLength,
             clientIsHTTP10: request.framing?.isHTTP10 ?? false
         )
         if framing.requiresClose { machine.mustClose() }

@@ -1,5 +1,3 @@
-import NIOHTTP1
-
 /// How the gateway delimits a response body it sends to a client. The upstream's own framing is
 /// never copied: the gateway regenerates it from what it knows about the body.
 enum ResponseBodyFraming: Equatable {
@@ -13,7 +11,7 @@ enum ResponseBodyFraming: Equatable {
     /// Chooses the framing for a relayed response.
     ///
     /// - Parameters:
-    ///   - upstreamLength: the upstream's `Content-Length` (validated by its decoder), if any.
+    ///   - upstreamLength: the upstream's `Content-Length` (validated by `ResponseDecoder`), if any.
     static func forRelay(status: Int, isHEAD: Bool, upstreamLength: Int?, clientIsHTTP10: Bool) -> Self {
         if status == 204 || (100..<200).contains(status) { return .none(advertisedLength: nil) }
         if isHEAD || status == 304 { return .none(advertisedLength: upstreamLength) }
@@ -28,19 +26,5 @@ enum ResponseBodyFraming: Equatable {
     var carriesBody: Bool {
         if case .none = self { return false }
         return true
-    }
-
-    /// Reads a validated `Content-Length` from upstream response headers.
-    static func contentLength(in headers: HTTPHeaders) -> Int? {
-        guard let value = headers.first(name: "content-length") else { return nil }
-        return Int(value.trimmingASCIISpaces)
-    }
-}
-
-extension String {
-    fileprivate var trimmingASCIISpaces: Substring {
-        let start = firstIndex { $0 != " " && $0 != "\t" } ?? endIndex
-        let end = lastIndex { $0 != " " && $0 != "\t" }.map { index(after: $0) } ?? start
-        return self[start..<max(start, end)]
     }
 }

@@ -1,17 +1,24 @@
+import ActionGateCore
 import NIOCore
-import NIOHTTP1
 
 /// One keep-alive HTTP/1.1 connection to an upstream, owned by an `UpstreamPool` and lent to one
 /// exchange at a time.
 ///
-/// Pipeline: `HTTPRequestEncoder` (framing set by the gateway) → NIO's response decoder → this.
-/// It intercepts `read` so the client side can stop the relay while the client does not drain.
+/// The only handler of its channel: it writes request heads the gateway serialised
+/// (`UpstreamRequestHead`), frames streamed bodies itself, and decodes responses in place with
+/// `ResponseDecoder` (body bytes are relayed as slices of what was read, never copied). It
+/// intercepts `read` so the client side can stop the relay while the client does not drain.
 final class UpstreamConnection: ChannelDuplexHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundIn = HTTPClientRequestPart
-    typealias OutboundOut = HTTPClientRequestPart
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private var context: ChannelHandlerContext?
+    private var decoder: ResponseDecoder
+    /// Bytes of a response head that is not complete yet.
+    private var pendingHead: ByteBuffer?
+    /// The current request body goes out chunked (the gateway adds the chunk framing).
+    private var requestChunked = false
     private weak var pool: UpstreamPool?
     private var exchange: (any UpstreamExchange)?
     private var headReceived = false
@@ -26,8 +33,9 @@ final class UpstreamConnection: ChannelDuplexHandler {
     /// When the connection last went back to the pool (idle eviction).
     var idleSince = NIODeadline.now()
 
-    init(pool: UpstreamPool) {
+    init(pool: UpstreamPool, maxHeadBytes: Int) {
         self.pool = pool
+        self.decoder = ResponseDecoder(maxHeadBytes: maxHeadBytes)
     }
 
     /// True when the last exchange ended cleanly and both sides want to keep the connection.
@@ -37,8 +45,13 @@ final class UpstreamConnection: ChannelDuplexHandler {
 
     var isWritable: Bool { context?.channel.isWritable ?? false }
 
-    /// Starts an exchange: writes the request head. The body follows with `writeBody`/`endRequest`.
-    func start(_ exchange: any UpstreamExchange, head: HTTPRequestHead) {
+    /// Starts an exchange: writes `head`, the serialised request head (and, for a buffered body,
+    /// the body after it). A streamed body follows with `writeBody`; `endRequest` ends the request.
+    ///
+    /// - Parameters:
+    ///   - isHEAD: the request's method is HEAD (its response has no body, whatever its head says).
+    ///   - chunked: the head declares `Transfer-Encoding: chunked`; `writeBody` adds the framing.
+    func start(_ exchange: any UpstreamExchange, head: ByteBuffer, isHEAD: Bool, chunked: Bool) {
         self.exchange = exchange
         exchangeCount += 1
         headReceived = false
@@ -46,11 +59,25 @@ final class UpstreamConnection: ChannelDuplexHandler {
         requestComplete = false
         responseKeepAlive = false
         readsPaused = false
-        context?.write(wrapOutboundOut(.head(head)), promise: nil)
+        requestChunked = chunked
+        decoder.expectResponse(isHEAD: isHEAD)
+        context?.write(wrapOutboundOut(head), promise: nil)
     }
 
+    /// Writes part of a streamed body (chunk-framed when the request is chunked).
     func writeBody(_ part: ByteBuffer) {
-        context?.write(wrapOutboundOut(.body(.byteBuffer(part))), promise: nil)
+        // An empty chunk would end a chunked body early; an empty write is nothing.
+        guard let context, part.readableBytes > 0 else { return }
+        if requestChunked {
+            var size = context.channel.allocator.buffer(capacity: 18)
+            size.writeString(String(part.readableBytes, radix: 16))
+            size.writeStaticString("\r\n")
+            context.write(wrapOutboundOut(size), promise: nil)
+            context.write(wrapOutboundOut(part), promise: nil)
+            context.write(wrapOutboundOut(Self.crlf), promise: nil)
+        } else {
+            context.write(wrapOutboundOut(part), promise: nil)
+        }
     }
 
     func flush() {
@@ -60,7 +87,11 @@ final class UpstreamConnection: ChannelDuplexHandler {
     /// Ends the request (and flushes).
     func endRequest() {
         requestComplete = true
-        context?.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        guard let context else { return }
+        if requestChunked {
+            context.write(wrapOutboundOut(Self.lastChunk), promise: nil)
+        }
+        context.flush()
     }
 
     /// Detaches the exchange, so a late event cannot reach a finished request.
@@ -111,28 +142,78 @@ final class UpstreamConnection: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         isOpen = false
+        pendingHead = nil
         if let exchange, !responseComplete {
-            self.exchange = nil
-            exchange.upstreamFailed(headReceived ? .closedMidResponse : .closedBeforeResponse)
+            if headReceived, decoder.inputEnded() == .end {
+                // A body delimited by the end of the connection is complete.
+                responseComplete = true
+                exchange.upstreamResponseEnd()
+            } else {
+                self.exchange = nil
+                exchange.upstreamFailed(headReceived ? .closedMidResponse : .closedBeforeResponse)
+            }
         }
         pool?.connectionClosed(self)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            guard head.status != .switchingProtocols else {
-                fail(.switchedProtocols)
+        var buffer = unwrapInboundIn(data)
+        if var pending = pendingHead {
+            pendingHead = nil
+            pending.writeBuffer(&buffer)
+            buffer = pending
+        }
+        decode(&buffer)
+        if isOpen, buffer.readableBytes > 0 {
+            pendingHead = buffer  // an incomplete head: decoded again with the next read
+        }
+    }
+
+    /// Decodes and delivers every event in `buffer`, leaving only the bytes of an incomplete head.
+    private func decode(_ buffer: inout ByteBuffer) {
+        while isOpen {
+            let consumed: Int
+            let event: ResponseDecoder.Event?
+            do {
+                (consumed, event) = try buffer.withUnsafeReadableBytes { raw in
+                    try decoder.decode(raw.assumingMemoryBound(to: UInt8.self))
+                }
+            } catch let error as ResponseDecodingError {
+                fail(.protocolError(error.detail))
+                return
+            } catch {
+                fail(.protocolError("\(error)"))
                 return
             }
-            headReceived = true
-            responseKeepAlive = head.isKeepAlive
-            exchange?.upstreamResponseHead(head)
-        case .body(let part):
-            exchange?.upstreamResponseBody(part)
-        case .end:
-            responseComplete = true
-            exchange?.upstreamResponseEnd()
+            guard let event else {
+                buffer.moveReaderIndex(forwardBy: consumed)
+                return
+            }
+            switch event {
+            case .head(let head):
+                buffer.moveReaderIndex(forwardBy: consumed)
+                guard head.status != 101 else {
+                    fail(.switchedProtocols)
+                    return
+                }
+                headReceived = true
+                responseKeepAlive = head.keepAlive
+                exchange?.upstreamResponseHead(head)
+            case .body(let range):
+                let part = buffer.getSlice(at: buffer.readerIndex &+ range.lowerBound, length: range.count)
+                buffer.moveReaderIndex(forwardBy: consumed)
+                if let part { exchange?.upstreamResponseBody(part) }
+            case .end:
+                buffer.moveReaderIndex(forwardBy: consumed)
+                if buffer.readableBytes > 0 {
+                    // Bytes after the response that no request asked for: never reuse this connection.
+                    responseKeepAlive = false
+                    buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
+                }
+                responseComplete = true
+                exchange?.upstreamResponseEnd()
+                return
+            }
         }
     }
 
@@ -155,6 +236,9 @@ final class UpstreamConnection: ChannelDuplexHandler {
             context.read()
         }
     }
+
+    private static let crlf = ByteBuffer(string: "\r\n")
+    private static let lastChunk = ByteBuffer(string: "0\r\n\r\n")
 
     private func fail(_ failure: UpstreamFailure) {
         let exchange = self.exchange

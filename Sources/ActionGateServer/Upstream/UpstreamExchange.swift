@@ -1,5 +1,5 @@
+import ActionGateCore
 import NIOCore
-import NIOHTTP1
 
 /// The client side of one upstream exchange: receives the pool's answer and the response parts.
 ///
@@ -10,7 +10,7 @@ protocol UpstreamExchange: AnyObject {
     func upstreamConnectionReady(_ connection: UpstreamConnection)
     /// The pool could not provide a connection, or the exchange failed.
     func upstreamFailed(_ failure: UpstreamFailure)
-    func upstreamResponseHead(_ head: HTTPResponseHead)
+    func upstreamResponseHead(_ head: ResponseHead)
     func upstreamResponseBody(_ part: ByteBuffer)
     func upstreamResponseEnd()
     /// The upstream read batch ended: the moment to flush what was relayed.

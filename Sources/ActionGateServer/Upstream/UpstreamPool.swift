@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 
 /// The keep-alive connections one EventLoop holds to one upstream.
@@ -19,6 +18,9 @@ final class UpstreamPool {
         case waiting
         case busy
     }
+
+    /// Largest response head accepted from an upstream (status line and fields).
+    static let maxResponseHeadBytes = 64 * 1024
 
     let settings: UpstreamSettings
     let maxConnections: Int
@@ -135,16 +137,8 @@ final class UpstreamPool {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    var limits = NIOHTTPDecoderLimitConfiguration()
-                    limits.maxHeaderListSize = 64 * 1024
-                    limits.maxHeaderFieldSize = 64 * 1024
-                    var encoder = HTTPRequestEncoder.Configuration()
-                    encoder.automaticallySetFramingHeaders = false
-                    try channel.pipeline.syncOperations.addHandlers(
-                        HTTPRequestEncoder(configuration: encoder),
-                        ByteToMessageHandler(HTTPResponseDecoder(limitConfiguration: limits)),
-                        UpstreamConnection(pool: pool.value)
-                    )
+                    try channel.pipeline.syncOperations.addHandler(
+                        UpstreamConnection(pool: pool.value, maxHeadBytes: Self.maxResponseHeadBytes))
                 }
             }
             .connect(host: settings.host, port: settings.port)

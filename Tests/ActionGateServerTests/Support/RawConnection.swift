@@ -50,6 +50,9 @@ final class RawConnection: Sendable {
     /// True once the gateway closed the connection (or reset it).
     var isClosedByPeer: Bool { inbox.state.withLock { $0.closed } }
 
+    /// Everything received so far, consumed or not.
+    var received: [UInt8] { inbox.state.withLock { $0.bytes } }
+
     /// Everything received so far that no `readResponse` consumed.
     var unread: [UInt8] {
         let offset = consumed.withLock { $0 }
