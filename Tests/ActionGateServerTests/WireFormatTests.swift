@@ -102,6 +102,7 @@ import Testing
     @Test(arguments: [
         ("GET", "/a?b=c", true), ("GET", "/a b", false), ("GET", "/a\r\nX: y", false), ("GET", "http://x/", false),
         ("G ET", "/", false), ("", "/", false), ("PATCH", "/%00", true), ("GET", "/\u{7F}", false),
+        ("CONNECT", "/", false),
     ])
     func requestLineCannotBeSplit(_ method: String, _ target: String, _ sendable: Bool) {
         #expect(UpstreamRequestHead.isSendable(method: method, target: target) == sendable)

@@ -35,9 +35,10 @@ public struct ResponseDecoder: Sendable {
     /// No response is expected or under way.
     public var isIdle: Bool { state == .idle }
 
-    /// A request was sent: its response comes next.
+    /// A request was sent: its response comes next. (The data plane calls this only when idle, on a
+    /// new connection or after a complete response; any other state would be discarded.)
     public mutating func expectResponse(isHEAD: Bool) {
-        precondition(state == .idle, "a response is already expected")
+        assert(state == .idle, "a response is already expected")
         state = .head(isHEAD: isHEAD, scanned: 0)
     }
 

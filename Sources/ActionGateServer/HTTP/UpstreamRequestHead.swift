@@ -67,10 +67,14 @@ enum UpstreamRequestHead {
         }
     }
 
-    /// True when the plan's method is a token and its target an origin-form target without
-    /// whitespace or control bytes: whatever the Gate returns, the request line cannot be split.
+    /// True when the plan's method is a token other than `CONNECT` and its target an origin-form
+    /// target without whitespace or control bytes: whatever the Gate returns, the request line cannot
+    /// be split, and the upstream connection cannot become a tunnel (the configuration refuses
+    /// `CONNECT` routes too; the response decoder knows no tunnels).
     static func isSendable(method: String, target: String) -> Bool {
-        guard !method.isEmpty, method.utf8.allSatisfy(HeaderFieldSafety.isTokenByte) else { return false }
+        guard !method.isEmpty, method != "CONNECT", method.utf8.allSatisfy(HeaderFieldSafety.isTokenByte) else {
+            return false
+        }
         guard target.utf8.first == UInt8(ascii: "/") else { return false }
         return target.utf8.allSatisfy { $0 > 0x20 && $0 != 0x7F }
     }
