@@ -132,8 +132,10 @@ import Testing
             let client = try await gateway.connect()
             try await client.send("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
             #expect(await client.waitForClose())
+            // What was relayed before the broken chunk arrived reaches the client (unless both came in
+            // one read, when the close comes first); a complete body never does.
             let text = String(decoding: client.unread, as: UTF8.self)
-            #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n") && text.contains("hello"))
+            #expect(text.isEmpty || (text.hasPrefix("HTTP/1.1 200 OK\r\n") && text.contains("hello")), "\(text)")
             #expect(!text.hasSuffix("0\r\n\r\n") && !text.contains("more"), "the client never sees a complete body")
         }
     }

@@ -46,14 +46,23 @@ struct ChunkedBodyDecoder: Equatable {
         case afterQuoted
     }
 
-    /// Longest chunk-size line, extensions included.
+    /// Longest chunk-size line, extensions included, by default.
     static let maxSizeLineBytes = 4096
     /// Largest trailer section.
     static let maxTrailerBytes = 16 * 1024
 
+    /// Check extensions against the grammar; otherwise (as llhttp does) skip any bytes but control
+    /// bytes after the `;` up to the CRLF.
+    private let strictExtensions: Bool
+    private let maxLineBytes: Int
     private var state = State.size(value: 0, digits: 0)
     private var lineBytes = 0
     private var trailerBytes = 0
+
+    init(strictExtensions: Bool = true, maxSizeLineBytes: Int = Self.maxSizeLineBytes) {
+        self.strictExtensions = strictExtensions
+        self.maxLineBytes = maxSizeLineBytes
+    }
 
     var isDone: Bool { state == .done }
 
@@ -72,7 +81,7 @@ struct ChunkedBodyDecoder: Equatable {
             switch state {
             case .size(let value, let digits):
                 lineBytes &+= 1
-                guard lineBytes <= Self.maxSizeLineBytes else { throw .invalidChunkSize }
+                guard lineBytes <= maxLineBytes else { throw .invalidChunkSize }
                 if let digit = ASCII.hexValue(byte) {
                     guard value <= (Int.max &- Int(digit)) / 16 else { throw .invalidChunkSize }
                     state = .size(value: value &* 16 &+ Int(digit), digits: digits &+ 1)
@@ -87,12 +96,15 @@ struct ChunkedBodyDecoder: Equatable {
                 }
             case .extensions(let value, let position):
                 lineBytes &+= 1
-                guard lineBytes <= Self.maxSizeLineBytes else { throw .invalidChunkSize }
+                guard lineBytes <= maxLineBytes else { throw .invalidChunkSize }
                 if byte == ASCII.cr {
-                    guard position == .name || position == .token || position == .afterQuoted else {
+                    let atEnd = position == .name || position == .token || position == .afterQuoted
+                    guard atEnd || (!strictExtensions && position != .whitespaceBeforeSemicolon) else {
                         throw .invalidChunkSize
                     }
                     state = .sizeLF(value: value)
+                } else if !strictExtensions, position != .whitespaceBeforeSemicolon {
+                    guard HTTPHeadSyntax.isFieldValueByte(byte) else { throw .invalidChunkSize }
                 } else {
                     state = .extensions(value: value, try Self.next(position, byte))
                 }
@@ -128,7 +140,7 @@ struct ChunkedBodyDecoder: Equatable {
                 try countTrailerByte()
                 if byte == ASCII.cr {
                     state = .trailerLineLF
-                } else if !ResponseHeadParser.isFieldValueByte(byte) {
+                } else if !HTTPHeadSyntax.isFieldValueByte(byte) {
                     throw .invalidTrailer
                 }
             case .trailerLineLF:

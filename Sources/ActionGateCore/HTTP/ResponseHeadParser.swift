@@ -15,22 +15,30 @@ enum ResponseHeadParser {
         fields.reserveCapacity(8)
         var contentLength: Int?
         var codings = TransferCodings()
-        var connection = ConnectionTokens()
+        var connection = HTTPHeadSyntax.ConnectionOptions()
         while true {
             guard position < head.count else { throw .invalidField }
             let lineStart = position
-            guard let lineEnd = lineEnd(head, from: lineStart) else { throw .invalidLineEnding }
+            guard let lineEnd = HTTPHeadSyntax.lineEnd(head, from: lineStart) else { throw .invalidLineEnding }
             position = lineEnd &+ 2
             if lineEnd == lineStart { break }
-            let (name, value) = try fieldLine(head, lineStart..<lineEnd)
+            let name: Range<Int>
+            let value: Range<Int>
+            do {
+                (name, value) = try HTTPHeadSyntax.fieldLine(head, lineStart..<lineEnd)
+            } catch .obsoleteLineFolding {
+                throw .obsoleteLineFolding
+            } catch {
+                throw .invalidField
+            }
             let nameBytes = head.slice(name)
             switch name.count {
-            case 14 where ASCII.equalsLowercase(nameBytes, Names.contentLength):
-                guard contentLength == nil, let length = decimal(head.slice(value)) else { throw .invalidContentLength }
+            case 14 where ASCII.equalsLowercase(nameBytes, HTTPHeadSyntax.Names.contentLength):
+                guard contentLength == nil, let length = HTTPHeadSyntax.decimal(head.slice(value)) else { throw .invalidContentLength }
                 contentLength = length
-            case 17 where ASCII.equalsLowercase(nameBytes, Names.transferEncoding):
+            case 17 where ASCII.equalsLowercase(nameBytes, HTTPHeadSyntax.Names.transferEncoding):
                 try codings.add(head.slice(value))
-            case 10 where ASCII.equalsLowercase(nameBytes, Names.connection):
+            case 10 where ASCII.equalsLowercase(nameBytes, HTTPHeadSyntax.Names.connection):
                 connection.add(head.slice(value))
             default:
                 break
@@ -50,8 +58,7 @@ enum ResponseHeadParser {
         }
         let noBody = isHEAD || status < 200 || status == 204 || status == 304
         let framing = noBody ? .none : body
-        let keepAlive =
-            !connection.close && framing != .untilClose && (minorVersion == 1 || connection.keepAlive)
+        let keepAlive = framing != .untilClose && connection.keepsAlive(minorVersion: minorVersion)
         return ResponseHead(
             minorVersion: minorVersion, status: status, fields: HeaderFields(fields: fields),
             contentLength: contentLength, body: framing, keepAlive: keepAlive
@@ -62,7 +69,7 @@ enum ResponseHeadParser {
     private static func statusLine(
         _ head: UnsafeBufferPointer<UInt8>, position: inout Int
     ) throws(ResponseDecodingError) -> (Int, Int) {
-        guard let end = lineEnd(head, from: 0), end >= 12, ASCII.hasPrefix(head, Names.httpSlash1Dot) else {
+        guard let end = HTTPHeadSyntax.lineEnd(head, from: 0), end >= 12, ASCII.hasPrefix(head, HTTPHeadSyntax.Names.httpSlash1Dot) else {
             throw .invalidStatusLine
         }
         let minor: Int
@@ -78,59 +85,10 @@ enum ResponseHeadParser {
         guard (100...599).contains(status) else { throw .invalidStatusLine }
         if end > 12 {
             guard head[12] == ASCII.space else { throw .invalidStatusLine }
-            for index in 13..<end where !isFieldValueByte(head[index]) { throw .invalidStatusLine }
+            for index in 13..<end where !HTTPHeadSyntax.isFieldValueByte(head[index]) { throw .invalidStatusLine }
         }
         position = end &+ 2
         return (minor, status)
-    }
-
-    /// The name and the OWS-trimmed value of one field line (`line` excludes its CRLF).
-    private static func fieldLine(
-        _ head: UnsafeBufferPointer<UInt8>, _ line: Range<Int>
-    ) throws(ResponseDecodingError) -> (Range<Int>, Range<Int>) {
-        if ASCII.isOWS(head[line.lowerBound]) { throw .obsoleteLineFolding }
-        var colon = line.lowerBound
-        while colon < line.upperBound, head[colon] != ASCII.colon {
-            guard ASCII.isTokenByte(head[colon]) else { throw .invalidField }
-            colon &+= 1
-        }
-        guard colon < line.upperBound, colon > line.lowerBound else { throw .invalidField }
-        for index in (colon &+ 1)..<line.upperBound where !isFieldValueByte(head[index]) { throw .invalidField }
-        return (line.lowerBound..<colon, ASCII.trimmedOWS(head, (colon &+ 1)..<line.upperBound))
-    }
-
-    /// The index of the CR of the CRLF that ends the line starting at `start`; nil at a bare CR or
-    /// when there is none.
-    private static func lineEnd(_ head: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
-        var index = start
-        while index < head.count {
-            if head[index] == ASCII.cr {
-                return index &+ 1 < head.count && head[index &+ 1] == ASCII.lf ? index : nil
-            }
-            if head[index] == ASCII.lf { return nil }
-            index &+= 1
-        }
-        return nil
-    }
-
-    /// HTAB, SP, visible ASCII and obs-text (RFC 9110 field-content): no other control byte.
-    @inline(__always)
-    static func isFieldValueByte(_ byte: UInt8) -> Bool {
-        byte == ASCII.tab || (byte >= 0x20 && byte != 0x7F)
-    }
-
-    /// One or more ASCII digits, no sign, no overflow.
-    static func decimal(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard !bytes.isEmpty else { return nil }
-        var result = 0
-        for byte in bytes {
-            guard ASCII.isDigit(byte) else { return nil }
-            let (times10, overflow1) = result.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = times10.addingReportingOverflow(Int(byte &- 0x30))
-            guard !overflow1, !overflow2 else { return nil }
-            result = sum
-        }
-        return result
     }
 
     /// The codings of every `Transfer-Encoding` field, in order.
@@ -142,51 +100,20 @@ enum ResponseHeadParser {
         mutating func add(_ value: UnsafeBufferPointer<UInt8>) throws(ResponseDecodingError) {
             isPresent = true
             var sawCoding = false
-            var start = 0
-            while start <= value.count {
-                var end = start
-                while end < value.count, value[end] != ASCII.comma { end &+= 1 }
-                let coding = ASCII.trimmedOWS(value, start..<end)
-                if !coding.isEmpty {
-                    let bytes = value.slice(coding)
-                    guard bytes.allSatisfy(ASCII.isTokenByte) else { throw .invalidTransferEncoding }
-                    // `chunked` must be the last coding, applied once (RFC 9112 §6.1).
-                    guard !endsChunked else { throw .invalidTransferEncoding }
-                    endsChunked = ASCII.equalsLowercase(bytes, Names.chunked)
-                    if endsChunked { chunkedCount &+= 1 }
-                    sawCoding = true
+            var valid = true
+            HTTPHeadSyntax.forEachListElement(value) { coding in
+                guard !coding.isEmpty, valid else { return }
+                // A token, and `chunked` the last coding, applied once (RFC 9112 §6.1).
+                guard coding.allSatisfy(ASCII.isTokenByte), !endsChunked else {
+                    valid = false
+                    return
                 }
-                start = end &+ 1
+                endsChunked = ASCII.equalsLowercase(coding, HTTPHeadSyntax.Names.chunked)
+                if endsChunked { chunkedCount &+= 1 }
+                sawCoding = true
             }
+            guard valid else { throw .invalidTransferEncoding }
             guard sawCoding, chunkedCount <= 1 else { throw .invalidTransferEncoding }
         }
-    }
-
-    /// The `close` and `keep-alive` options of every `Connection` field.
-    private struct ConnectionTokens {
-        var close = false
-        var keepAlive = false
-
-        mutating func add(_ value: UnsafeBufferPointer<UInt8>) {
-            var start = 0
-            while start <= value.count {
-                var end = start
-                while end < value.count, value[end] != ASCII.comma { end &+= 1 }
-                let token = value.slice(ASCII.trimmedOWS(value, start..<end))
-                if ASCII.equalsLowercase(token, Names.close) { close = true }
-                if ASCII.equalsLowercase(token, Names.keepAlive) { keepAlive = true }
-                start = end &+ 1
-            }
-        }
-    }
-
-    private enum Names {
-        static let httpSlash1Dot = Array("HTTP/1.".utf8)
-        static let contentLength = Array("content-length".utf8)
-        static let transferEncoding = Array("transfer-encoding".utf8)
-        static let connection = Array("connection".utf8)
-        static let chunked = Array("chunked".utf8)
-        static let close = Array("close".utf8)
-        static let keepAlive = Array("keep-alive".utf8)
     }
 }

@@ -125,7 +125,7 @@ extension ClientConnectionHandler {
                 close()
             }
         }
-        if !machine.isInputClosed { context.read() }  // `HeadByteGuard` drops it: the phase is closed
+        if !machine.isInputClosed { context.read() }  // `channelRead` drops it: the phase is closed
     }
 
     /// The response has left the gateway: half-close and drain, or (client gone quiet) close.

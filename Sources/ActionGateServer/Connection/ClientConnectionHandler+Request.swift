@@ -1,16 +1,16 @@
 import ActionGateCore
 import NIOCore
-import NIOHTTP1
 
 extension ClientConnectionHandler {
-    /// A complete head: boundary checks, then the Gate's head verdict.
-    func receivedHead(_ head: HTTPRequestHead) {
+    /// A complete head (its framing checked by the decoder), then the Gate's head verdict.
+    func receivedHead(_ head: DecodedRequestHead) {
         let id = loop.requestIDs.next()
+        let isHEAD = head.method == "HEAD"
         let framing: RequestFraming
-        switch RequestFraming.check(head, maxHeaderCount: loop.limits.maxHeaderCount) {
+        switch head.framing {
         case .failure(let violation):
             request = InFlightRequest(
-                id: id, method: head.method.rawValue, target: head.uri, isHEAD: head.method == .HEAD,
+                id: id, method: head.method, target: head.target, isHEAD: isHEAD,
                 framing: nil, startedAt: .now(), snapshot: nil
             )
             machine.headReceived(keepAlive: false, asksUpgrade: false)
@@ -22,7 +22,7 @@ extension ClientConnectionHandler {
         }
         let snapshot = loop.snapshot
         request = InFlightRequest(
-            id: id, method: head.method.rawValue, target: head.uri, isHEAD: head.method == .HEAD,
+            id: id, method: head.method, target: head.target, isHEAD: isHEAD,
             framing: framing, startedAt: .now(), snapshot: snapshot
         )
         machine.headReceived(keepAlive: framing.keepAlive, asksUpgrade: framing.asksUpgrade)
@@ -31,9 +31,9 @@ extension ClientConnectionHandler {
         }
         updateDeadline()
         let requestHead = RequestHead(
-            method: head.method.rawValue,
-            target: head.uri,
-            headers: HeaderFields(fields: head.headers.map { HeaderFields.Field(name: $0.name, value: $0.value) }),
+            method: head.method,
+            target: head.target,
+            headers: head.fields,
             peerAddress: peer,
             contentLength: request?.declaredLength,
             hasBody: framing.body != .none,

@@ -1,21 +1,30 @@
 import ActionGateCore
 import NIOCore
-import NIOHTTP1
 
-/// Serves one client connection: feeds decoded request parts through `ConnectionStateMachine`,
-/// asks the snapshot's Gate, runs the upstream exchange and relays the response.
+/// Serves one client connection: decodes requests (`RequestDecoder`), feeds them through
+/// `ConnectionStateMachine`, asks the snapshot's Gate, runs the upstream exchange and relays the
+/// response.
 ///
-/// Pipeline: `HeadByteGuard` → NIO's request decoder → this. It intercepts `read` so the socket is
-/// read only when the state machine wants more (one request at a time; body back-pressure).
-/// Everything runs on the connection's EventLoop; the handler is not Sendable.
+/// The only handler of its channel: it reads the socket's bytes itself, so it sees a head's first
+/// byte (its header timer starts then) and bounds a head's raw bytes before decoding them. It
+/// intercepts `read` so the socket is read only when the state machine wants more (one request at a
+/// time; body back-pressure). Everything runs on the connection's EventLoop; the handler is not
+/// Sendable.
 final class ClientConnectionHandler: ChannelDuplexHandler {
-    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
+    /// One decoded piece of a request.
+    enum RequestPart {
+        case head(DecodedRequestHead)
+        case body(ByteBuffer)
+        case end
+    }
+
     /// Events held while an earlier request is in flight (pipelining), in arrival order.
     enum Event {
-        case part(HTTPServerRequestPart)
+        case part(RequestPart)
         case parseError(FramingViolation, String)
         case inputClosed
     }
@@ -28,6 +37,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
     var context: ChannelHandlerContext?
     var machine = ConnectionStateMachine()
+    private var decoder: RequestDecoder
+    /// Bytes of a request head that is not complete yet.
+    private var pendingHead: ByteBuffer?
+    /// The decoder refused the bytes: nothing more from this client is decoded.
+    private var decoderFailed = false
     var request: InFlightRequest?
     var collector: BodyCollector?
     var upstream: UpstreamConnection?
@@ -58,6 +72,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
     init(loop: LoopContext) {
         self.loop = loop
+        self.decoder = RequestDecoder(maxHeadBytes: loop.limits.maxHeaderBytes, maxHeaderCount: loop.limits.maxHeaderCount)
     }
 
     // MARK: Channel events
@@ -92,8 +107,58 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = unwrapInboundIn(data)
+        guard rawBytesArriving(buffer.readableBytes), !decoderFailed else { return }
         isInClientRead = true
-        enqueue(.part(unwrapInboundIn(data)))
+        if var pending = pendingHead {
+            pendingHead = nil
+            pending.writeBuffer(&buffer)
+            buffer = pending
+        }
+        decode(&buffer)
+        // What is left is an incomplete head, kept for the next read (the decoder bounds it), or
+        // bytes after a request the decoder stopped at, which are never read.
+        if !decoderFailed, !decoder.isStopped, machine.phase != .closed, buffer.readableBytes > 0 {
+            pendingHead = buffer
+        }
+    }
+
+    /// Decodes every event in `buffer` into the event queue, leaving the bytes of an incomplete head.
+    private func decode(_ buffer: inout ByteBuffer) {
+        while !decoderFailed {
+            let consumed: Int
+            let event: RequestDecoder.Event?
+            do {
+                (consumed, event) = try buffer.withUnsafeReadableBytes { raw in
+                    try decoder.decode(raw.assumingMemoryBound(to: UInt8.self))
+                }
+            } catch let error as RequestDecodingError {
+                decoderFailed = true
+                pendingHead = nil
+                enqueue(.parseError(error.violation, error.detail))
+                return
+            } catch {
+                decoderFailed = true
+                enqueue(.parseError(.parseError, "\(error)"))
+                return
+            }
+            guard let event else {
+                buffer.moveReaderIndex(forwardBy: consumed)
+                return
+            }
+            switch event {
+            case .head(let head):
+                buffer.moveReaderIndex(forwardBy: consumed)
+                enqueue(.part(.head(head)))
+            case .body(let range):
+                let part = buffer.getSlice(at: buffer.readerIndex &+ range.lowerBound, length: range.count)
+                buffer.moveReaderIndex(forwardBy: consumed)
+                if let part { enqueue(.part(.body(part))) }
+            case .end:
+                buffer.moveReaderIndex(forwardBy: consumed)
+                enqueue(.part(.end))
+            }
+        }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -109,14 +174,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard error is HTTPParserError else {
-            // An I/O error (e.g. a reset): nobody is left to answer.
-            if request != nil { abortRecord("client connection error: \(error)") }
-            close()
-            return
-        }
-        let (violation, detail) = FramingViolation.from(parserError: error)
-        enqueue(.parseError(violation, detail))
+        // An I/O error (e.g. a reset): nobody is left to answer.
+        if request != nil { abortRecord("client connection error: \(error)") }
+        close()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -130,6 +190,12 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
                 return
             case nil:
                 break
+            }
+            if !decoderFailed, decoder.isInsideRequest {
+                // The client ended its side inside a request: that request can never complete.
+                decoderFailed = true
+                pendingHead = nil
+                enqueue(.parseError(.parseError, "the input ended inside a request"))
             }
             enqueue(.inputClosed)
         } else {
@@ -158,8 +224,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
     // MARK: Reading and the event queue
 
-    /// Called by `HeadByteGuard` before raw bytes reach the decoder; false drops them.
-    func rawBytesArriving(_ count: Int) -> Bool {
+    /// Called with each read's size before its bytes are decoded; false drops them.
+    private func rawBytesArriving(_ count: Int) -> Bool {
         guard machine.phase != .closed else { return false }
         if case .inFlight(_, bodyComplete: true, _) = machine.phase {
             // Read-ahead: the start of the next head, timed from now once this exchange ends.

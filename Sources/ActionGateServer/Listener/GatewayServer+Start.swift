@@ -1,7 +1,6 @@
 import ActionGateCore
 import Logging
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 
 extension GatewayServer {
@@ -94,17 +93,7 @@ extension GatewayServer {
                             OverloadResponder(counters: loop.counters, requestID: loop.requestIDs.next()))
                         return
                     }
-                    var decoderLimits = NIOHTTPDecoderLimitConfiguration()
-                    decoderLimits.maxHeaderListSize = limits.maxHeaderBytes
-                    decoderLimits.maxHeaderFieldSize = limits.maxHeaderBytes
-                    decoderLimits.maxHeaderFieldCount = limits.maxHeaderCount + 1
-                    let handler = ClientConnectionHandler(loop: loop)
-                    try sync.addHandlers(
-                        HeadByteGuard(connection: handler),
-                        ByteToMessageHandler(
-                            HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, limitConfiguration: decoderLimits)),
-                        handler
-                    )
+                    try sync.addHandler(ClientConnectionHandler(loop: loop))
                 }
             }
             .bind(host: settings.listen.host, port: settings.listen.port)

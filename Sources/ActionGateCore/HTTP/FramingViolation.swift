@@ -1,10 +1,7 @@
-import ActionGateCore
-import NIOHTTP1
-
 /// Why a request was refused at the HTTP/1.1 boundary (DESIGN.md step 1), before the Gate saw it.
 ///
 /// The raw value is the audit-log detail; the client only sees the reason code.
-enum FramingViolation: String, Error, Equatable {
+public enum FramingViolation: String, Error, Equatable, Sendable {
     case unsupportedVersion = "unsupported_http_version"
     case targetNotOriginForm = "target_not_origin_form"
     case fragmentInTarget = "fragment_in_target"
@@ -21,7 +18,7 @@ enum FramingViolation: String, Error, Equatable {
     case parseError = "parse_error"
 
     /// The reason code the client sees.
-    var reason: RejectionReason {
+    public var reason: RejectionReason {
         switch self {
         case .tooManyHeaderFields, .headTooLarge: .headersTooLarge
         default: .malformedRequest
@@ -29,15 +26,7 @@ enum FramingViolation: String, Error, Equatable {
     }
 
     /// The rejection sent to the client; `detail` adds the parser's own words for the log.
-    func rejection(detail: String? = nil) -> Rejection {
+    public func rejection(detail: String? = nil) -> Rejection {
         Rejection(reason, detail: detail.map { "\(rawValue): \($0)" } ?? rawValue)
-    }
-
-    /// Maps an error from NIO's HTTP/1 decoder (llhttp) to a violation.
-    static func from(parserError error: any Error) -> (FramingViolation, String) {
-        if let parserError = error as? HTTPParserError, parserError == .headerOverflow {
-            return (.headTooLarge, "\(parserError)")
-        }
-        return (.parseError, "\(error)")
     }
 }

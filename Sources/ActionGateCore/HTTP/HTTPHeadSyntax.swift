@@ -1,0 +1,107 @@
+/// The pieces of RFC 9112 head syntax that request and response heads share, on raw bytes: lines,
+/// field lines, list values, decimal lengths.
+enum HTTPHeadSyntax {
+    /// Why a field line is not `token ":" OWS value OWS`.
+    enum FieldLineProblem: Error {
+        /// The line starts with whitespace (obs-fold, RFC 9112 §5.2).
+        case obsoleteLineFolding
+        /// Not a token before the colon, no colon, or a control byte in the value.
+        case invalid
+    }
+
+    /// The index of the CR of the CRLF that ends the line starting at `start`; nil at a bare CR, a
+    /// bare LF, or when there is no line end.
+    static func lineEnd(_ head: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        var index = start
+        while index < head.count {
+            if head[index] == ASCII.cr {
+                return index &+ 1 < head.count && head[index &+ 1] == ASCII.lf ? index : nil
+            }
+            if head[index] == ASCII.lf { return nil }
+            index &+= 1
+        }
+        return nil
+    }
+
+    /// The name and the OWS-trimmed value of one field line (`line` excludes its CRLF).
+    static func fieldLine(
+        _ head: UnsafeBufferPointer<UInt8>, _ line: Range<Int>
+    ) throws(FieldLineProblem) -> (name: Range<Int>, value: Range<Int>) {
+        if ASCII.isOWS(head[line.lowerBound]) { throw .obsoleteLineFolding }
+        var colon = line.lowerBound
+        while colon < line.upperBound, head[colon] != ASCII.colon {
+            guard ASCII.isTokenByte(head[colon]) else { throw .invalid }
+            colon &+= 1
+        }
+        guard colon < line.upperBound, colon > line.lowerBound else { throw .invalid }
+        for index in (colon &+ 1)..<line.upperBound where !isFieldValueByte(head[index]) { throw .invalid }
+        return (line.lowerBound..<colon, ASCII.trimmedOWS(head, (colon &+ 1)..<line.upperBound))
+    }
+
+    /// HTAB, SP, visible ASCII and obs-text (RFC 9110 field-content): no other control byte.
+    @inline(__always)
+    static func isFieldValueByte(_ byte: UInt8) -> Bool {
+        byte == ASCII.tab || (byte >= 0x20 && byte != 0x7F)
+    }
+
+    /// One or more ASCII digits, no sign, no overflow.
+    static func decimal(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard !bytes.isEmpty else { return nil }
+        var result = 0
+        for byte in bytes {
+            guard ASCII.isDigit(byte) else { return nil }
+            let (times10, overflow1) = result.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times10.addingReportingOverflow(Int(byte &- 0x30))
+            guard !overflow1, !overflow2 else { return nil }
+            result = sum
+        }
+        return result
+    }
+
+    /// Calls `body` with each OWS-trimmed element of a comma-separated list value, empty ones too.
+    static func forEachListElement(
+        _ value: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void
+    ) rethrows {
+        var start = 0
+        while start <= value.count {
+            var end = start
+            while end < value.count, value[end] != ASCII.comma { end &+= 1 }
+            try body(value.slice(ASCII.trimmedOWS(value, start..<end)))
+            start = end &+ 1
+        }
+    }
+
+    /// The `close` and `keep-alive` options of every `Connection` field of a head.
+    struct ConnectionOptions {
+        var close = false
+        var keepAlive = false
+
+        mutating func add(_ value: UnsafeBufferPointer<UInt8>) {
+            HTTPHeadSyntax.forEachListElement(value) { token in
+                if ASCII.equalsLowercase(token, Names.close) { close = true }
+                if ASCII.equalsLowercase(token, Names.keepAlive) { keepAlive = true }
+            }
+        }
+
+        /// Whether the connection stays open after this message (HTTP/1.1 unless `close`; HTTP/1.0
+        /// only with `keep-alive`).
+        func keepsAlive(minorVersion: Int) -> Bool {
+            !close && (minorVersion == 1 || keepAlive)
+        }
+    }
+
+    enum Names {
+        static let contentLength = Array("content-length".utf8)
+        static let transferEncoding = Array("transfer-encoding".utf8)
+        static let connection = Array("connection".utf8)
+        static let chunked = Array("chunked".utf8)
+        static let close = Array("close".utf8)
+        static let keepAlive = Array("keep-alive".utf8)
+        static let host = Array("host".utf8)
+        static let expect = Array("expect".utf8)
+        static let upgrade = Array("upgrade".utf8)
+        static let continue100 = Array("100-continue".utf8)
+        static let httpSlash1Dot = Array("HTTP/1.".utf8)
+        static let httpSlash = Array("HTTP/".utf8)
+    }
+}
