@@ -202,6 +202,27 @@ SEEDS["response"] = [
     response(b"HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\nContent-Length: 2\r\n\r\nnoHTTP/1.1 200 OK\r\n\r\n"),
 ]
 
+
+def request(text, cut=128):
+    """A request target input: where to cut, then the client's bytes."""
+    return bytes([cut]) + text
+
+
+SEEDS["request"] = [
+    request(b"POST /actions/echo HTTP/1.1\r\nHost: app.example.com\r\nOrigin: https://app.example.com\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"),
+    request(b"GET /x?y=1 HTTP/1.1\r\nHost: a\r\nCookie: a=b; c=d\r\n\r\nGET /next HTTP/1.1\r\nHost: a\r\n\r\n"),
+    request(b"POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2;a=\"x;y\"\r\n{}\r\n0\r\nX-T: 1\r\n\r\n"),
+    request(b"\r\nGET  /  HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", cut=5),
+    request(b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+    request(b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx"),
+    request(b"GET / HTTP/1.1\r\nHost: a\r\nX: b\r\n folded\r\n\r\n"),
+    request(b"GET http://evil.example/ HTTP/1.1\r\nHost: a\r\n\r\n"),
+    request(b"GET / HTTP/1.1\r\nHost: a\r\nUpgrade: h2c\r\nConnection: Upgrade, HTTP2-Settings\r\n\r\nPRI * HTTP/2.0\r\n\r\n"),
+    request(b"PUT /a HTTP/1.1\nHost: a\n\n", cut=10),
+    request(b"POST /a HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 0002\r\n\r\nokGET / HTTP/1.1\r\n"),
+]
+
 def main():
     root = os.path.join(HERE, "corpus")
     for target, seeds in SEEDS.items():

@@ -16,7 +16,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TARGETS=(origin cookie token multipart config gate response)
+TARGETS=(origin cookie token multipart config gate response request)
 SCRATCH=${FUZZ_SCRATCH:-.build-fuzz}
 WORK=${FUZZ_WORK:-$SCRATCH/work}
 BINARY=$SCRATCH/debug/actiongate-fuzz

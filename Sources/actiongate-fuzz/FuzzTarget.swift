@@ -17,6 +17,8 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     case gate
     /// Upstream responses through `ResponseDecoder` (heads, framing, chunked bodies).
     case response
+    /// Client requests through `RequestDecoder` (request line, fields, framing checks, bodies).
+    case request
 
     /// The environment variable that selects the target of a libFuzzer binary.
     static let environmentVariable = "ACTIONGATE_FUZZ_TARGET"
@@ -31,6 +33,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .config: try ConfigFuzzer.run(input)
         case .gate: try GateFuzzer.run(input)
         case .response: try ResponseFuzzer.run(input)
+        case .request: try RequestFuzzer.run(input)
         }
     }
 }

@@ -181,7 +181,8 @@ import Testing
             "GET / HTTP/1.1\r\nHost: a\r\nUpgrade: h2c\r\n\r\nPRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")
         #expect(upgrade.error == nil && upgrade.heads.count == 1 && upgrade.ends == 1)
         let refused = Self.decodeBothWays(
-            "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nGET /smuggled HTTP/1.1\r\n\r\n")
+            "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nGET /smuggled HTTP/1.1\r\n\r\n"
+        )
         #expect(refused.error == nil && refused.heads.count == 1 && refused.ends == 0)
         #expect(refused.heads.first?.framing == .failure(.multipleContentLengths))
     }
@@ -193,7 +194,8 @@ import Testing
         "GET / HTTP/1.1\r\nHost: a\r\nX: \u{0}\r\n\r\n", "GET / HTTP/1.1\r\nHost: a\r\nX\u{7F}: b\r\n\r\n",
         "GET / HTTP/1.1\r\nHost: a\r\n: b\r\n\r\n", "GET / HTTP/1.1\r\nHost: a\r\nXA\r\n\r\n",
         "get / HTTP/1.1\r\nHost: a\r\n\r\n", "FOO / HTTP/1.1\r\nHost: a\r\n\r\n", "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
-        "GET\t/ HTTP/1.1\r\nHost: a\r\n\r\n", "GET / HTTP/1.1 \r\nHost: a\r\n\r\n", "GET / HTTP/1.1 x\r\nHost: a\r\n\r\n",
+        "GET\t/ HTTP/1.1\r\nHost: a\r\n\r\n", "GET / HTTP/1.1 \r\nHost: a\r\n\r\n",
+        "GET / HTTP/1.1 x\r\nHost: a\r\n\r\n",
         "GET /\r\nHost: a\r\n\r\n", "GET / http/1.1\r\nHost: a\r\n\r\n", "GET /a b HTTP/1.1\r\nHost: a\r\n\r\n",
         "GET /é HTTP/1.1\r\nHost: a\r\n\r\n", "GET /a\u{1} HTTP/1.1\r\nHost: a\r\n\r\n",
         "\nGET / HTTP/1.1\r\nHost: a\r\n\r\n", "\rGET / HTTP/1.1\r\nHost: a\r\n\r\n",

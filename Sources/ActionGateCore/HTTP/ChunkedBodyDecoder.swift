@@ -51,8 +51,8 @@ struct ChunkedBodyDecoder: Equatable {
     /// Largest trailer section.
     static let maxTrailerBytes = 16 * 1024
 
-    /// Check extensions against the grammar; otherwise (as llhttp does) skip any bytes but control
-    /// bytes after the `;` up to the CRLF.
+    /// Extensions follow the grammar exactly; otherwise names and values may also be empty (`2;=`),
+    /// which llhttp accepts in requests.
     private let strictExtensions: Bool
     private let maxLineBytes: Int
     private var state = State.size(value: 0, digits: 0)
@@ -97,14 +97,15 @@ struct ChunkedBodyDecoder: Equatable {
             case .extensions(let value, let position):
                 lineBytes &+= 1
                 guard lineBytes <= maxLineBytes else { throw .invalidChunkSize }
+                let emptyAllowed = !strictExtensions && (position == .beforeName || position == .beforeValue)
                 if byte == ASCII.cr {
                     let atEnd = position == .name || position == .token || position == .afterQuoted
-                    guard atEnd || (!strictExtensions && position != .whitespaceBeforeSemicolon) else {
-                        throw .invalidChunkSize
-                    }
+                    guard atEnd || emptyAllowed else { throw .invalidChunkSize }
                     state = .sizeLF(value: value)
-                } else if !strictExtensions, position != .whitespaceBeforeSemicolon {
-                    guard HTTPHeadSyntax.isFieldValueByte(byte) else { throw .invalidChunkSize }
+                } else if emptyAllowed, byte == ASCII.semicolon {
+                    state = .extensions(value: value, .beforeName)
+                } else if emptyAllowed, position == .beforeName, byte == ASCII.equals {
+                    state = .extensions(value: value, .beforeValue)
                 } else {
                     state = .extensions(value: value, try Self.next(position, byte))
                 }

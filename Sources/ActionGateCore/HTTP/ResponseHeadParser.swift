@@ -34,7 +34,9 @@ enum ResponseHeadParser {
             let nameBytes = head.slice(name)
             switch name.count {
             case 14 where ASCII.equalsLowercase(nameBytes, HTTPHeadSyntax.Names.contentLength):
-                guard contentLength == nil, let length = HTTPHeadSyntax.decimal(head.slice(value)) else { throw .invalidContentLength }
+                guard contentLength == nil, let length = HTTPHeadSyntax.decimal(head.slice(value)) else {
+                    throw .invalidContentLength
+                }
                 contentLength = length
             case 17 where ASCII.equalsLowercase(nameBytes, HTTPHeadSyntax.Names.transferEncoding):
                 try codings.add(head.slice(value))
@@ -69,7 +71,9 @@ enum ResponseHeadParser {
     private static func statusLine(
         _ head: UnsafeBufferPointer<UInt8>, position: inout Int
     ) throws(ResponseDecodingError) -> (Int, Int) {
-        guard let end = HTTPHeadSyntax.lineEnd(head, from: 0), end >= 12, ASCII.hasPrefix(head, HTTPHeadSyntax.Names.httpSlash1Dot) else {
+        guard let end = HTTPHeadSyntax.lineEnd(head, from: 0), end >= 12,
+            ASCII.hasPrefix(head, HTTPHeadSyntax.Names.httpSlash1Dot)
+        else {
             throw .invalidStatusLine
         }
         let minor: Int

@@ -72,7 +72,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
     init(loop: LoopContext) {
         self.loop = loop
-        self.decoder = RequestDecoder(maxHeadBytes: loop.limits.maxHeaderBytes, maxHeaderCount: loop.limits.maxHeaderCount)
+        self.decoder = RequestDecoder(
+            maxHeadBytes: loop.limits.maxHeaderBytes, maxHeaderCount: loop.limits.maxHeaderCount)
     }
 
     // MARK: Channel events
