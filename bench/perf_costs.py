@@ -9,6 +9,7 @@ Gate counts for the Gate. With CENTRE, also lists the frames and leaves behind t
 import re, sys, collections
 
 USER = [  # (centre, regex on the frame), innermost match wins
+    ("server: HTTP/1 decode (RequestDecoder, ResponseDecoder)", r"RequestDecoder|RequestHeadParser|ResponseDecoder|ResponseHeadParser|HTTPHeadSyntax|ChunkedBodyDecoder|UpstreamRequestHead\.write"),
     ("crypto: AES-256-GCM (OpenSSL EVP)", r"AES256GCM|EVP_|libcrypto|aesni|gcm_|ThreadCipherContexts"),
     ("token: JSON payload parse", r"JSONParser|payloadFields|JSONValue"),
     ("token: base64url decode", r"Base64URL"),

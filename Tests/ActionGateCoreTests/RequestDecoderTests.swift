@@ -154,7 +154,8 @@ import Testing
     @Test func pipelinedRequestsDecodeInOrder() {
         let decoded = Self.decodeBothWays(
             "POST /1 HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc"
-                + "POST /2 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2;x=\"y\"\r\nde\r\n1\r\nf\r\n0\r\nT: 1\r\n\r\n"
+                + "POST /2 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "2;x=\"y\"\r\nde\r\n1\r\nf\r\n0\r\nT: 1\r\n\r\n"
                 + "GET /3 HTTP/1.1\r\nHost: a\r\n\r\n")
         #expect(decoded.error == nil && decoded.ends == 3)
         #expect(decoded.heads.map(\.target) == ["/1", "/2", "/3"])
@@ -180,6 +181,9 @@ import Testing
         let upgrade = Self.decodeBothWays(
             "GET / HTTP/1.1\r\nHost: a\r\nUpgrade: h2c\r\n\r\nPRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")
         #expect(upgrade.error == nil && upgrade.heads.count == 1 && upgrade.ends == 1)
+        let connect = Self.decodeBothWays("CONNECT / HTTP/1.1\r\nHost: a\r\n\r\nGET /tunnelled HTTP/1.1\r\n\r\n")
+        #expect(connect.error == nil && connect.heads.count == 1 && connect.ends == 1)
+        #expect((try? connect.heads.first?.framing.get())?.asksUpgrade == true)
         let refused = Self.decodeBothWays(
             "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nGET /smuggled HTTP/1.1\r\n\r\n"
         )

@@ -103,5 +103,6 @@ enum HTTPHeadSyntax {
         static let continue100 = Array("100-continue".utf8)
         static let httpSlash1Dot = Array("HTTP/1.".utf8)
         static let httpSlash = Array("HTTP/".utf8)
+        static let connect = Array("CONNECT".utf8)
     }
 }

@@ -12,8 +12,8 @@ public struct RequestFraming: Equatable, Sendable {
     public var keepAlive: Bool
     /// `Expect: 100-continue` on HTTP/1.1, with a body.
     public var expectsContinue: Bool
-    /// The request carries `Upgrade`. The gateway never switches protocols and stops reading after
-    /// such a request, so its connection closes after the response.
+    /// The request carries `Upgrade` (or is a `CONNECT`). The gateway never switches protocols and
+    /// stops reading after such a request, so its connection closes after the response.
     public var asksUpgrade: Bool
     public var isHTTP10: Bool
 

@@ -49,6 +49,11 @@ enum RequestHeadParser {
             fields.append(HeaderFields.Field(name: head.string(name), value: head.string(value)))
         }
         guard position == head.count else { throw RequestDecodingError(.parseError, "bytes after the head") }
+        // A CONNECT turns the rest of the connection into a tunnel for llhttp: the gateway, which never
+        // tunnels, reads nothing after it either (and refuses it: no route allows CONNECT).
+        if method.count == 7, ASCII.hasPrefix(head.slice(method), HTTPHeadSyntax.Names.connect) {
+            facts.asksUpgrade = true
+        }
         let framing = facts.framing(target: head.slice(target), isHTTP10: minorVersion == 0)
         return DecodedRequestHead(
             method: head.string(method), target: head.string(target), minorVersion: minorVersion,

@@ -126,7 +126,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
     /// Decodes every event in `buffer` into the event queue, leaving the bytes of an incomplete head.
     private func decode(_ buffer: inout ByteBuffer) {
-        while !decoderFailed {
+        while !decoderFailed, machine.phase != .closed {
             let consumed: Int
             let event: RequestDecoder.Event?
             do {
