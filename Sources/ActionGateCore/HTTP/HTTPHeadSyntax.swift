@@ -1,12 +1,43 @@
-/// The pieces of RFC 9112 head syntax that request and response heads share, on raw bytes: lines,
-/// field lines, list values, decimal lengths.
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The pieces of RFC 9112 head syntax that request and response heads share, on raw bytes: the end
+/// of a head, lines, field lines, list values, decimal lengths.
 enum HTTPHeadSyntax {
-    /// Why a field line is not `token ":" OWS value OWS`.
+    /// Why a field line is not `token ":" OWS value OWS CRLF`.
     enum FieldLineProblem: Error {
         /// The line starts with whitespace (obs-fold, RFC 9112 §5.2).
         case obsoleteLineFolding
+        /// A CR not followed by LF.
+        case bareCR
         /// Not a token before the colon, no colon, or a control byte in the value.
         case invalid
+    }
+
+    /// A LF not preceded by CR.
+    struct BareLF: Error {}
+
+    /// The index just past the empty line that ends the head in `bytes`, searching LFs from
+    /// `scanned` up to `limit`; nil when there is none yet. Every LF on the way must follow a CR, so
+    /// the parsers after it only need to check CRs.
+    static func headEnd(
+        _ bytes: UnsafeBufferPointer<UInt8>, from scanned: Int, limit: Int
+    ) throws(BareLF) -> Int? {
+        guard let base = bytes.baseAddress else { return nil }
+        let end = min(bytes.count, limit)
+        var index = scanned
+        while index < end {
+            // memchr: the head is searched a machine word at a time, not byte by byte.
+            guard let found = memchr(base + index, Int32(ASCII.lf), end &- index) else { return nil }
+            let lf = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+            guard lf > 0, bytes[lf &- 1] == ASCII.cr else { throw BareLF() }
+            if lf >= 3, bytes[lf &- 2] == ASCII.lf, bytes[lf &- 3] == ASCII.cr { return lf &+ 1 }
+            index = lf &+ 1
+        }
+        return nil
     }
 
     /// The index of the CR of the CRLF that ends the line starting at `start`; nil at a bare CR, a
@@ -23,19 +54,35 @@ enum HTTPHeadSyntax {
         return nil
     }
 
-    /// The name and the OWS-trimmed value of one field line (`line` excludes its CRLF).
-    static func fieldLine(
-        _ head: UnsafeBufferPointer<UInt8>, _ line: Range<Int>
-    ) throws(FieldLineProblem) -> (name: Range<Int>, value: Range<Int>) {
-        if ASCII.isOWS(head[line.lowerBound]) { throw .obsoleteLineFolding }
-        var colon = line.lowerBound
-        while colon < line.upperBound, head[colon] != ASCII.colon {
-            guard ASCII.isTokenByte(head[colon]) else { throw .invalid }
-            colon &+= 1
+    /// Reads the field line at `position` in one pass and moves `position` past its CRLF; returns
+    /// nil at the empty line that ends the head (moving past it too). The value is OWS-trimmed.
+    static func nextFieldLine(
+        _ head: UnsafeBufferPointer<UInt8>, position: inout Int
+    ) throws(FieldLineProblem) -> (name: Range<Int>, value: Range<Int>)? {
+        let start = position
+        guard start < head.count else { throw .invalid }
+        if head[start] == ASCII.cr {
+            guard start &+ 1 < head.count, head[start &+ 1] == ASCII.lf else { throw .bareCR }
+            position = start &+ 2
+            return nil
         }
-        guard colon < line.upperBound, colon > line.lowerBound else { throw .invalid }
-        for index in (colon &+ 1)..<line.upperBound where !isFieldValueByte(head[index]) { throw .invalid }
-        return (line.lowerBound..<colon, ASCII.trimmedOWS(head, (colon &+ 1)..<line.upperBound))
+        if ASCII.isOWS(head[start]) { throw .obsoleteLineFolding }
+        var index = start
+        while index < head.count, head[index] != ASCII.colon {
+            guard ASCII.isTokenByte(head[index]) else { throw .invalid }
+            index &+= 1
+        }
+        guard index < head.count, index > start else { throw .invalid }
+        let colon = index
+        index &+= 1
+        while index < head.count, head[index] != ASCII.cr {
+            guard isFieldValueByte(head[index]) else { throw .invalid }
+            index &+= 1
+        }
+        guard index &+ 1 < head.count else { throw .invalid }
+        guard head[index &+ 1] == ASCII.lf else { throw .bareCR }
+        position = index &+ 2
+        return (start..<colon, ASCII.trimmedOWS(head, (colon &+ 1)..<index))
     }
 
     /// HTAB, SP, visible ASCII and obs-text (RFC 9110 field-content): no other control byte.

@@ -27,23 +27,19 @@ enum RequestHeadParser {
         fields.reserveCapacity(12)
         var facts = FramingFacts()
         while true {
-            let lineStart = position
-            guard let lineEnd = HTTPHeadSyntax.lineEnd(head, from: lineStart) else {
-                throw RequestDecodingError(.parseError, "bare CR or LF in the head")
-            }
-            position = lineEnd &+ 2
-            if lineEnd == lineStart { break }
-            guard fields.count < maxHeaderCount else {
-                throw RequestDecodingError(.tooManyHeaderFields, "more than \(maxHeaderCount) fields")
-            }
-            let name: Range<Int>
-            let value: Range<Int>
+            let line: (name: Range<Int>, value: Range<Int>)?
             do {
-                (name, value) = try HTTPHeadSyntax.fieldLine(head, lineStart..<lineEnd)
+                line = try HTTPHeadSyntax.nextFieldLine(head, position: &position)
             } catch .obsoleteLineFolding {
                 throw RequestDecodingError(.parseError, "obsolete line folding")
+            } catch .bareCR {
+                throw RequestDecodingError(.parseError, "bare CR in the head")
             } catch {
                 throw RequestDecodingError(.parseError, "invalid header field")
+            }
+            guard let (name, value) = line else { break }
+            guard fields.count < maxHeaderCount else {
+                throw RequestDecodingError(.tooManyHeaderFields, "more than \(maxHeaderCount) fields")
             }
             facts.add(name: head.slice(name), value: head.slice(value), isHTTP10: minorVersion == 0)
             fields.append(HeaderFields.Field(name: head.string(name), value: head.string(value)))

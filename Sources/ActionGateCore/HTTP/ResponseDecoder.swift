@@ -113,17 +113,10 @@ public struct ResponseDecoder: Sendable {
 
     /// The index just past the empty line that ends the head, if `bytes` holds it; refuses a bare LF.
     private func headEnd(_ bytes: UnsafeBufferPointer<UInt8>, from scanned: Int) throws(ResponseDecodingError) -> Int? {
-        var index = scanned
-        let limit = min(bytes.count, maxHeadBytes &+ 4)
-        while index < limit {
-            if bytes[index] == ASCII.lf {
-                guard index > 0, bytes[index &- 1] == ASCII.cr else { throw .invalidLineEnding }
-                if index >= 3, bytes[index &- 2] == ASCII.lf, bytes[index &- 3] == ASCII.cr {
-                    return index &+ 1
-                }
-            }
-            index &+= 1
+        do {
+            return try HTTPHeadSyntax.headEnd(bytes, from: scanned, limit: maxHeadBytes &+ 4)
+        } catch {
+            throw .invalidLineEnding
         }
-        return nil
     }
 }

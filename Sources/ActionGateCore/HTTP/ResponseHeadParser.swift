@@ -17,20 +17,17 @@ enum ResponseHeadParser {
         var codings = TransferCodings()
         var connection = HTTPHeadSyntax.ConnectionOptions()
         while true {
-            guard position < head.count else { throw .invalidField }
-            let lineStart = position
-            guard let lineEnd = HTTPHeadSyntax.lineEnd(head, from: lineStart) else { throw .invalidLineEnding }
-            position = lineEnd &+ 2
-            if lineEnd == lineStart { break }
-            let name: Range<Int>
-            let value: Range<Int>
+            let line: (name: Range<Int>, value: Range<Int>)?
             do {
-                (name, value) = try HTTPHeadSyntax.fieldLine(head, lineStart..<lineEnd)
+                line = try HTTPHeadSyntax.nextFieldLine(head, position: &position)
             } catch .obsoleteLineFolding {
                 throw .obsoleteLineFolding
+            } catch .bareCR {
+                throw .invalidLineEnding
             } catch {
                 throw .invalidField
             }
+            guard let (name, value) = line else { break }
             let nameBytes = head.slice(name)
             switch name.count {
             case 14 where ASCII.equalsLowercase(nameBytes, HTTPHeadSyntax.Names.contentLength):
