@@ -9,7 +9,7 @@ Gate counts for the Gate. With CENTRE, also lists the frames and leaves behind t
 import re, sys, collections
 
 USER = [  # (centre, regex on the frame), innermost match wins
-    ("server: HTTP/1 decode (RequestDecoder, ResponseDecoder)", r"RequestDecoder|RequestHeadParser|ResponseDecoder|ResponseHeadParser|HTTPHeadSyntax|ChunkedBodyDecoder|UpstreamRequestHead\.write"),
+    ("server: HTTP/1 decode (RequestDecoder, ResponseDecoder)", r"RequestDecoder|RequestHeadParser|ResponseDecoder|ResponseHeadParser|HTTPHeadSyntax|ChunkedBodyDecoder"),
     ("crypto: AES-256-GCM (OpenSSL EVP)", r"AES256GCM|EVP_|libcrypto|aesni|gcm_|ThreadCipherContexts"),
     ("token: JSON payload parse", r"JSONParser|payloadFields|JSONValue"),
     ("token: base64url decode", r"Base64URL"),
@@ -20,12 +20,12 @@ USER = [  # (centre, regex on the frame), innermost match wins
     ("gate: origin check", r"Origin"),
     ("gate: header sanitise + gateway headers", r"RequestHeaderRules|GatewayHeaders"),
     ("gate: response rewrite", r"rewriteResponse|ResponseHeaderRules|ResponseRewrite"),
-    ("server: upstream head build (HTTPHeaders)", r"UpstreamRequestHead"),
+    ("server: upstream head (filter, serialise)", r"UpstreamRequestHead"),
     ("gate: route/host/path/identification (rest of Gate)", r"\bGate\b|Gate\.|RequestPath|RequestContext|ContentType|NextActionHeader|HeaderFields|PendingRequest|ForwardPlan|AuditFacts|(?<!Upstream)RequestHead\b"),
     ("server: NIO HTTP encode (upstream request)", r"HTTPRequestEncoder"),
     ("server: response head to client", r"upstreamResponseHead|ResponseHeadWriter|ResponseBodyFraming"),
     ("server: request record / audit", r"finishRecord|RequestRecord|AuditSink"),
-    ("server: receivedHead (HTTPHeaders -> HeaderFields, framing)", r"receivedHead|RequestFraming|HeadByteGuard"),
+    ("server: receivedHead (request setup)", r"receivedHead"),
     ("server: body collect", r"BodyCollector|receivedBody"),
     ("server: connection handler (rest)", r"ClientConnectionHandler|ConnectionStateMachine|InFlightRequest|UpstreamConnection|UpstreamPool|LoopContext"),
     ("NIO: HTTP parse (llhttp + decoder)", r"llhttp|BetterHTTPParser|HTTPDecoder|HTTPServerPipelineHandler|HTTPResponseDecoder"),
