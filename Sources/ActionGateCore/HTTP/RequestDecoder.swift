@@ -27,7 +27,7 @@ public struct RequestDecoder: Sendable {
     public let maxHeadBytes: Int
     /// Most header fields in a head.
     public let maxHeaderCount: Int
-    /// Longest chunk-size line of a request body (extensions are skipped, as llhttp does, up to this).
+    /// Longest chunk-size line of a request body, extensions included (they are checked, then dropped).
     public static let maxChunkLineBytes = 64 * 1024
     private var state = State.head(scanned: 0)
     /// The request under way asked for `Upgrade`: stop after it.
