@@ -45,13 +45,25 @@ struct DemoWorkspace: Sendable {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    /// Writes `text` atomically with mode 0600 (the admin token is a secret).
+    /// Writes `text` atomically with mode 0600 from the start (the admin token is a secret): a new
+    /// file opened with that mode, renamed over the old one. (Foundation's `createFile` would write
+    /// with the default mode first, and on Linux leave an empty `TemporaryDirectory.*` in /tmp.)
     private func writePrivate(_ text: String, to path: String) throws {
         let temporary = path + ".tmp"
-        guard
-            FileManager.default.createFile(
-                atPath: temporary, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
-        else { throw DemoError("cannot write \(temporary)") }
-        guard rename(temporary, path) == 0 else { throw DemoError("cannot rename \(temporary) to \(path)") }
+        unlink(temporary)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw DemoError("cannot create \(temporary): \(String(cString: strerror(errno)))") }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: false)
+        do {
+            try handle.write(contentsOf: Data(text.utf8))
+            try handle.close()
+        } catch {
+            unlink(temporary)
+            throw DemoError("cannot write \(temporary): \(error)")
+        }
+        guard rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw DemoError("cannot rename \(temporary) to \(path)")
+        }
     }
 }

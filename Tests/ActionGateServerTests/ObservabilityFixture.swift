@@ -1,6 +1,7 @@
 import ActionGateCore
 import ActionGateCrypto
 import ActionGateServer
+import ActionGateTestSupport
 import Foundation
 import NIOCore
 import Prometheus
@@ -66,8 +67,8 @@ struct ObservabilityFixture: Sendable {
         let upstream = try await TestUpstream.start()
         let port = upstreamDown ? try await TestUpstream.closedPort() : upstream.port
         let configPath = folder.appendingPathComponent("config.yaml").path
-        try config(upstreamPort: port).write(toFile: configPath, atomically: true, encoding: .utf8)
-        try adminToken.write(to: folder.appendingPathComponent("admin.token"), atomically: true, encoding: .utf8)
+        try config(upstreamPort: port).write(toFile: configPath, atomically: false, encoding: .utf8)
+        try FileReplacement.write(adminToken, to: folder.appendingPathComponent("admin.token"))
         let auditLog = try AuditLog(destination: .file(folder.appendingPathComponent("audit.log").path))
         let metrics = GatewayMetrics(registry: PrometheusCollectorRegistry())
         metrics.observe(auditLog: auditLog)
@@ -132,7 +133,7 @@ struct ObservabilityFixture: Sendable {
 
     /// Rewrites the configuration file (e.g. broken, then fixed again).
     func writeConfig(_ text: String) throws {
-        try text.write(toFile: configPath, atomically: true, encoding: .utf8)
+        try FileReplacement.write(text, toPath: configPath)
     }
 
     // MARK: Tokens

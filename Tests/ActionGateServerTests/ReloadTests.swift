@@ -1,5 +1,6 @@
 import ActionGateCore
 import ActionGateServer
+import ActionGateTestSupport
 import Foundation
 import Testing
 
@@ -23,7 +24,7 @@ import Testing
 
     static func temporaryFile(_ contents: String) throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("reload-\(UUID().uuidString).txt")
-        try contents.write(to: url, atomically: true, encoding: .utf8)
+        try FileReplacement.write(contents, to: url)
         return url
     }
 
@@ -39,7 +40,7 @@ import Testing
             try await client.send("GET /versioned HTTP/1.1\r\nHost: a\r\n\r\n")
             #expect(try await client.readResponse().header("x-rewritten") == "v1")
 
-            try "v2".write(to: file, atomically: true, encoding: .utf8)
+            try FileReplacement.write("v2", to: file)
             let swapped = await gateway.eventually {
                 guard (try? await client.send("GET /versioned HTTP/1.1\r\nHost: a\r\n\r\n")) != nil,
                     let response = try? await client.readResponse()
@@ -50,7 +51,7 @@ import Testing
             #expect(!client.isClosedByPeer)
             #expect(gateway.server.reloadStatus.current.generation >= 1)
 
-            try "bad".write(to: file, atomically: true, encoding: .utf8)
+            try FileReplacement.write("bad", to: file)
             #expect(await gateway.eventually { gateway.server.reloadStatus.current.lastError != nil })
             try await client.send("GET /versioned HTTP/1.1\r\nHost: a\r\n\r\n")
             #expect(try await client.readResponse().status == 403, "the v2 snapshot stays in force")
@@ -58,7 +59,7 @@ import Testing
             #expect(notReady.status == 503)
             #expect(notReady.bodyText.contains("last reload failed"))
 
-            try "v1".write(to: file, atomically: true, encoding: .utf8)
+            try FileReplacement.write("v1", to: file)
             #expect(await gateway.eventually { gateway.server.reloadStatus.isCurrent })
             // Each EventLoop installs the snapshot on its next turn.
             let restored = await gateway.eventually {
@@ -87,7 +88,7 @@ import Testing
             let reloader = try #require(gateway.server.reloader)
             let running = Task { try await reloader.run() }
             defer { running.cancel() }
-            try "v2".write(to: file, atomically: true, encoding: .utf8)
+            try FileReplacement.write("v2", to: file)
             // Polling is off (an hour), so only the signal can trigger the reload. The signal
             // source may not be installed yet when the task starts: signal until it is seen.
             let reloaded = await gateway.eventually {
@@ -129,7 +130,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: file) }
         try await GatewayHarness.with(reload: Self.inputs(file: file)) { gateway in
             let reloader = try #require(gateway.server.reloader)
-            try "bad".write(to: file, atomically: true, encoding: .utf8)
+            try FileReplacement.write("bad", to: file)
             #expect(!reloader.reloadNow(trigger: "test"))
             let state = gateway.server.reloadStatus.current
             #expect(state.failures == 1)

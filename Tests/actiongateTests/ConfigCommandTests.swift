@@ -1,3 +1,4 @@
+import ActionGateTestSupport
 import Foundation
 import Testing
 
@@ -23,7 +24,7 @@ import Testing
 
     static func write(_ files: [String: String], in folder: URL) throws {
         for (name, text) in files {
-            try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+            try FileReplacement.write(text, to: folder.appendingPathComponent(name))
         }
     }
 

@@ -36,7 +36,7 @@ import Testing
             let initialized = try ActionGateProcess.run(["keys", "init", "--keyring", "keys.json"], directory: folder)
             #expect(initialized.status == 0, "\(initialized.stderr)")
             try Self.config(audit: "stdout").write(
-                to: folder.appendingPathComponent("config.yaml"), atomically: true, encoding: .utf8)
+                to: folder.appendingPathComponent("config.yaml"), atomically: false, encoding: .utf8)
             let server = try RunningServe(folder: folder)
             defer { server.stop() }
             let serving = try #require(server.waitForLog { $0.contains(#""message":"serving""#) })

@@ -1,3 +1,4 @@
+import ActionGateTestSupport
 import Foundation
 import Testing
 
@@ -60,8 +61,8 @@ import Testing
     @Test(arguments: cases)
     func decidesLikeTheGateway(arguments: [String], status: Int32, output: String) throws {
         try withTemporaryFolder { folder in
-            try Self.config.write(to: folder.appendingPathComponent("gateway.yaml"), atomically: true, encoding: .utf8)
-            try Self.origins.write(to: folder.appendingPathComponent("origins.txt"), atomically: true, encoding: .utf8)
+            try FileReplacement.write(Self.config, to: folder.appendingPathComponent("gateway.yaml"))
+            try FileReplacement.write(Self.origins, to: folder.appendingPathComponent("origins.txt"))
             let result = try ActionGateProcess.run(
                 ["origins", "test"] + arguments + ["--config", "gateway.yaml"],
                 environment: ["ORIGINS_FILE": "origins.txt"], directory: folder)
@@ -72,9 +73,9 @@ import Testing
 
     @Test func anInvalidConfigurationCannotAnswer() throws {
         try withTemporaryFolder { folder in
-            try Self.config.write(to: folder.appendingPathComponent("config.yaml"), atomically: true, encoding: .utf8)
+            try FileReplacement.write(Self.config, to: folder.appendingPathComponent("config.yaml"))
             try "https://*.com\n".write(
-                to: folder.appendingPathComponent("origins.txt"), atomically: true, encoding: .utf8)
+                to: folder.appendingPathComponent("origins.txt"), atomically: false, encoding: .utf8)
             let result = try ActionGateProcess.run(
                 ["origins", "test", "https://app.example.com"], environment: ["ORIGINS_FILE": "origins.txt"],
                 directory: folder)
@@ -91,8 +92,8 @@ import Testing
 
     @Test func anUnknownActionIsAUsageError() throws {
         try withTemporaryFolder { folder in
-            try Self.config.write(to: folder.appendingPathComponent("config.yaml"), atomically: true, encoding: .utf8)
-            try "".write(to: folder.appendingPathComponent("origins.txt"), atomically: true, encoding: .utf8)
+            try FileReplacement.write(Self.config, to: folder.appendingPathComponent("config.yaml"))
+            try FileReplacement.write("", to: folder.appendingPathComponent("origins.txt"))
             let result = try ActionGateProcess.run(
                 ["origins", "test", "--action", "nope"], environment: ["ORIGINS_FILE": "origins.txt"], directory: folder
             )

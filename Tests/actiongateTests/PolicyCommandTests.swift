@@ -1,3 +1,4 @@
+import ActionGateTestSupport
 import Foundation
 import Testing
 
@@ -53,7 +54,7 @@ import Testing
     @Test(arguments: cases)
     func decidesAndNamesTheRule(arguments: [String], status: Int32, output: String) throws {
         try withTemporaryFolder { folder in
-            try Self.config.write(to: folder.appendingPathComponent("config.yaml"), atomically: true, encoding: .utf8)
+            try FileReplacement.write(Self.config, to: folder.appendingPathComponent("config.yaml"))
             let result = try ActionGateProcess.run(["policy", "test"] + arguments, directory: folder)
             #expect(result.status == status, "\(result.stderr)")
             #expect(result.stdout == output)
@@ -73,7 +74,7 @@ import Testing
     @Test(arguments: usageErrors)
     func refusesBadInputWithStatusTwo(arguments: [String], message: String) throws {
         try withTemporaryFolder { folder in
-            try Self.config.write(to: folder.appendingPathComponent("config.yaml"), atomically: true, encoding: .utf8)
+            try FileReplacement.write(Self.config, to: folder.appendingPathComponent("config.yaml"))
             let result = try ActionGateProcess.run(["policy", "test"] + arguments, directory: folder)
             #expect(result.status == 2)
             #expect(result.stdout.isEmpty)

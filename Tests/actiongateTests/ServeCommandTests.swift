@@ -19,7 +19,7 @@ import Testing
         try withTemporaryFolder { folder in
             let path = folder.appendingPathComponent("config.yaml").path
             try "public_origins: [https://app.example.com]\nroutes: 7\n".write(
-                toFile: path, atomically: true, encoding: .utf8)
+                toFile: path, atomically: false, encoding: .utf8)
             let result = try ActionGateProcess.run(["serve", "--config", path])
             #expect(result.status == 1)
             #expect(result.stderr.contains("config.yaml:2"))
@@ -49,7 +49,7 @@ import Testing
             session: { cookie: ag, secure: false }
             actions: { default_policy: public, list: [ { id: login, path: /actions/login } ] }
             policies: { public: { allow: [ { anyone: true } ] } }
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+            """.write(toFile: config, atomically: false, encoding: .utf8)
             let gateway = try LongRunning(
                 ActionGateProcess.executable.path, ["serve", "--config", config], directory: folder, readStderr: true)
             defer { gateway.stop() }

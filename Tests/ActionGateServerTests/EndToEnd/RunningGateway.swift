@@ -1,6 +1,7 @@
 import ActionGateCore
 import ActionGateCrypto
 import ActionGateServer
+import ActionGateTestSupport
 import Foundation
 import NIOCore
 import Testing
@@ -51,9 +52,9 @@ struct RunningGateway: Sendable {
         defer { try? FileManager.default.removeItem(at: folder) }
         let upstream = try await TestUpstream.start()
         let configPath = folder.appendingPathComponent("config.yaml").path
-        try yaml(upstreamPort: upstream.port).write(toFile: configPath, atomically: true, encoding: .utf8)
+        try yaml(upstreamPort: upstream.port).write(toFile: configPath, atomically: false, encoding: .utf8)
         let tokenPath = folder.appendingPathComponent("admin.token").path
-        try adminToken.write(toFile: tokenPath, atomically: true, encoding: .utf8)
+        try FileReplacement.write(adminToken, toPath: tokenPath)
         try KeyringFile.create(
             Keyring.initial(now: Date(), randomBytes: Keyring.secureRandomBytes),
             at: folder.appendingPathComponent("keys.json").path)
@@ -95,7 +96,8 @@ struct RunningGateway: Sendable {
         _ path: String, body: String = "{}", cookie: String? = nil, headers: [(String, String)] = [],
         contentType: String = "application/json"
     ) async throws -> ParsedResponse {
-        var raw = "POST \(path) HTTP/1.1\r\nHost: app.test\r\nOrigin: \(Self.origin)\r\nContent-Type: \(contentType)\r\n"
+        var raw =
+            "POST \(path) HTTP/1.1\r\nHost: app.test\r\nOrigin: \(Self.origin)\r\nContent-Type: \(contentType)\r\n"
         if let cookie { raw += "Cookie: \(cookie)\r\n" }
         for (name, value) in headers { raw += "\(name): \(value)\r\n" }
         raw += "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
