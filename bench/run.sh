@@ -21,7 +21,8 @@
 # bytes relayed unparsed, one upstream connection per client connection; (h) the same through NIO's
 # HTTP/1 codecs on both sides, no checks.
 # --allocs counts malloc calls per request of each measured proxy process (perf, a uprobe on libc's
-# malloc; root): a figure that, unlike CPU time, the machine's load does not move.
+# malloc; root): a figure that, unlike CPU time, the machine's load does not move; and where (d)'s
+# come from (their stacks, grouped by the code that asked: bench/alloc_sites.py).
 # Everything listens on 127.0.0.1; every process started here is stopped on exit.
 #
 # Environment: ACTIONGATE_BIN (a built actiongate; default: swift build -c release); with --floors,
@@ -360,6 +361,24 @@ if [ "$ALLOCS" -eq 1 ]; then
         echo "$v $(awk -v m="$m" -v n="$n" 'BEGIN { printf "%.1f", m / n }')" >>"$ALLOCS_FILE"
         log "($v): $(tail -1 "$ALLOCS_FILE" | cut -d' ' -f2) malloc calls per request"
     done
+    # Where the full action path's mallocs come from (bench/alloc_sites.py): their stacks, 2 s of (d).
+    pid=$(proxy_pids d)
+    perf record -e probe_libc:malloc --call-graph dwarf,8192 -o "$WORK/allocs-d.data" -p "$pid" -- sleep 3 \
+        >"$WORK/allocs-record.log" 2>&1 &
+    RECORD_PID=$!
+    sleep 0.3
+    out="$WORK/wrk-d-alloc-stacks.txt"
+    BENCH_PATH=$(path_of d) BENCH_COOKIE=$SESSION BENCH_BOUND=$BOUND BENCH_LABEL=d \
+        timeout 30 wrk -t"$THREADS" -c"$CONNECTIONS" -d2s --timeout 5s -s "$BENCH_DIR/post.lua" "$(url_of d)" \
+        >"$out" 2>&1 || die "wrk failed for (d): $(cat "$out")"
+    if wait "$RECORD_PID"; then
+        n=$(sed -n 's/^BENCH .*requests=\([0-9]*\).*/\1/p' "$out")
+        perf script -F ip,sym,dso -i "$WORK/allocs-d.data" 2>/dev/null |
+            { if command -v swift >/dev/null; then swift demangle --simplified; else cat; fi; } >"$WORK/alloc-stacks-d.txt"
+        python3 "$BENCH_DIR/alloc_sites.py" "$WORK/alloc-stacks-d.txt" "$n" >"$WORK/alloc-sites-d.txt"
+    else
+        log "warning: perf record of malloc stacks failed: $(cat "$WORK/allocs-record.log")"
+    fi
     perf probe -q -d 'probe_libc:malloc' >/dev/null 2>&1 || true
 fi
 
@@ -418,6 +437,11 @@ B_RPS=$(median b 3) B_P99=$(median b 5)
     if [ -s "$ALLOCS_FILE" ]; then
         echo "malloc calls per request (--allocs; a 3 s wrk run each): $(awk '{ printf "%s(%s) %s", (NR > 1 ? ", " : ""), $1, $2 }' "$ALLOCS_FILE")."
         echo
+        if [ -s "$WORK/alloc-sites-d.txt" ]; then
+            echo "Where (d)'s malloc calls come from (per request; bench/alloc_sites.py):"
+            head -16 "$WORK/alloc-sites-d.txt" | sed 's/^/  /'
+            echo
+        fi
     fi
     echo "Per round (variant round req/s p50_us p99_us proxy_cpu_us/req upstream_cpu_us/req load1):"
     sed 's/^/  /' "$RESULTS"
@@ -433,5 +457,6 @@ if [ -n "$OUT" ]; then
     mkdir -p "$OUT"
     cp "$WORK/report.md" "$WORK/results.txt" "$WORK"/wrk-*.txt "$OUT/"
     if [ "$PERF" -eq 1 ]; then cp "$WORK"/perf-*.data "$WORK"/stacks-*.txt "$WORK"/costs-*.txt "$OUT/"; fi
+    if [ -s "$WORK/alloc-sites-d.txt" ]; then cp "$WORK"/alloc-stacks-d.txt "$WORK"/alloc-sites-d.txt "$OUT/"; fi
     log "results copied to $OUT"
 fi
