@@ -9,6 +9,7 @@ the standard library; mallocs with no such frame (SwiftNIO's own) are charged to
 non-allocator frame. perf drops samples at this rate, so the stacks give shares; with
 CALLS_PER_REQUEST (what `perf stat` counted) the shares are printed as calls per request."""
 import collections, os, re, sys
+from perf_stacks import samples
 
 SOURCES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Sources")
 names = set()
@@ -31,22 +32,9 @@ def site(frames):
             return "(SwiftNIO/runtime) " + re.sub(r"\(.*", "", sym)[:90]
     return "?"
 
-counts = collections.Counter(); total = 0; frames = []
-def flush():
-    global total, frames
-    if frames:
-        counts[site(frames)] += 1; total += 1
-    frames = []
-for line in open(sys.argv[1], errors="replace"):
-    line = line.rstrip("\n")
-    if not line.strip():
-        flush(); continue
-    m = re.match(r"\s+[0-9a-f]+\s+(.*?)\s+\(([^)]*)\)\s*$", line)
-    if m:
-        frames.append((m.group(1), m.group(2)))
-    elif not line.startswith((" ", "\t")):
-        flush()
-flush()
+counts = collections.Counter(); total = 0
+for frames in samples(sys.argv[1]):
+    counts[site(frames)] += 1; total += 1
 per_request = float(sys.argv[2]) if len(sys.argv) > 2 else 0
 print(f"{total} malloc stacks recorded" + (f", scaled to {per_request:.1f} calls per request" if per_request else ""))
 for name, n in counts.most_common(30):

@@ -7,6 +7,7 @@ Kernel-leaf samples count for the syscall they belong to (or softirq / scheduler
 the innermost frame that matches a cost centre below (leaf to root), so a malloc or retain made by the
 Gate counts for the Gate. With CENTRE, also lists the frames and leaves behind that centre."""
 import re, sys, collections
+from perf_stacks import samples
 
 USER = [  # (centre, regex on the frame), innermost match wins
     ("server: HTTP/1 decode (RequestDecoder, ResponseDecoder)", r"RequestDecoder|RequestHeadParser|ResponseDecoder|ResponseHeadParser|HTTPHeadSyntax|ChunkedBodyDecoder"),
@@ -53,24 +54,9 @@ def classify(frames):
     if re.search(r"malloc|free|memmove|memcpy", leaf): return "libc malloc/memcpy outside the above"
     return "other: " + leaf[:60]
 
-counts = collections.Counter(); total = 0; frames = []
-def flush():
-    global total, frames
-    if frames:
-        counts[classify(frames)] += 1; total += 1
-    frames = []
-for line in open(sys.argv[1], errors="replace"):
-    line = line.rstrip("\n")
-    if not line.strip():
-        flush(); continue
-    m = re.match(r"\s+[0-9a-f]+\s+(.*?)\s+\(([^)]*)\)\s*$", line)
-    if m:
-        frames.append((m.group(1), m.group(2)))
-    elif line.startswith("\t") or line.startswith(" "):
-        continue
-    else:
-        flush()
-flush()
+counts = collections.Counter(); total = 0
+for frames in samples(sys.argv[1]):
+    counts[classify(frames)] += 1; total += 1
 print(f"{total} samples")
 for name, n in counts.most_common(40):
     print(f"{100*n/total:6.1f}%  {name}")
@@ -79,7 +65,6 @@ for name, n in counts.most_common(40):
 if len(sys.argv) > 2:
     want = sys.argv[2]
     detail = collections.Counter()
-    frames = []
 
     def owner(frames):
         for s, d in frames:
@@ -88,15 +73,10 @@ if len(sys.argv) > 2:
                     return name, s
         return None, None
 
-    for line in open(sys.argv[1], errors="replace"):
-        m = re.match(r"\s+[0-9a-f]+\s+(.*?)\s+\(([^)]*)\)\s*$", line.rstrip("\n"))
-        if m:
-            frames.append((m.group(1), m.group(2)))
-            continue
-        if frames and "kernel" not in frames[0][1]:
+    for frames in samples(sys.argv[1]):
+        if "kernel" not in frames[0][1]:
             name, s = owner(frames)
             if name == want:
                 detail[(s[:90], frames[0][0][:50])] += 1
-        frames = []
     for (s, leaf), n in detail.most_common(25):
         print(f"{n:5d} {s} <- {leaf}")
