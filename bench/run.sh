@@ -372,10 +372,11 @@ if [ "$ALLOCS" -eq 1 ]; then
         timeout 30 wrk -t"$THREADS" -c"$CONNECTIONS" -d2s --timeout 5s -s "$BENCH_DIR/post.lua" "$(url_of d)" \
         >"$out" 2>&1 || die "wrk failed for (d): $(cat "$out")"
     if wait "$RECORD_PID"; then
-        n=$(sed -n 's/^BENCH .*requests=\([0-9]*\).*/\1/p' "$out")
+        # perf drops samples at this rate: the stacks give shares, scaled by the count perf stat made.
+        per_request=$(awk '$1 == "d" { print $2 }' "$ALLOCS_FILE")
         perf script -F ip,sym,dso -i "$WORK/allocs-d.data" 2>/dev/null |
             { if command -v swift >/dev/null; then swift demangle --simplified; else cat; fi; } >"$WORK/alloc-stacks-d.txt"
-        python3 "$BENCH_DIR/alloc_sites.py" "$WORK/alloc-stacks-d.txt" "$n" >"$WORK/alloc-sites-d.txt"
+        python3 "$BENCH_DIR/alloc_sites.py" "$WORK/alloc-stacks-d.txt" "$per_request" >"$WORK/alloc-sites-d.txt"
     else
         log "warning: perf record of malloc stacks failed: $(cat "$WORK/allocs-record.log")"
     fi
