@@ -114,7 +114,9 @@ struct ChunkedBodyDecoder: Equatable {
                 lineBytes = 0
                 state = value == 0 ? .trailerLineStart : .data(remaining: value)
             case .data:
-                preconditionFailure("handled above")
+                // Not reached: chunk data is taken above, before a byte is read. No trap in a parser
+                // of untrusted bytes, though: were it reached, the body is refused.
+                throw .invalidChunkSize
             case .dataCR:
                 guard byte == ASCII.cr else { throw .invalidChunkTerminator }
                 state = .dataLF
