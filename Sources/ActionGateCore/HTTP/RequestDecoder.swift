@@ -6,14 +6,8 @@
 /// first — until it returns no event. Empty lines before a request line are skipped (RFC 9112 §2.2).
 /// After a head whose framing is refused, or the end of a request that asked for `Upgrade`, the
 /// decoder reads nothing more: the connection closes after the response.
-public struct RequestDecoder: Sendable {
-    public enum Event: Equatable, Sendable {
-        case head(DecodedRequestHead)
-        /// Body bytes: this range of the input given to `decode`.
-        case body(Range<Int>)
-        /// The request (head and body) is complete.
-        case end
-    }
+public struct RequestDecoder: MessageDecoder, Sendable {
+    public typealias Event = MessageEvent<DecodedRequestHead>
 
     private enum State: Equatable {
         /// Waiting for a head; `scanned` bytes of it were already searched for its end.

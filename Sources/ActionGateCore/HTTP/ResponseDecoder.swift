@@ -5,15 +5,8 @@
 /// which decides whether a response has a body), then `decode` with the bytes it read — those not
 /// consumed by an earlier call first — until it returns no event. Interim 1xx responses other than
 /// 101 are skipped. Bytes while no response is expected are refused (`unsolicitedResponse`).
-public struct ResponseDecoder: Sendable {
-    public enum Event: Equatable, Sendable {
-        /// A final response head (or 101, which the data plane refuses).
-        case head(ResponseHead)
-        /// Body bytes: this range of the input given to `decode`.
-        case body(Range<Int>)
-        /// The response is complete.
-        case end
-    }
+public struct ResponseDecoder: MessageDecoder, Sendable {
+    public typealias Event = MessageEvent<ResponseHead>
 
     private enum State: Equatable {
         case idle

@@ -140,12 +140,9 @@ extension ClientConnectionHandler: UpstreamExchange {
         request?.bytesOut &+= part.readableBytes
         if framing == .chunked {
             guard part.readableBytes > 0 else { return }
-            var header = context.channel.allocator.buffer(capacity: 12)
-            header.writeString(String(part.readableBytes, radix: 16))
-            header.writeStaticString("\r\n")
-            context.write(wrapOutboundOut(header), promise: nil)
-            context.write(wrapOutboundOut(part), promise: nil)
-            context.write(wrapOutboundOut(Self.crlf), promise: nil)
+            ChunkFraming.writeChunk(part, allocator: context.channel.allocator) {
+                context.write(wrapOutboundOut($0), promise: nil)
+            }
         } else {
             context.write(wrapOutboundOut(part), promise: nil)
         }
@@ -164,7 +161,7 @@ extension ClientConnectionHandler: UpstreamExchange {
     func upstreamResponseEnd() {
         guard let context, let connection = upstream else { return }
         if request?.responseFraming == .chunked {
-            context.write(wrapOutboundOut(Self.lastChunk), promise: nil)
+            context.write(wrapOutboundOut(ChunkFraming.lastChunk), promise: nil)
         }
         context.flush()
         upstream = nil
@@ -208,7 +205,4 @@ extension ClientConnectionHandler: UpstreamExchange {
             upstream.close()
         }
     }
-
-    static let crlf = ByteBuffer(string: "\r\n")
-    static let lastChunk = ByteBuffer(string: "0\r\n\r\n")
 }

@@ -15,16 +15,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    /// One decoded piece of a request.
-    enum RequestPart {
-        case head(DecodedRequestHead)
-        case body(ByteBuffer)
-        case end
-    }
-
     /// Events held while an earlier request is in flight (pipelining), in arrival order.
     enum Event {
-        case part(RequestPart)
+        case part(MessagePart<DecodedRequestHead>)
         case parseError(FramingViolation, String)
         case inputClosed
     }
@@ -111,11 +104,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         var buffer = unwrapInboundIn(data)
         guard rawBytesArriving(buffer.readableBytes), !decoderFailed else { return }
         isInClientRead = true
-        if var pending = pendingHead {
-            pendingHead = nil
-            pending.writeBuffer(&buffer)
-            buffer = pending
-        }
+        buffer.prepend(&pendingHead)
         decode(&buffer)
         // What is left is an incomplete head, kept for the next read (the decoder bounds it), or
         // bytes after a request the decoder stopped at, which are never read.
@@ -127,37 +116,13 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     /// Decodes every event in `buffer` into the event queue, leaving the bytes of an incomplete head.
     private func decode(_ buffer: inout ByteBuffer) {
         while !decoderFailed, machine.phase != .closed {
-            let consumed: Int
-            let event: RequestDecoder.Event?
             do {
-                (consumed, event) = try buffer.withUnsafeReadableBytes { raw in
-                    try decoder.decode(raw.assumingMemoryBound(to: UInt8.self))
-                }
-            } catch let error as RequestDecodingError {
+                guard let part = try buffer.readMessagePart(with: &decoder) else { return }
+                enqueue(.part(part))
+            } catch {
                 decoderFailed = true
                 pendingHead = nil
                 enqueue(.parseError(error.violation, error.detail))
-                return
-            } catch {
-                decoderFailed = true
-                enqueue(.parseError(.parseError, "\(error)"))
-                return
-            }
-            guard let event else {
-                buffer.moveReaderIndex(forwardBy: consumed)
-                return
-            }
-            switch event {
-            case .head(let head):
-                buffer.moveReaderIndex(forwardBy: consumed)
-                enqueue(.part(.head(head)))
-            case .body(let range):
-                let part = buffer.getSlice(at: buffer.readerIndex &+ range.lowerBound, length: range.count)
-                buffer.moveReaderIndex(forwardBy: consumed)
-                if let part { enqueue(.part(.body(part))) }
-            case .end:
-                buffer.moveReaderIndex(forwardBy: consumed)
-                enqueue(.part(.end))
             }
         }
     }

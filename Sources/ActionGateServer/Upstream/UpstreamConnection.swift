@@ -69,12 +69,9 @@ final class UpstreamConnection: ChannelDuplexHandler {
         // An empty chunk would end a chunked body early; an empty write is nothing.
         guard let context, part.readableBytes > 0 else { return }
         if requestChunked {
-            var size = context.channel.allocator.buffer(capacity: 18)
-            size.writeString(String(part.readableBytes, radix: 16))
-            size.writeStaticString("\r\n")
-            context.write(wrapOutboundOut(size), promise: nil)
-            context.write(wrapOutboundOut(part), promise: nil)
-            context.write(wrapOutboundOut(Self.crlf), promise: nil)
+            ChunkFraming.writeChunk(part, allocator: context.channel.allocator) {
+                context.write(wrapOutboundOut($0), promise: nil)
+            }
         } else {
             context.write(wrapOutboundOut(part), promise: nil)
         }
@@ -89,7 +86,7 @@ final class UpstreamConnection: ChannelDuplexHandler {
         requestComplete = true
         guard let context else { return }
         if requestChunked {
-            context.write(wrapOutboundOut(Self.lastChunk), promise: nil)
+            context.write(wrapOutboundOut(ChunkFraming.lastChunk), promise: nil)
         }
         context.flush()
     }
@@ -158,11 +155,7 @@ final class UpstreamConnection: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = unwrapInboundIn(data)
-        if var pending = pendingHead {
-            pendingHead = nil
-            pending.writeBuffer(&buffer)
-            buffer = pending
-        }
+        buffer.prepend(&pendingHead)
         decode(&buffer)
         if isOpen, buffer.readableBytes > 0 {
             pendingHead = buffer  // an incomplete head: decoded again with the next read
@@ -172,26 +165,17 @@ final class UpstreamConnection: ChannelDuplexHandler {
     /// Decodes and delivers every event in `buffer`, leaving only the bytes of an incomplete head.
     private func decode(_ buffer: inout ByteBuffer) {
         while isOpen {
-            let consumed: Int
-            let event: ResponseDecoder.Event?
+            let part: MessagePart<ResponseHead>?
             do {
-                (consumed, event) = try buffer.withUnsafeReadableBytes { raw in
-                    try decoder.decode(raw.assumingMemoryBound(to: UInt8.self))
-                }
-            } catch let error as ResponseDecodingError {
+                part = try buffer.readMessagePart(with: &decoder)
+            } catch {
                 fail(.protocolError(error.detail))
                 return
-            } catch {
-                fail(.protocolError("\(error)"))
-                return
             }
-            guard let event else {
-                buffer.moveReaderIndex(forwardBy: consumed)
+            switch part {
+            case nil:
                 return
-            }
-            switch event {
-            case .head(let head):
-                buffer.moveReaderIndex(forwardBy: consumed)
+            case .head(let head)?:
                 guard head.status != 101 else {
                     fail(.switchedProtocols)
                     return
@@ -199,12 +183,9 @@ final class UpstreamConnection: ChannelDuplexHandler {
                 headReceived = true
                 responseKeepAlive = head.keepAlive
                 exchange?.upstreamResponseHead(head)
-            case .body(let range):
-                let part = buffer.getSlice(at: buffer.readerIndex &+ range.lowerBound, length: range.count)
-                buffer.moveReaderIndex(forwardBy: consumed)
-                if let part { exchange?.upstreamResponseBody(part) }
-            case .end:
-                buffer.moveReaderIndex(forwardBy: consumed)
+            case .body(let bytes)?:
+                exchange?.upstreamResponseBody(bytes)
+            case .end?:
                 if buffer.readableBytes > 0 {
                     // Bytes after the response that no request asked for: never reuse this connection.
                     responseKeepAlive = false
@@ -236,9 +217,6 @@ final class UpstreamConnection: ChannelDuplexHandler {
             context.read()
         }
     }
-
-    private static let crlf = ByteBuffer(string: "\r\n")
-    private static let lastChunk = ByteBuffer(string: "0\r\n\r\n")
 
     private func fail(_ failure: UpstreamFailure) {
         let exchange = self.exchange
