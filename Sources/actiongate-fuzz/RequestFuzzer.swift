@@ -23,10 +23,10 @@ enum RequestFuzzer {
             let single = try RequestStream.decode(bytes, cuts: Array(0..<bytes.count), maxHeaderCount: maxHeaderCount)
             try PropertyViolation.check(whole.sameOutcome(as: single), "decoding byte by byte changed the result")
         }
-        for request in whole.requests { try check(request) }
+        for request in whole.messages { try check(request) }
     }
 
-    static func check(_ request: RequestStream.Request) throws(PropertyViolation) {
+    static func check(_ request: RequestStream.Message) throws(PropertyViolation) {
         let head = request.head
         try PropertyViolation.check(RequestHeadParserMethods.contains(head.method), "method \(head.method)")
         try PropertyViolation.check(

@@ -22,10 +22,10 @@ enum ResponseFuzzer {
             let single = try ResponseStream.decode(bytes, isHEAD: isHEAD, closed: closed, cuts: Array(0..<bytes.count))
             try PropertyViolation.check(whole.sameOutcome(as: single), "decoding byte by byte changed the result")
         }
-        for response in whole.responses { try check(response, isHEAD: isHEAD) }
+        for response in whole.messages { try check(response, isHEAD: isHEAD) }
     }
 
-    static func check(_ response: ResponseStream.Response, isHEAD: Bool) throws(PropertyViolation) {
+    static func check(_ response: ResponseStream.Message, isHEAD: Bool) throws(PropertyViolation) {
         let head = response.head
         try PropertyViolation.check((100...599).contains(head.status), "status \(head.status)")
         try PropertyViolation.check(head.status >= 200 || head.status == 101, "an interim response was returned")

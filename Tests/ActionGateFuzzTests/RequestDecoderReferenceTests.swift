@@ -58,7 +58,7 @@ import Testing
     /// Compares the complete, accepted requests of `bytes`; returns how many there were.
     static func check(_ bytes: [UInt8]) throws -> Int {
         let ours = try RequestStream.decode(bytes, cuts: [], maxHeadBytes: 64 * 1024, maxHeaderCount: 100)
-        let accepted = ours.requests.prefix { $0.complete && (try? $0.head.framing.get()) != nil }
+        let accepted = ours.messages.prefix { $0.complete && (try? $0.head.framing.get()) != nil }
         guard !accepted.isEmpty else { return 0 }
         let mine = accepted.map {
             Reference(

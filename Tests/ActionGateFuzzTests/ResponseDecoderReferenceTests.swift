@@ -65,7 +65,7 @@ import Testing
 
     static func check(_ bytes: [UInt8], isHEAD: Bool, closed: Bool) throws -> Bool {
         let ours = try ResponseStream.decode(bytes, isHEAD: isHEAD, closed: closed, cuts: [], maxResponses: 1)
-        guard let first = ours.responses.first, first.complete, first.head.status != 101 else { return false }
+        guard let first = ours.messages.first, first.complete, first.head.status != 101 else { return false }
         let reference = Self.reference(bytes, isHEAD: isHEAD, closed: closed)
         let mine = Reference(
             status: first.head.status, fields: first.head.fields.fields, body: first.body, complete: true)
