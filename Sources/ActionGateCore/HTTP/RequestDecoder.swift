@@ -12,8 +12,7 @@ public struct RequestDecoder: MessageDecoder, Sendable {
     private enum State: Equatable {
         /// Waiting for a head; `scanned` bytes of it were already searched for its end.
         case head(scanned: Int)
-        case length(remaining: Int)
-        case chunked(ChunkedBodyDecoder)
+        case body(BodyReader)
         case stopped
     }
 
@@ -40,8 +39,7 @@ public struct RequestDecoder: MessageDecoder, Sendable {
     public var isInsideRequest: Bool {
         switch state {
         case .head(let scanned): scanned > 0
-        case .length(let remaining): remaining > 0
-        case .chunked: true
+        case .body(let body): !body.isComplete
         case .stopped: false
         }
     }
@@ -83,27 +81,18 @@ public struct RequestDecoder: MessageDecoder, Sendable {
             case .success(let framing):
                 stopAfterRequest = framing.asksUpgrade
                 switch framing.body {
-                case .none: state = .length(remaining: 0)
-                case .contentLength(let length): state = .length(remaining: length)
+                case .none: state = .body(BodyReader(length: 0))
+                case .contentLength(let length): state = .body(BodyReader(length: length))
                 case .chunked:
-                    state = .chunked(
-                        ChunkedBodyDecoder(strictExtensions: false, maxSizeLineBytes: Self.maxChunkLineBytes))
+                    let chunks = ChunkedBodyDecoder(strictExtensions: false, maxSizeLineBytes: Self.maxChunkLineBytes)
+                    state = .body(BodyReader(chunked: chunks))
                 }
             }
             return (start &+ end, .head(head))
-        case .length(let remaining):
-            if remaining == 0 {
-                finishRequest()
-                return (0, .end)
-            }
-            let count = min(remaining, bytes.count)
-            guard count > 0 else { return (0, nil) }
-            state = .length(remaining: remaining &- count)
-            return (count, .body(0..<count))
-        case .chunked(var decoder):
-            let step: ChunkedBodyDecoder.Step
+        case .body(var body):
+            let step: BodyReader.Step
             do {
-                step = try decoder.step(bytes)
+                step = try body.step(bytes)
             } catch {
                 state = .stopped
                 throw RequestDecodingError(.parseError, error.detail)
@@ -112,7 +101,7 @@ public struct RequestDecoder: MessageDecoder, Sendable {
                 finishRequest()
                 return (step.consumed, .end)
             }
-            state = .chunked(decoder)
+            state = .body(body)
             return (step.consumed, step.data.map { .body($0) })
         }
     }

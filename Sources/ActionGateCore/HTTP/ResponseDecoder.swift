@@ -12,9 +12,7 @@ public struct ResponseDecoder: MessageDecoder, Sendable {
         case idle
         /// Waiting for a head; `scanned` bytes of it were already searched for its end.
         case head(isHEAD: Bool, scanned: Int)
-        case length(remaining: Int)
-        case chunked(ChunkedBodyDecoder)
-        case untilClose
+        case body(BodyReader)
     }
 
     /// Largest response head (status line and fields).
@@ -65,41 +63,29 @@ public struct ResponseDecoder: MessageDecoder, Sendable {
                     continue
                 }
                 switch head.body {
-                case .none: state = .length(remaining: 0)
-                case .contentLength(let length): state = .length(remaining: length)
-                case .chunked: state = .chunked(ChunkedBodyDecoder())
-                case .untilClose: state = .untilClose
+                case .none: state = .body(BodyReader(length: 0))
+                case .contentLength(let length): state = .body(BodyReader(length: length))
+                case .chunked: state = .body(BodyReader(chunked: ChunkedBodyDecoder()))
+                case .untilClose: state = .body(.untilClose)
                 }
                 if head.status == 101 { state = .idle }
                 return (start &+ end, .head(head))
             }
-        case .length(let remaining):
-            if remaining == 0 {
-                state = .idle
-                return (0, .end)
-            }
-            let count = min(remaining, bytes.count)
-            guard count > 0 else { return (0, nil) }
-            state = .length(remaining: remaining &- count)
-            return (count, .body(0..<count))
-        case .chunked(var decoder):
-            let step = try decoder.step(bytes)
+        case .body(var body):
+            let step = try body.step(bytes)
             if step.isEnd {
                 state = .idle
                 return (step.consumed, .end)
             }
-            state = .chunked(decoder)
+            state = .body(body)
             return (step.consumed, step.data.map { .body($0) })
-        case .untilClose:
-            guard !bytes.isEmpty else { return (0, nil) }
-            return (bytes.count, .body(0..<bytes.count))
         }
     }
 
     /// The upstream closed its side: ends a body delimited by the close; otherwise `nil` (a response
     /// cut short is the caller's to report, as it knows whether one was under way).
     public mutating func inputEnded() -> Event? {
-        guard state == .untilClose else { return nil }
+        guard case .body(let body) = state, body.endsAtClose else { return nil }
         state = .idle
         return .end
     }
