@@ -3,7 +3,7 @@
 #
 #   bench/run.sh [--duration S] [--rounds N] [--warmup S] [--connections N] [--threads N]
 #                [--workers N] [--upstream-workers N] [--out DIR] [--perf] [--keep] [--no-build]
-#                [--compare BIN] [--floors] [--allocs]
+#                [--compare BIN] [--floors] [--allocs] [--syscalls]
 #
 # Starts ONE upstream (nginx `return 200 "ok"`, bench/upstream.conf) and measures with wrk
 # (bench/post.lua: POST, 1 KiB JSON body, Origin, session Cookie, Action-Bound):
@@ -23,6 +23,9 @@
 # --allocs counts malloc calls per request of each measured proxy process (perf, a uprobe on libc's
 # malloc; root): a figure that, unlike CPU time, the machine's load does not move; and where (d)'s
 # come from (their stacks, grouped by the code that asked: bench/alloc_sites.py).
+# --syscalls counts system calls per request, by name, of nginx's workers (b) and of each gateway
+# variant (perf, the syscalls:sys_enter_* tracepoints; root): what the kernel half of the CPU costs
+# is made of, against nginx's.
 # Everything listens on 127.0.0.1; every process started here is stopped on exit.
 #
 # Environment: ACTIONGATE_BIN (a built actiongate; default: swift build -c release); with --floors,
@@ -30,8 +33,8 @@
 set -euo pipefail
 
 DURATION=10 ROUNDS=3 WARMUP=2 CONNECTIONS=64 THREADS=2
-WORKERS=$(nproc) UPSTREAM_WORKERS=1 OUT="" PERF=0 KEEP=0 BUILD=1 COMPARE_BIN="" FLOORS=0 ALLOCS=0
-usage() { sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+WORKERS=$(nproc) UPSTREAM_WORKERS=1 OUT="" PERF=0 KEEP=0 BUILD=1 COMPARE_BIN="" FLOORS=0 ALLOCS=0 SYSCALLS=0
+usage() { sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 while [ $# -gt 0 ]; do
     case "$1" in
         --duration) DURATION=$2; shift 2 ;;
@@ -48,6 +51,7 @@ while [ $# -gt 0 ]; do
         --compare) COMPARE_BIN=$2; shift 2 ;;
         --floors) FLOORS=1; shift ;;
         --allocs) ALLOCS=1; shift ;;
+        --syscalls) SYSCALLS=1; shift ;;
         -h|--help) usage ;;
         *) echo "run.sh: unknown argument $1" >&2; usage ;;
     esac
@@ -72,6 +76,7 @@ need nginx nginx-light
 need curl curl
 [ "$PERF" -eq 0 ] || { need perf linux-perf; need python3 python3; }
 [ "$ALLOCS" -eq 0 ] || need perf linux-perf
+[ "$SYSCALLS" -eq 0 ] || need perf linux-perf
 NGINX=$(command -v nginx)
 
 if [ -z "${ACTIONGATE_BIN:-}" ]; then
@@ -275,6 +280,14 @@ cpu_ticks() {  # total utime+stime of the given PIDs (all threads)
     done
     echo "$total"
 }
+cpu_split() {  # "utime stime" in ticks, summed over the given PIDs (all threads)
+    local user=0 sys=0 pid u k
+    for pid in "$@"; do
+        read -r u k < <(awk '{print $14, $15}' "/proc/$pid/stat" 2>/dev/null || echo "0 0")
+        user=$((user + u)); sys=$((sys + k))
+    done
+    echo "$user $sys"
+}
 proxy_pids() {  # the processes doing variant $1's proxying work
     case "$1" in
         a) echo "" ;;
@@ -294,16 +307,17 @@ RESULTS="$WORK/results.txt"
 : >"$RESULTS"
 run_wrk() {  # run_wrk VARIANT SECONDS ROUND (ROUND "-" = warm-up, not recorded)
     local v=$1 secs=$2 round=$3 pids up_pids before after up_before up_after load line cpu up_cpu out
+    local sys_before sys_after sys_cpu
     pids=$(proxy_pids "$v"); up_pids=$(pgrep -P "$UPSTREAM_PID" | tr '\n' ' ')
     load=$(cut -d' ' -f1 /proc/loadavg)
     # shellcheck disable=SC2086
-    before=$(cpu_ticks $pids); up_before=$(cpu_ticks $up_pids)
+    before=$(cpu_ticks $pids); up_before=$(cpu_ticks $up_pids); read -r _ sys_before < <(cpu_split $pids)
     out="$WORK/wrk-$v-$round.txt"
     BENCH_PATH=$(path_of "$v") BENCH_COOKIE=$SESSION BENCH_BOUND=$BOUND BENCH_LABEL=$v \
         timeout $((secs + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${secs}s" --timeout 5s \
         -s "$BENCH_DIR/post.lua" "$(url_of "$v")" >"$out" 2>&1 || die "wrk failed for ($v): $(cat "$out")"
     # shellcheck disable=SC2086
-    after=$(cpu_ticks $pids); up_after=$(cpu_ticks $up_pids)
+    after=$(cpu_ticks $pids); up_after=$(cpu_ticks $up_pids); read -r _ sys_after < <(cpu_split $pids)
     line=$(grep '^BENCH ' "$out") || die "no result from wrk for ($v): $(cat "$out")"
     eval "$(printf '%s' "${line#BENCH }" | tr ' ' '\n' | sed -n 's/^\([a-z0-9_]*\)=\([0-9.a-z]*\)$/W_\1=\2/p')"
     [ "$W_non2xx" -eq 0 ] || die "($v) answered $W_non2xx non-2xx responses: not measuring what it claims"
@@ -313,7 +327,9 @@ run_wrk() {  # run_wrk VARIANT SECONDS ROUND (ROUND "-" = warm-up, not recorded)
         'BEGIN { if (n > 0 && t > 0) printf "%.1f", t / hz * 1e6 / n; else print "-" }')
     up_cpu=$(awk -v t=$((up_after - up_before)) -v hz="$CLK_TCK" -v n="$W_requests" \
         'BEGIN { if (n > 0) printf "%.1f", t / hz * 1e6 / n; else print "-" }')
-    echo "$v $round $W_rps $W_p50_us $W_p99_us $cpu $up_cpu $load" >>"$RESULTS"
+    sys_cpu=$(awk -v t=$((sys_after - sys_before)) -v hz="$CLK_TCK" -v n="$W_requests" -v p="$pids" \
+        'BEGIN { if (n > 0 && t >= 0 && p != "") printf "%.1f", t / hz * 1e6 / n; else print "-" }')
+    echo "$v $round $W_rps $W_p50_us $W_p99_us $cpu $up_cpu $load $sys_cpu" >>"$RESULTS"
     log "$(printf 'round %s (%s): %9.0f req/s  p50 %6d us  p99 %6d us  proxy cpu %s us/req  load %s' \
         "$round" "$v" "$W_rps" "$W_p50_us" "$W_p99_us" "$cpu" "$load")"
 }
@@ -383,6 +399,40 @@ if [ "$ALLOCS" -eq 1 ]; then
     perf probe -q -d 'probe_libc:malloc' >/dev/null 2>&1 || true
 fi
 
+SYSCALLS_FILE="$WORK/syscalls.txt"
+: >"$SYSCALLS_FILE"
+: >"$WORK/cpu-split.txt"
+if [ "$SYSCALLS" -eq 1 ]; then
+    for v in "${ORDER[@]}"; do
+        case "$v" in a|g|h) continue ;; esac
+        pids=$(proxy_pids "$v" | tr -s ' ' ',' | sed 's/^,//; s/,$//')
+        perf stat -e 'syscalls:sys_enter_*,context-switches,page-faults' -x, -p "$pids" -o "$WORK/syscalls-$v.csv" \
+            -- sleep 4 >/dev/null 2>&1 &
+        STAT_PID=$!
+        sleep 0.3
+        # shellcheck disable=SC2086
+        read -r user_before sys_before < <(cpu_split $(proxy_pids "$v"))
+        out="$WORK/wrk-$v-syscalls.txt"
+        BENCH_PATH=$(path_of "$v") BENCH_COOKIE=$SESSION BENCH_BOUND=$BOUND BENCH_LABEL=$v \
+            timeout 30 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s --timeout 5s -s "$BENCH_DIR/post.lua" "$(url_of "$v")" \
+            >"$out" 2>&1 || die "wrk failed for ($v): $(cat "$out")"
+        # shellcheck disable=SC2086
+        read -r user_after sys_after < <(cpu_split $(proxy_pids "$v"))
+        wait "$STAT_PID" || die "--syscalls: perf stat failed for ($v) (root needed)"
+        n=$(sed -n 's/^BENCH .*requests=\([0-9]*\).*/\1/p' "$out")
+        awk -F, -v n="$n" -v v="$v" -v u=$((user_after - user_before)) -v k=$((sys_after - sys_before)) -v hz="$CLK_TCK" '
+            $3 == "context-switches" { cs = $1 } $3 == "page-faults" { pf = $1 }
+            END { printf "%s %.1f %.1f %.2f %.2f\n", v, u / hz * 1e6 / n, k / hz * 1e6 / n, cs / n, pf / n }' \
+            "$WORK/syscalls-$v.csv" >>"$WORK/cpu-split.txt"
+        # "count,,syscalls:sys_enter_NAME,...": per request, those at 0.05 or more, largest first.
+        awk -F, -v n="$n" '$3 ~ /^syscalls:sys_enter_/ && $1 ~ /^[0-9]+$/ && n > 0 && $1 / n >= 0.05 {
+                sub(/^syscalls:sys_enter_/, "", $3); printf "%s %.2f\n", $3, $1 / n }' "$WORK/syscalls-$v.csv" |
+            sort -k2,2 -nr | awk -v v="$v" '{ total += $2; list = list " " $1 " " $2 }
+                END { printf "%s %.1f%s\n", v, total, list }' >>"$SYSCALLS_FILE"
+        log "($v): $(tail -1 "$SYSCALLS_FILE" | cut -d' ' -f2) system calls per request"
+    done
+fi
+
 if [ "$PERF" -eq 1 ]; then
     # DWARF stacks: Swift frames are attributed correctly (frame-pointer stacks lose inlined callers).
     for v in d c; do
@@ -409,8 +459,8 @@ B_RPS=$(median b 3) B_P99=$(median b 5)
     echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, POST 1 KiB, $ROUNDS interleaved rounds, medians;" \
         "load average $LOAD_START (start), $LOAD_END (end)"
     echo
-    echo "| variant | req/s | p50 ms | p99 ms | req/s ÷ (b) | p99 ÷ (b) | proxy CPU µs/req | upstream CPU µs/req |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| variant | req/s | p50 ms | p99 ms | req/s ÷ (b) | p99 ÷ (b) | proxy CPU µs/req | of it kernel | upstream CPU µs/req |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
     for v in a b c d e f g h; do
         [ -n "$COMPARE_BIN" ] || case "$v" in e|f) continue ;; esac
         [ "$FLOORS" -eq 1 ] || case "$v" in g|h) continue ;; esac
@@ -425,9 +475,10 @@ B_RPS=$(median b 3) B_P99=$(median b 5)
             h) name="(h) floor: NIO HTTP/1 codecs, no checks" ;;
         esac
         rps=$(median "$v" 3) p50=$(median "$v" 4) p99=$(median "$v" 5) cpu=$(median "$v" 6) up=$(median "$v" 7)
+        sys=$(median "$v" 9)
         awk -v n="$name" -v r="$rps" -v p50="$p50" -v p99="$p99" -v br="$B_RPS" -v bp="$B_P99" -v cpu="$cpu" -v up="$up" \
-            'function f(x) { return x == "-" ? "-" : sprintf("%.1f", x) }
-             BEGIN { printf "| %s | %.0f | %.2f | %.2f | %.2f× | %.2f× | %s | %s |\n", n, r, p50 / 1000, p99 / 1000, r / br, p99 / bp, f(cpu), f(up) }'
+            -v sys="$sys" 'function f(x) { return x == "-" ? "-" : sprintf("%.1f", x) }
+             BEGIN { printf "| %s | %.0f | %.2f | %.2f | %.2f× | %.2f× | %s | %s | %s |\n", n, r, p50 / 1000, p99 / 1000, r / br, p99 / bp, f(cpu), f(sys), f(up) }'
     done
     echo
     echo "Gateway after the run: VmRSS $((GW_RSS / 1024)) MiB (peak VmHWM $((GW_HWM / 1024)) MiB), $GW_THREADS threads;" \
@@ -444,7 +495,19 @@ B_RPS=$(median b 3) B_P99=$(median b 5)
             echo
         fi
     fi
-    echo "Per round (variant round req/s p50_us p99_us proxy_cpu_us/req upstream_cpu_us/req load1):"
+    if [ -s "$SYSCALLS_FILE" ]; then
+        echo "System calls per request (--syscalls; a 3 s wrk run each; those at 0.05 or more):"
+        while read -r v total rest; do
+            printf '  (%s) %s:' "$v" "$total"
+            printf '%s\n' "$rest" | awk '{ for (i = 1; i < NF; i += 2) printf " %s %s", $i, $(i + 1); print "" }'
+        done <"$SYSCALLS_FILE"
+        echo
+        echo "The same runs' CPU per request, user and kernel, with context switches and page faults:"
+        awk '{ printf "  (%s) user %s µs, kernel %s µs; %s context switches, %s page faults\n", $1, $2, $3, $4, $5 }' \
+            "$WORK/cpu-split.txt"
+        echo
+    fi
+    echo "Per round (variant round req/s p50_us p99_us proxy_cpu_us/req upstream_cpu_us/req load1 proxy_kernel_us/req):"
     sed 's/^/  /' "$RESULTS"
     if [ "$PERF" -eq 1 ]; then
         for v in d c; do
@@ -458,6 +521,7 @@ if [ -n "$OUT" ]; then
     mkdir -p "$OUT"
     cp "$WORK/report.md" "$WORK/results.txt" "$WORK"/wrk-*.txt "$OUT/"
     if [ "$PERF" -eq 1 ]; then cp "$WORK"/perf-*.data "$WORK"/stacks-*.txt "$WORK"/costs-*.txt "$OUT/"; fi
+    if [ -s "$SYSCALLS_FILE" ]; then cp "$WORK"/syscalls-*.csv "$OUT/"; fi
     if [ -s "$WORK/alloc-sites-d.txt" ]; then cp "$WORK"/alloc-stacks-d.txt "$WORK"/alloc-sites-d.txt "$OUT/"; fi
     log "results copied to $OUT"
 fi

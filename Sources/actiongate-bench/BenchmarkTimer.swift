@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -13,9 +15,10 @@ struct BenchmarkTimer {
     var runSeconds = 0.1
     var warmUpSeconds = 0.2
 
-    /// Keeps results observable so the optimiser cannot drop the measured work. `nonisolated(unsafe)`:
-    /// benchmarks run on the main thread only, one at a time, so nothing races on it.
-    nonisolated(unsafe) static var sink: UInt64 = 0
+    /// Keeps results observable so the optimiser cannot drop the measured work. Each measurement
+    /// sums into a local and adds it here once per batch, so threads measuring at the same time
+    /// (`actiongate-bench gate --threads`) share no cache line while they measure.
+    static let sink = Atomic<UInt64>(0)
 
     static func cpuNanoseconds() -> UInt64 {
         var now = timespec()
@@ -30,8 +33,10 @@ struct BenchmarkTimer {
         // Calibrate while warming up: double the batch until one batch takes ≥ 1/10 of a run.
         while true {
             let start = Self.cpuNanoseconds()
-            for _ in 0..<iterations { Self.sink &+= try body() }
+            var local: UInt64 = 0
+            for _ in 0..<iterations { local &+= try body() }
             let elapsed = Self.cpuNanoseconds() - start
+            Self.sink.wrappingAdd(local, ordering: .relaxed)
             if Double(elapsed) >= runSeconds * 1e8, Self.cpuNanoseconds() >= warmUpEnd {
                 iterations = max(1, Int(Double(iterations) * runSeconds * 1e9 / Double(max(elapsed, 1))))
                 break
@@ -41,8 +46,10 @@ struct BenchmarkTimer {
         var samples: [Double] = []
         for _ in 0..<runs {
             let start = Self.cpuNanoseconds()
-            for _ in 0..<iterations { Self.sink &+= try body() }
+            var local: UInt64 = 0
+            for _ in 0..<iterations { local &+= try body() }
             samples.append(Double(Self.cpuNanoseconds() - start) / Double(iterations))
+            Self.sink.wrappingAdd(local, ordering: .relaxed)
         }
         samples.sort()
         return samples[samples.count / 2]

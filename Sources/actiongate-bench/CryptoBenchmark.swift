@@ -135,7 +135,9 @@ enum CryptoBenchmark {
         }
         let count = max(1, iterations ?? 2_000_000_000 / (400 + size))
         let start = BenchmarkTimer.cpuNanoseconds()
-        for _ in 0..<count { BenchmarkTimer.sink &+= try work() }
+        var local: UInt64 = 0
+        for _ in 0..<count { local &+= try work() }
+        BenchmarkTimer.sink.wrappingAdd(local, ordering: .relaxed)
         let nanoseconds = Double(BenchmarkTimer.cpuNanoseconds() - start) / Double(count)
         print("token \(operation), \(size) B: \(String(format: "%.0f", nanoseconds)) ns/op (\(count) iterations)")
     }

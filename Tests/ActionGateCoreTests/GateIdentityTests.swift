@@ -119,6 +119,29 @@ import Testing
                     sessionKeyID: fixture.keys.active.idHex))
     }
 
+    @Test func twoActionBoundFieldsAreRefusedEvenWhenBothOpen() throws {
+        let token = try fixture.boundToken(action: "deleteNote", args: #"{"note":42}"#)
+        let cookie = try fixture.sessionCookie(#"{"sub":"alice"}"#)
+        let rejection = try #require(
+            fixture.decide(
+                post("/actions/deleteNote", cookie: cookie, extra: [("Action-Bound", token), ("Action-Bound", token)])
+            ).rejection)
+        #expect(rejection.reason == .boundArgsRejected)
+        #expect(rejection.detail == "bound arguments: multiple_tokens")
+    }
+
+    @Test func theSessionCookieIsFoundInAnyCookieField() throws {
+        let cookie = try fixture.sessionCookie(#"{"sub":"alice"}"#)
+        let plan = try #require(
+            fixture.decide(post("/actions/createPost", extra: [("Cookie", "theme=dark"), ("Cookie", cookie)])).plan)
+        #expect(plan.audit.subject == "alice")
+        // What is left of both fields reaches the upstream as one.
+        #expect(plan.headers.values("Cookie") == ["theme=dark"])
+        // The session cookie in two fields is as ambiguous as twice in one.
+        let twice = fixture.decide(post("/actions/createPost", extra: [("Cookie", cookie), ("Cookie", cookie)]))
+        #expect(twice.rejection?.reason == .unauthenticated)
+    }
+
     @Test func requiredBoundArgumentsMustBePresent() throws {
         let cookie = try fixture.sessionCookie(#"{"sub":"alice"}"#)
         #expect(fixture.decide(post("/actions/deleteNote", cookie: cookie)).outcome == "bound_args_rejected")

@@ -51,8 +51,16 @@ public struct BoundArgumentsCodec: Sendable {
     public func open(tokens: [String], action: String, subject: String?, keys: some TokenKeySource, now: Int64)
         -> BoundArgumentsCheck
     {
-        guard let token = tokens.first else { return .absent }
-        guard tokens.count == 1 else { return .rejected(reason: "multiple_tokens") }
+        open(token: tokens.first, count: tokens.count, action: action, subject: subject, keys: keys, now: now)
+    }
+
+    /// `open(tokens:…)` given the first token and how many the request carries, so the request
+    /// path collects no array.
+    public func open(
+        token: String?, count: Int, action: String, subject: String?, keys: some TokenKeySource, now: Int64
+    ) -> BoundArgumentsCheck {
+        guard count > 0, let token else { return .absent }
+        guard count == 1 else { return .rejected(reason: "multiple_tokens") }
         do {
             let opened = try SealedToken.open(
                 token, context: .boundArguments(action: action, subject: subject), keys: keys, now: now, skew: skew)

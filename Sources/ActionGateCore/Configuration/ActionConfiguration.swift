@@ -2,7 +2,11 @@
 ///
 /// Values here are resolved: defaults from `limits:` and `actions:` are already applied, and `policy`
 /// is the policy itself, so the Gate needs no further lookups.
-public struct ActionConfiguration: Sendable, Equatable {
+///
+/// An immutable class, not a struct: the Gate carries the action it identified through each
+/// request's pending state, and every copy of a struct this size was a dozen reference counts,
+/// taken on objects all event loops share. Equality is by value.
+public final class ActionConfiguration: Sendable, Equatable {
     /// Whether a request for this action must carry sealed bound arguments.
     public enum BoundArgumentsRequirement: String, Sendable, Equatable, CaseIterable {
         /// A request without bound arguments is refused with 403 `bound_args_rejected`.
@@ -74,5 +78,14 @@ public struct ActionConfiguration: Sendable, Equatable {
     @inline(__always)
     public func allowsContentType(_ mediaType: String) -> Bool {
         contentTypes.contains(mediaType)
+    }
+
+    /// Equal when every field is.
+    public static func == (lhs: ActionConfiguration, rhs: ActionConfiguration) -> Bool {
+        lhs === rhs
+            || (lhs.id == rhs.id && lhs.path == rhs.path && lhs.policy == rhs.policy && lhs.maxBody == rhs.maxBody
+                && lhs.contentTypes == rhs.contentTypes && lhs.issuesSession == rhs.issuesSession
+                && lhs.missingOrigin == rhs.missingOrigin && lhs.boundArguments == rhs.boundArguments
+                && lhs.enforce == rhs.enforce && lhs.source == rhs.source)
     }
 }

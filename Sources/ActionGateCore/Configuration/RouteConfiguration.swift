@@ -1,5 +1,8 @@
 /// One entry of `routes:` — which upstream serves a path prefix, and how.
-public struct RouteConfiguration: Sendable, Equatable {
+///
+/// An immutable class (like `ActionConfiguration`): each request's context holds its route, and a
+/// copy is one reference count instead of one per field. Equality is by value.
+public final class RouteConfiguration: Sendable, Equatable {
     /// How a route treats requests.
     public enum Mode: String, Sendable, Equatable, CaseIterable {
         /// Actions are enforced; GET/HEAD naming no action are page renders (DESIGN.md "What counts as
@@ -37,5 +40,12 @@ public struct RouteConfiguration: Sendable, Equatable {
     @inline(__always)
     public func covers(_ path: String) -> Bool {
         path.utf8.starts(with: pathPrefix.utf8)
+    }
+
+    /// Equal when every field is.
+    public static func == (lhs: RouteConfiguration, rhs: RouteConfiguration) -> Bool {
+        lhs === rhs
+            || (lhs.pathPrefix == rhs.pathPrefix && lhs.upstream == rhs.upstream && lhs.mode == rhs.mode
+                && lhs.methods == rhs.methods && lhs.maxBody == rhs.maxBody)
     }
 }

@@ -23,7 +23,9 @@ public enum ClientAddress {
                 hops &+= 1
                 // A malformed entry or an over-long chain ends the walk: what lies beyond is unverifiable,
                 // so the last address a trusted hop vouched for stands in for the client.
-                guard hops <= maximumHops, let address = IPAddress(String(entry).trimmingASCIISpaces()) else { return nearest }
+                guard hops <= maximumHops, let address = IPAddress(String(entry).trimmingASCIISpaces()) else {
+                    return nearest
+                }
                 if !isTrusted(address) { return address }
                 nearest = address
             }

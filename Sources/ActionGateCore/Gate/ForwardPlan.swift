@@ -2,6 +2,10 @@
 ///
 /// The data plane sends exactly `method`, `target` and `headers` (re-framing the body itself: it
 /// never byte-copies the client's framing), then applies `gate.rewriteResponse` to the response head.
+///
+/// A value type whose fields live in one copy-on-write box: the data plane keeps the plan for the
+/// whole exchange and reads it at several steps, and a copy is one reference count instead of one
+/// per field (a header list, the audit facts, a body).
 public struct ForwardPlan: Sendable, Equatable {
     /// How the request body travels upstream.
     public enum Body: Sendable, Equatable {
@@ -13,18 +17,71 @@ public struct ForwardPlan: Sendable, Equatable {
         case stream(limit: Int)
     }
 
+    /// The fields. Never mutated while shared: every setter first makes the box unique.
+    private final class Storage: @unchecked Sendable {
+        var upstream: String
+        var method: String
+        var target: String
+        var headers: HeaderFields
+        var body: Body
+        var response: ResponseRules
+        var audit: AuditFacts
+
+        init(
+            upstream: String, method: String, target: String, headers: HeaderFields, body: Body,
+            response: ResponseRules, audit: AuditFacts
+        ) {
+            self.upstream = upstream
+            self.method = method
+            self.target = target
+            self.headers = headers
+            self.body = body
+            self.response = response
+            self.audit = audit
+        }
+
+        func copy() -> Storage {
+            Storage(
+                upstream: upstream, method: method, target: target, headers: headers, body: body, response: response,
+                audit: audit)
+        }
+    }
+
+    private var storage: Storage
+
     /// The configured upstream's name (`upstreams:` key).
-    public var upstream: String
-    public var method: String
+    public var upstream: String {
+        get { storage.upstream }
+        set { unique().upstream = newValue }
+    }
+    public var method: String {
+        get { storage.method }
+        set { unique().method = newValue }
+    }
     /// The normalised path plus the original query, as sent upstream.
-    public var target: String
+    public var target: String {
+        get { storage.target }
+        set { unique().target = newValue }
+    }
     /// The final header list for the upstream request: sanitised client headers plus gateway headers.
-    public var headers: HeaderFields
-    public var body: Body
+    public var headers: HeaderFields {
+        get { storage.headers }
+        set { unique().headers = newValue }
+    }
+    public var body: Body {
+        get { storage.body }
+        set { unique().body = newValue }
+    }
     /// What to do with the upstream's response head.
-    public var response: ResponseRules
+    public var response: ResponseRules {
+        get { storage.response }
+        set { unique().response = newValue }
+    }
     /// Facts for the audit log and metrics.
-    public var audit: AuditFacts
+    public var audit: AuditFacts {
+        get { storage.audit }
+        set { unique().audit = newValue }
+    }
 
     public init(
         upstream: String,
@@ -35,13 +92,23 @@ public struct ForwardPlan: Sendable, Equatable {
         response: ResponseRules,
         audit: AuditFacts
     ) {
-        self.upstream = upstream
-        self.method = method
-        self.target = target
-        self.headers = headers
-        self.body = body
-        self.response = response
-        self.audit = audit
+        storage = Storage(
+            upstream: upstream, method: method, target: target, headers: headers, body: body, response: response,
+            audit: audit)
+    }
+
+    /// The box, unshared: copied first when another plan holds it too.
+    private mutating func unique() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
+    }
+
+    /// Equal when every field is.
+    public static func == (lhs: ForwardPlan, rhs: ForwardPlan) -> Bool {
+        lhs.storage === rhs.storage
+            || (lhs.upstream == rhs.upstream && lhs.method == rhs.method && lhs.target == rhs.target
+                && lhs.headers == rhs.headers && lhs.body == rhs.body && lhs.response == rhs.response
+                && lhs.audit == rhs.audit)
     }
 }
 

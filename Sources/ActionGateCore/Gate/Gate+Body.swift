@@ -6,7 +6,9 @@ extension Gate {
     public func evaluateBody(_ pending: PendingRequest, body: [UInt8], now: Int64) -> Verdict {
         let head = pending.head
         let context = pending.state.context
-        guard body.count <= pending.limit else { return .reject(Rejection(.bodyTooLarge, action: pending.state.action?.id)) }
+        guard body.count <= pending.limit else {
+            return .reject(Rejection(.bodyTooLarge, action: pending.state.action?.id))
+        }
         var markers: ActionMarkers?
         switch Self.bodyKind(head.headers) {
         case .unreadable:
@@ -22,7 +24,8 @@ extension Gate {
                     : try URLEncodedForm.parse(body, limits: formLimits)
                 markers = try ActionMarkers(fields)
             } catch let error as ActionMarkerError {
-                return .reject(Rejection(error.reason, detail: "form: \(error.rawValue)", action: pending.state.action?.id))
+                return .reject(
+                    Rejection(error.reason, detail: "form: \(error.rawValue)", action: pending.state.action?.id))
             } catch {
                 return .reject(Rejection(.malformedRequest, detail: "form: \(error)", action: pending.state.action?.id))
             }

@@ -20,10 +20,15 @@ extension Gate {
             shadowDenial = reason
         }
         var keyIDs = session.map { [$0.keyID] } ?? []
-        var tokens = head.headers.values(Self.actionBoundHeader)
-        if let field = markers?.boundArguments { tokens.append(field) }
+        // Header values, then the form's `$ACTION_` field: `open` takes the first and their count
+        // (it refuses several), so no array is collected.
+        let headerTokens = head.headers.firstValue(Self.actionBoundHeader)
+        let formToken = markers?.boundArguments
         var boundJSON: [UInt8]?
-        switch boundArguments.open(tokens: tokens, action: action.id, subject: session?.subject, keys: keys, now: now) {
+        switch boundArguments.open(
+            token: headerTokens.value ?? formToken, count: headerTokens.count + (formToken == nil ? 0 : 1),
+            action: action.id, subject: session?.subject, keys: keys, now: now)
+        {
         case .absent:
             if action.boundArguments == .required {
                 return .reject(
@@ -78,8 +83,13 @@ extension Gate {
 
     /// The request's `Cookie` fields, parsed once per request; `nil` when it has none.
     static func cookies(_ headers: HeaderFields) -> CookieHeader? {
-        let values = headers.values("Cookie")
-        return values.isEmpty ? nil : CookieHeader(values)
+        // Browsers send one `Cookie` field: read it in place; several are collected first.
+        let cookies = headers.firstValue("Cookie")
+        switch (cookies.value, cookies.count) {
+        case (nil, _): return nil
+        case (let value?, 1): return CookieHeader(CollectionOfOne(value))
+        default: return CookieHeader(headers.values("Cookie"))
+        }
     }
 
     /// Builds the upstream request: the client's headers without every stripped family and without

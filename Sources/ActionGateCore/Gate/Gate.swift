@@ -62,8 +62,11 @@ public struct Gate: RequestGate {
         if let length = head.contentLength, length > limit {
             return .reject(Rejection(.bodyTooLarge, action: action.id))
         }
-        guard head.hasBody else { return Self.headVerdict(finish(head, context: context, action: action, body: [], markers: nil, now: now)) }
-        return .needBody(PendingRequest(limit: limit, head: head, state: PendingState(context: context, action: action)))
+        guard head.hasBody else {
+            return Self.headVerdict(finish(head, context: context, action: action, body: [], markers: nil, now: now))
+        }
+        return .needBody(
+            PendingRequest(limit: limit, head: head, state: PendingState(context: context, action: action)))
     }
 
     /// A request the head does not tie to an action: a page render, a passthrough request, or a form
@@ -94,7 +97,8 @@ public struct Gate: RequestGate {
                 return .reject(Rejection(.methodNotAllowed, headers: allow, detail: "passthrough route"))
             }
             if let length = head.contentLength, length > routeLimit { return .reject(Rejection(.bodyTooLarge)) }
-            return Self.headVerdict(passthrough(head, context: context, body: head.hasBody ? .stream(limit: routeLimit) : .none))
+            return Self.headVerdict(
+                passthrough(head, context: context, body: head.hasBody ? .stream(limit: routeLimit) : .none))
         case .actions:
             guard isRead else { return .reject(Rejection(.unknownAction, detail: "no action named")) }
             guard !head.hasBody else { return .reject(Rejection(.malformedRequest, detail: "body on a page render")) }
@@ -120,8 +124,9 @@ public struct Gate: RequestGate {
         default:
             return Rejection(.malformedRequest, detail: "several content-type fields", action: action.id)
         }
+        let origins = head.headers.firstValue("Origin")
         let decision = configuration.originMatcher.check(
-            originValues: head.headers.values("Origin"), secFetchSite: head.headers.first("Sec-Fetch-Site"),
+            firstOrigin: origins.value, originCount: origins.count, secFetchSite: head.headers.first("Sec-Fetch-Site"),
             missingOrigin: action.missingOrigin)
         if let reason = decision.rejectionReason {
             return Rejection(reason, detail: "origin: \(decision.code)", action: action.id)

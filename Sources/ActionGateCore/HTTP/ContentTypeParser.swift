@@ -15,7 +15,7 @@ struct ContentTypeParser {
         let subtypeStart = index
         while index < bytes.count && ASCII.isTokenByte(bytes[index]) { index &+= 1 }
         guard index > subtypeStart else { return .failure(.invalidMediaType) }
-        let mediaType = lowercased(typeStart..<index)
+        let mediaType = Self.knownMediaType(bytes, typeStart..<index) ?? lowercased(typeStart..<index)
 
         let scanner = ParameterScanner(bytes: bytes, quotedStrings: .escapes)
         var parameters: [ContentType.Parameter] = []
@@ -32,6 +32,21 @@ struct ContentTypeParser {
         if duplicate { return .failure(.duplicateParameter) }
         if let failure { return .failure(Self.error(failure)) }
         return .success((mediaType, parameters))
+    }
+
+    /// The media types actions are sent with, as literals: a request naming one (in any case) gets
+    /// the literal, which costs no allocation, instead of a new lowercased copy.
+    static let knownMediaTypes: [String] = [
+        "application/json", "multipart/form-data", "application/x-www-form-urlencoded", "text/plain",
+    ]
+
+    private static func knownMediaType(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String? {
+        let name = UnsafeBufferPointer(rebasing: bytes[range])
+        for known in knownMediaTypes where known.utf8.count == name.count {
+            var literal = known
+            if literal.withUTF8({ ASCII.equalsLowercase(name, $0) }) { return known }
+        }
+        return nil
     }
 
     private func lowercased(_ range: Range<Int>) -> String {

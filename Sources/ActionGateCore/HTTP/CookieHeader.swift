@@ -44,7 +44,7 @@ public struct CookieHeader: Sendable, Equatable {
     public let isTruncated: Bool
 
     /// Parses every value of the request's `Cookie` header (give `headers.values("Cookie")`).
-    public init(_ values: [String], maxPairs: Int = CookieHeader.defaultMaxPairs) {
+    public init(_ values: some Sequence<String>, maxPairs: Int = CookieHeader.defaultMaxPairs) {
         var pairs: [Pair] = []
         var truncated = false
         outer: for value in values {

@@ -87,7 +87,20 @@ public struct OriginMatcher: Sendable {
         secFetchSite: String?,
         missingOrigin: MissingOriginPolicy
     ) -> OriginDecision {
-        switch originValues.count {
+        check(
+            firstOrigin: originValues.first, originCount: originValues.count, secFetchSite: secFetchSite,
+            missingOrigin: missingOrigin)
+    }
+
+    /// `check(originValues:secFetchSite:missingOrigin:)` given the first `Origin` value and how many
+    /// there are (`HeaderFields.firstValue`), so the request path collects no array.
+    public func check(
+        firstOrigin: String?,
+        originCount: Int,
+        secFetchSite: String?,
+        missingOrigin: MissingOriginPolicy
+    ) -> OriginDecision {
+        switch originCount {
         case 0:
             if let site = secFetchSite?.trimmingASCIISpaces() {
                 if site.asciiCaseInsensitiveEquals("same-origin") { return .allowed(.sameOriginFetch) }
@@ -97,7 +110,8 @@ public struct OriginMatcher: Sendable {
             }
             return missingOrigin == .allow ? .allowed(.missingOriginAllowed) : .rejected(.missingOrigin)
         case 1:
-            return check(origin: originValues[0])
+            guard let origin = firstOrigin else { return .malformed(.malformedOrigin) }
+            return check(origin: origin)
         default:
             return .malformed(.multipleOrigins)
         }

@@ -20,7 +20,7 @@ extension ClientConnectionHandler {
         case .success(let checked):
             framing = checked
         }
-        let snapshot = loop.snapshot
+        let snapshot = loop.current
         request = InFlightRequest(
             id: id, method: head.method, target: head.target, isHEAD: isHEAD,
             framing: framing, startedAt: .now(), snapshot: snapshot
@@ -39,7 +39,7 @@ extension ClientConnectionHandler {
             hasBody: framing.body != .none,
             requestID: id
         )
-        switch snapshot.gate.evaluateHead(requestHead, now: unixNow()) {
+        switch snapshot.snapshot.gate.evaluateHead(requestHead, now: unixNow()) {
         case .reject(let rejection):
             if framing.body == .none {
                 machine.bodyMode(.none)
@@ -151,7 +151,7 @@ extension ClientConnectionHandler {
         let bytes = body.take()
         collector = body
         _ = machine.requestEnded()
-        switch snapshot.gate.evaluateBody(pending, body: bytes, now: unixNow()) {
+        switch snapshot.snapshot.gate.evaluateBody(pending, body: bytes, now: unixNow()) {
         case .reject(let rejection):
             respond(rejection)
         case .forward(var plan):

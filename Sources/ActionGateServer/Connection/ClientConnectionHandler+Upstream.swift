@@ -48,11 +48,13 @@ extension ClientConnectionHandler: UpstreamExchange {
         guard let settings = request?.upstreamSettings else { return }
         let framing = UpstreamRequestHead.framing(
             for: plan.body, method: plan.method, streamLength: request?.declaredLength)
-        var head = ByteBufferAllocator().buffer(capacity: 512)
+        // Head and a buffered body leave in one write, from one buffer sized for both.
+        var body: [UInt8] = []
+        if case .buffered(let bytes) = plan.body { body = bytes }
+        var head = ByteBufferAllocator().buffer(
+            capacity: UpstreamRequestHead.estimatedSize(plan: plan) &+ body.count)
         UpstreamRequestHead.write(plan: plan, framing: framing, upstream: settings, into: &head)
-        if case .buffered(let bytes) = plan.body {
-            head.writeBytes(bytes)  // head and body leave in one write
-        }
+        head.writeBytes(body)
         connection.start(self, head: head, isHEAD: plan.method == "HEAD", chunked: framing == .chunked)
         switch plan.body {
         case .none, .buffered:
@@ -111,7 +113,8 @@ extension ClientConnectionHandler: UpstreamExchange {
             request.upstreamLatency = .nanoseconds((now - started).nanoseconds)
         }
         let status = head.status
-        let rewrite = snapshot.gate.rewriteResponse(status: status, headers: head.fields, plan: plan, now: unixNow())
+        let rewrite = snapshot.snapshot.gate.rewriteResponse(
+            status: status, headers: head.fields, plan: plan, now: unixNow())
         let headers = rewrite.headers
         request.sessionEvent = rewrite.sessionEvent
         let framing = ResponseBodyFraming.forRelay(

@@ -14,7 +14,7 @@ final class InFlightRequest {
     let framing: RequestFraming?
     let startedAt: NIODeadline
     /// The snapshot the request started with; it keeps it to the end.
-    let snapshot: GatewaySnapshot?
+    let snapshot: LoopSnapshot?
     /// `needBody`: what the Gate needs back with the body.
     var pending: PendingRequest?
     var plan: ForwardPlan?
@@ -44,7 +44,7 @@ final class InFlightRequest {
 
     init(
         id: String, method: String, target: String, isHEAD: Bool, framing: RequestFraming?, startedAt: NIODeadline,
-        snapshot: GatewaySnapshot?
+        snapshot: LoopSnapshot?
     ) {
         self.id = id
         self.method = method

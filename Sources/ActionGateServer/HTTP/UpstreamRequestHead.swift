@@ -47,6 +47,15 @@ enum UpstreamRequestHead {
         buffer.writeStaticString("\r\n")
     }
 
+    /// A size the head of `plan` fits in (an estimate only: the buffer still grows if it must).
+    static func estimatedSize(plan: ForwardPlan) -> Int {
+        var size = plan.method.utf8.count &+ plan.target.utf8.count &+ 128  // request line, host, framing
+        for field in plan.headers.fields {
+            size &+= field.name.utf8.count &+ field.value.utf8.count &+ 4
+        }
+        return size
+    }
+
     private static func writeField(name: String, value: String, into buffer: inout ByteBuffer) {
         buffer.writeString(name)
         buffer.writeStaticString(": ")

@@ -13,7 +13,8 @@ final class LoopContext {
     let audit: any AuditSink
     let logger: Logger
     private let eventLoopCount: Int
-    private(set) var snapshot: GatewaySnapshot
+    /// The current snapshot, as this loop's requests hold it.
+    private(set) var current: LoopSnapshot
     private var pools: [String: UpstreamPool] = [:]
     private var connections: [ClientConnectionHandler] = []
     private(set) var isQuiescing = false
@@ -33,16 +34,18 @@ final class LoopContext {
         self.limits = limits
         self.counters = counters
         self.audit = audit
-        self.snapshot = snapshot
+        self.current = LoopSnapshot(snapshot)
         self.logger = logger
         installPools(for: snapshot)
     }
 
     /// Makes `snapshot` current for requests that start from now on.
     func install(_ snapshot: GatewaySnapshot) {
-        self.snapshot = snapshot
+        current = LoopSnapshot(snapshot)
         installPools(for: snapshot)
     }
+
+    var snapshot: GatewaySnapshot { current.snapshot }
 
     func pool(named name: String) -> UpstreamPool? {
         pools[name]
