@@ -21,55 +21,70 @@ enum ResponseHeadWriter {
         keepAliveForHTTP10: Bool,
         into buffer: inout ByteBuffer
     ) {
-        writeStatusLine(status, into: &buffer)
-        for field in headers.fields where isRelayable(field) {
-            buffer.writeString(field.name)
-            buffer.writeStaticString(": ")
-            buffer.writeString(field.value)
-            buffer.writeStaticString("\r\n")
+        let reason = HTTPResponseStatus(statusCode: status).reasonPhrase
+        var estimate = reason.utf8.count &+ 96  // status line, framing and connection fields
+        for field in headers.fields {
+            estimate &+= field.name.utf8.count &+ field.value.utf8.count &+ 4
         }
-        switch framing {
-        case .none(let advertisedLength?):
-            writeContentLength(advertisedLength, into: &buffer)
-        case .contentLength(let length):
-            writeContentLength(length, into: &buffer)
-        case .chunked:
-            buffer.writeStaticString("transfer-encoding: chunked\r\n")
-        case .none(nil), .untilClose:
-            break
+        buffer.writeHead(estimatedSize: estimate) { head in
+            writeStatusLine(status, reason: reason, into: &head)
+            for field in headers.fields where isRelayable(name: field.name) {
+                head.appendField(name: field.name, value: field.value)
+            }
+            switch framing {
+            case .none(let advertisedLength?):
+                writeContentLength(advertisedLength, into: &head)
+            case .contentLength(let length):
+                writeContentLength(length, into: &head)
+            case .chunked:
+                head.append("transfer-encoding: chunked\r\n")
+            case .none(nil), .untilClose:
+                break
+            }
+            if close {
+                head.append("connection: close\r\n")
+            } else if keepAliveForHTTP10 {
+                head.append("connection: keep-alive\r\n")
+            }
+            head.append("\r\n")
         }
-        if close {
-            buffer.writeStaticString("connection: close\r\n")
-        } else if keepAliveForHTTP10 {
-            buffer.writeStaticString("connection: keep-alive\r\n")
-        }
-        buffer.writeStaticString("\r\n")
     }
 
     static func writeStatusLine(_ status: Int, into buffer: inout ByteBuffer) {
-        buffer.writeStaticString("HTTP/1.1 ")
-        buffer.writeString(String(status))
-        buffer.writeStaticString(" ")
-        buffer.writeString(HTTPResponseStatus(statusCode: status).reasonPhrase)
-        buffer.writeStaticString("\r\n")
+        let reason = HTTPResponseStatus(statusCode: status).reasonPhrase
+        buffer.writeHead(estimatedSize: reason.utf8.count &+ 32) { writeStatusLine(status, reason: reason, into: &$0) }
     }
 
-    private static func writeContentLength(_ length: Int, into buffer: inout ByteBuffer) {
-        buffer.writeStaticString("content-length: ")
-        buffer.writeString(String(length))
-        buffer.writeStaticString("\r\n")
+    private static func writeStatusLine(_ status: Int, reason: String, into head: inout HeadWriter) {
+        head.append("HTTP/1.1 ")
+        head.appendDecimal(status)
+        head.append(" ")
+        head.append(reason)
+        head.append("\r\n")
+    }
+
+    private static func writeContentLength(_ length: Int, into head: inout HeadWriter) {
+        head.append("content-length: ")
+        head.appendDecimal(length)
+        head.append("\r\n")
     }
 
     /// False for framing/connection fields the Server regenerates and for unsafe bytes.
     static func isRelayable(_ field: HeaderFields.Field) -> Bool {
-        switch field.name.utf8.count {
-        case 10 where field.name.asciiCaseInsensitiveEquals("connection"),
-            10 where field.name.asciiCaseInsensitiveEquals("keep-alive"),
-            14 where field.name.asciiCaseInsensitiveEquals("content-length"),
-            17 where field.name.asciiCaseInsensitiveEquals("transfer-encoding"):
+        isRelayable(name: field.name) && HeaderFieldSafety.isSafe(name: field.name, value: field.value)
+    }
+
+    /// False for the framing/connection fields the Server regenerates (the bytes are checked as
+    /// they are written).
+    private static func isRelayable(name: String) -> Bool {
+        switch name.utf8.count {
+        case 10 where name.asciiCaseInsensitiveEquals("connection"),
+            10 where name.asciiCaseInsensitiveEquals("keep-alive"),
+            14 where name.asciiCaseInsensitiveEquals("content-length"),
+            17 where name.asciiCaseInsensitiveEquals("transfer-encoding"):
             return false
         default:
-            return HeaderFieldSafety.isSafe(name: field.name, value: field.value)
+            return true
         }
     }
 }

@@ -1,0 +1,121 @@
+import NIOCore
+
+/// Writes a message head straight into a buffer's memory in one pass: the pieces are copied with
+/// `memcpy`-like loops instead of one `ByteBuffer` call each (four per header field, each with its
+/// own capacity and uniqueness checks), and a field's safety check runs over the bytes as they are
+/// copied.
+///
+/// Used through `ByteBuffer.writeHead(estimatedSize:_:)`, which gives it the memory. A piece that
+/// does not fit marks the writer `overflowed` and nothing more is written; `writeHead` then runs
+/// the same description again with room for twice as much, so a wrong estimate costs time, never
+/// bytes and never a trap.
+struct HeadWriter: ~Copyable {
+    private let base: UnsafeMutableRawBufferPointer
+    private(set) var count = 0
+    private(set) var overflowed = false
+
+    init(_ base: UnsafeMutableRawBufferPointer) {
+        self.base = base
+    }
+
+    /// Appends a literal.
+    mutating func append(_ literal: StaticString) {
+        literal.withUTF8Buffer { append($0) }
+    }
+
+    /// Appends a string's UTF-8 bytes.
+    mutating func append(_ string: String) {
+        var string = string
+        string.withUTF8 { append($0) }
+    }
+
+    /// Appends `value` in decimal (a negative value with its sign).
+    mutating func appendDecimal(_ value: Int) {
+        var magnitude = value.magnitude
+        var digits = 1
+        var rest = magnitude / 10
+        while rest > 0 {
+            digits &+= 1
+            rest /= 10
+        }
+        let length = digits &+ (value < 0 ? 1 : 0)
+        guard reserve(length) else { return }
+        if value < 0 { base[count] = UInt8(ascii: "-") }
+        var index = count &+ length
+        repeat {
+            index &-= 1
+            base[index] = UInt8(truncatingIfNeeded: magnitude % 10) &+ UInt8(ascii: "0")
+            magnitude /= 10
+        } while magnitude > 0
+        count &+= length
+    }
+
+    /// Appends `name: value` and CRLF when `name` is a token and `value` holds no CR, LF or NUL
+    /// (`HeaderFieldSafety.isSafe`); otherwise appends nothing. Returns whether it appended.
+    @discardableResult
+    mutating func appendField(name: String, value: String) -> Bool {
+        let start = count
+        var name = name
+        var value = value
+        let safe = name.withUTF8 { name in
+            value.withUTF8 { value in
+                guard !name.isEmpty else { return false }
+                guard reserve(name.count &+ value.count &+ 4) else { return true }  // overflowed: rerun
+                for byte in name {
+                    guard HeaderFieldSafety.isTokenByte(byte) else { return false }
+                    base[count] = byte
+                    count &+= 1
+                }
+                base[count] = UInt8(ascii: ":")
+                base[count &+ 1] = UInt8(ascii: " ")
+                count &+= 2
+                for byte in value {
+                    guard byte != 0x0D, byte != 0x0A, byte != 0x00 else { return false }
+                    base[count] = byte
+                    count &+= 1
+                }
+                base[count] = UInt8(ascii: "\r")
+                base[count &+ 1] = UInt8(ascii: "\n")
+                count &+= 2
+                return true
+            }
+        }
+        if !safe { count = start }
+        return safe && !overflowed
+    }
+
+    private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard reserve(bytes.count), let source = bytes.baseAddress else { return }
+        (base.baseAddress! + count).copyMemory(from: source, byteCount: bytes.count)
+        count &+= bytes.count
+    }
+
+    /// True when `bytes` more fit; otherwise the writer is marked overflowed.
+    private mutating func reserve(_ bytes: Int) -> Bool {
+        guard !overflowed, bytes <= base.count &- count else {
+            overflowed = true
+            return false
+        }
+        return true
+    }
+}
+
+extension ByteBuffer {
+    /// Writes the head `describe` produces, in one pass over memory sized `estimatedSize` (and again
+    /// with twice the room if it did not fit). `describe` must write the same bytes each time.
+    mutating func writeHead(estimatedSize: Int, _ describe: (inout HeadWriter) -> Void) {
+        var room = Swift.max(estimatedSize, 64)
+        while true {
+            var fitted = false
+            writeWithUnsafeMutableBytes(minimumWritableBytes: room) { memory in
+                var writer = HeadWriter(UnsafeMutableRawBufferPointer(rebasing: memory[..<room]))
+                describe(&writer)
+                guard !writer.overflowed else { return 0 }
+                fitted = true
+                return writer.count
+            }
+            if fitted { return }
+            room = room.multipliedReportingOverflow(by: 2).overflow ? .max : room * 2
+        }
+    }
+}
