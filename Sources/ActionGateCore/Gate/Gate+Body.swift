@@ -4,6 +4,13 @@ extension Gate {
     /// Finishes a request whose body the head phase asked for: identification from `$ACTION_` form
     /// fields (DESIGN.md "What counts as an action"), the action's own body limit, then steps 9–11.
     public func evaluateBody(_ pending: PendingRequest, body: [UInt8], now: Int64) -> Verdict {
+        evaluateBody(pending, body: body, now: now, sessionCache: nil)
+    }
+
+    /// `evaluateBody(_:body:now:)`, opening session cookies through `sessionCache` (see `SessionCache`).
+    public func evaluateBody(_ pending: PendingRequest, body: [UInt8], now: Int64, sessionCache: SessionCache?)
+        -> Verdict
+    {
         let head = pending.head
         let context = pending.state.context
         guard body.count <= pending.limit else {
@@ -53,7 +60,8 @@ extension Gate {
             if let rejection = checkInvocation(head, action: action) { return .reject(rejection) }
         }
         guard body.count <= action.maxBody.bytes else { return .reject(Rejection(.bodyTooLarge, action: action.id)) }
-        return finish(head, context: context, action: action, body: body, markers: markers, now: now)
+        return finish(
+            head, context: context, action: action, body: body, markers: markers, now: now, sessionCache: sessionCache)
     }
 
     /// A form body without `$ACTION_` fields on a request the head did not tie to an action.

@@ -4,10 +4,10 @@ extension Gate {
     /// Steps 9–12 for an identified, checked action: session, policy, bound arguments, forward plan.
     func finish(
         _ head: RequestHead, context: RequestContext, action: ActionConfiguration, body: [UInt8],
-        markers: ActionMarkers?, now: Int64
+        markers: ActionMarkers?, now: Int64, sessionCache: SessionCache?
     ) -> Verdict {
         let cookies = Self.cookies(head.headers)
-        let sessionCheck = sessions.check(cookies: cookies, keys: keys, now: now)
+        let sessionCheck = sessions.check(cookies: cookies, keys: keys, now: now, cache: sessionCache)
         let session = sessionCheck.session
         let identity = session.map { Identity(subject: $0.subject, claims: $0.claims) }
         let decision = action.policy.evaluate(identity: identity, clientAddress: context.clientAddress)
@@ -59,9 +59,9 @@ extension Gate {
 
     /// A GET or HEAD naming no action on an `actions` route: forwarded with the identity of a valid
     /// session (and its sliding refresh), never with bound arguments.
-    func pageRender(_ head: RequestHead, context: RequestContext, now: Int64) -> Verdict {
+    func pageRender(_ head: RequestHead, context: RequestContext, now: Int64, sessionCache: SessionCache?) -> Verdict {
         let cookies = Self.cookies(head.headers)
-        let session = sessions.check(cookies: cookies, keys: keys, now: now).session
+        let session = sessions.check(cookies: cookies, keys: keys, now: now, cache: sessionCache).session
         let audit = AuditFacts(
             routeMode: context.route.mode.rawValue, route: context.route.pathPrefix, subject: session?.subject,
             keyIDs: session.map { [$0.keyID] } ?? [],

@@ -34,6 +34,11 @@ public struct Gate: RequestGate {
     /// Steps 1–8 on the request head: target, host, route, identification, method, content type,
     /// origin, declared length. Asks for the body whenever the decision or the upstream needs it.
     public func evaluateHead(_ head: RequestHead, now: Int64) -> HeadVerdict {
+        evaluateHead(head, now: now, sessionCache: nil)
+    }
+
+    /// `evaluateHead(_:now:)`, opening session cookies through `sessionCache` (see `SessionCache`).
+    public func evaluateHead(_ head: RequestHead, now: Int64, sessionCache: SessionCache?) -> HeadVerdict {
         let context: RequestContext
         switch resolveContext(head) {
         case .success(let resolved): context = resolved
@@ -56,14 +61,19 @@ public struct Gate: RequestGate {
             }
             action = byPath
         }
-        guard let action else { return evaluateUnidentified(head, context: context, now: now) }
+        guard let action else {
+            return evaluateUnidentified(head, context: context, now: now, sessionCache: sessionCache)
+        }
         if let rejection = checkInvocation(head, action: action) { return .reject(rejection) }
         let limit = action.maxBody.bytes
         if let length = head.contentLength, length > limit {
             return .reject(Rejection(.bodyTooLarge, action: action.id))
         }
         guard head.hasBody else {
-            return Self.headVerdict(finish(head, context: context, action: action, body: [], markers: nil, now: now))
+            return Self.headVerdict(
+                finish(
+                    head, context: context, action: action, body: [], markers: nil, now: now,
+                    sessionCache: sessionCache))
         }
         return .needBody(
             PendingRequest(limit: limit, head: head, state: PendingState(context: context, action: action)))
@@ -71,7 +81,9 @@ public struct Gate: RequestGate {
 
     /// A request the head does not tie to an action: a page render, a passthrough request, or a form
     /// whose body may still name one.
-    func evaluateUnidentified(_ head: RequestHead, context: RequestContext, now: Int64) -> HeadVerdict {
+    func evaluateUnidentified(_ head: RequestHead, context: RequestContext, now: Int64, sessionCache: SessionCache?)
+        -> HeadVerdict
+    {
         let route = context.route
         let isRead = head.method == "GET" || head.method == "HEAD"
         let routeLimit = route.maxBody.bytes
@@ -102,7 +114,7 @@ public struct Gate: RequestGate {
         case .actions:
             guard isRead else { return .reject(Rejection(.unknownAction, detail: "no action named")) }
             guard !head.hasBody else { return .reject(Rejection(.malformedRequest, detail: "body on a page render")) }
-            return Self.headVerdict(pageRender(head, context: context, now: now))
+            return Self.headVerdict(pageRender(head, context: context, now: now, sessionCache: sessionCache))
         }
     }
 

@@ -9,8 +9,28 @@ public protocol RequestGate: Sendable {
     /// Decides once the body of a `needBody` request has been read (at most `pending.limit` bytes).
     func evaluateBody(_ pending: PendingRequest, body: [UInt8], now: Int64) -> Verdict
 
+    /// `evaluateHead(_:now:)` with a `SessionCache` the caller keeps for this gate on its thread.
+    func evaluateHead(_ head: RequestHead, now: Int64, sessionCache: SessionCache?) -> HeadVerdict
+
+    /// `evaluateBody(_:body:now:)` with a `SessionCache` the caller keeps for this gate on its thread.
+    func evaluateBody(_ pending: PendingRequest, body: [UInt8], now: Int64, sessionCache: SessionCache?) -> Verdict
+
     /// Rewrites the upstream's response head for the client: strips hop-by-hop and `X-ActionGate-*`
     /// headers after acting on them (session issuance), adds the gateway's cookies and
     /// `Cache-Control: no-store` where `plan.response` says so.
     func rewriteResponse(status: Int, headers: HeaderFields, plan: ForwardPlan, now: Int64) -> ResponseRewrite
+}
+
+extension RequestGate {
+    /// A gate without sessions to cache decides as without a cache.
+    public func evaluateHead(_ head: RequestHead, now: Int64, sessionCache: SessionCache?) -> HeadVerdict {
+        evaluateHead(head, now: now)
+    }
+
+    /// A gate without sessions to cache decides as without a cache.
+    public func evaluateBody(_ pending: PendingRequest, body: [UInt8], now: Int64, sessionCache: SessionCache?)
+        -> Verdict
+    {
+        evaluateBody(pending, body: body, now: now)
+    }
 }

@@ -42,6 +42,16 @@ public struct SessionCodec: Sendable {
 
     /// Reads the session from a request's parsed `Cookie` header; `nil` when the request has none.
     public func check(cookies: CookieHeader?, keys: some TokenKeySource, now: Int64) -> SessionCheck {
+        check(cookies: cookies, keys: keys, now: now, cache: nil)
+    }
+
+    /// `check(cookies:keys:now:)` with sessions opened before taken from `cache` (when given) and
+    /// rechecked against `now` as opening would (`isCurrent`); a cookie that opens is added to it.
+    /// The answer is always the one opening the cookie now would give. `keys` must be the keys the
+    /// cache's sessions were opened with (one cache per snapshot).
+    public func check(cookies: CookieHeader?, keys: some TokenKeySource, now: Int64, cache: SessionCache?)
+        -> SessionCheck
+    {
         guard let cookies else { return .absent }
         switch cookies.lookup(cookieName) {
         case .absent:
@@ -50,15 +60,34 @@ public struct SessionCodec: Sendable {
             return .invalid(reason: "duplicate_cookie")
         case .found(let token):
             if cookies.isTruncated { return .invalid(reason: "too_many_cookies") }
-            return open(token: token, keys: keys, now: now)
+            guard let cache else { return open(token: token, keys: keys, now: now) }
+            if let session = cache.session(for: token) {
+                if isCurrent(session, now: now) { return .valid(session) }
+                cache.remove(token)
+            }
+            let check = open(token: token, keys: keys, now: now)
+            if case .valid(let session) = check { cache.insert(session, for: token) }
+            return check
         }
+    }
+
+    /// The clock's part of `open`, for a session that opened before: not expired (`exp` + skew,
+    /// saturating), not issued in the future (`iat` − skew), not past `auth_time` + `max_age` (+ skew)
+    /// — the same comparisons, in the same arithmetic, as `SealedToken.open` and `open(token:)`.
+    public func isCurrent(_ session: Session, now: Int64) -> Bool {
+        let (latest, expiryOverflows) = session.expiresAt.addingReportingOverflow(skew)
+        guard expiryOverflows || now <= latest else { return false }
+        let (earliest, nowOverflows) = now.addingReportingOverflow(skew)
+        guard nowOverflows || session.issuedAt <= earliest else { return false }
+        return now <= session.authTime &+ maxAge &+ skew
     }
 
     /// Opens one session token.
     public func open(token: String, keys: some TokenKeySource, now: Int64) -> SessionCheck {
         let opened: OpenedToken
         do {
-            opened = try SealedToken.open(token, context: .session(cookieName: cookieName), keys: keys, now: now, skew: skew)
+            opened = try SealedToken.open(
+                token, context: .session(cookieName: cookieName), keys: keys, now: now, skew: skew)
         } catch {
             return .invalid(reason: error.code)
         }
@@ -91,7 +120,8 @@ public struct SessionCodec: Sendable {
 
     /// The `Set-Cookie` value for a sliding refresh of `session`, or nil when none is due: the cookie
     /// is younger than `refreshAfter`, or `max_age` leaves no later expiry to give.
-    public func refresh(_ session: Session, keys: some TokenKeySource, now: Int64) throws(SessionIssueError) -> String? {
+    public func refresh(_ session: Session, keys: some TokenKeySource, now: Int64) throws(SessionIssueError) -> String?
+    {
         guard now &- session.issuedAt >= refreshAfter else { return nil }
         guard expiry(authTime: session.authTime, now: now) > session.expiresAt else { return nil }
         return try cookie(data: session.rawClaims, authTime: session.authTime, keys: keys, now: now)

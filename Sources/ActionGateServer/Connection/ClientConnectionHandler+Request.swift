@@ -39,7 +39,7 @@ extension ClientConnectionHandler {
             hasBody: framing.body != .none,
             requestID: id
         )
-        switch snapshot.snapshot.gate.evaluateHead(requestHead, now: unixNow()) {
+        switch snapshot.snapshot.gate.evaluateHead(requestHead, now: unixNow(), sessionCache: snapshot.sessions) {
         case .reject(let rejection):
             if framing.body == .none {
                 machine.bodyMode(.none)
@@ -151,7 +151,9 @@ extension ClientConnectionHandler {
         let bytes = body.take()
         collector = body
         _ = machine.requestEnded()
-        switch snapshot.snapshot.gate.evaluateBody(pending, body: bytes, now: unixNow()) {
+        switch snapshot.snapshot.gate.evaluateBody(
+            pending, body: bytes, now: unixNow(), sessionCache: snapshot.sessions)
+        {
         case .reject(let rejection):
             respond(rejection)
         case .forward(var plan):
