@@ -485,6 +485,20 @@ B_RPS=$(median b 3) B_P99=$(median b 5)
         "nginx proxy (master + $WORKERS workers) VmRSS $((NGINX_RSS / 1024)) MiB."
     echo
     [ -z "$COMPARE_BIN" ] || echo "(c')/(d'): $COMPARE_BIN; (c)/(d): $ACTIONGATE_BIN."
+    if [ -n "$COMPARE_BIN" ]; then
+        # Paired: each round's ratio of the two builds' CPU per request on the same path, measured
+        # one run apart; the median of those ratios is less at the mercy of the machine's load
+        # swings (which move whole rounds) than the ratio of the medians.
+        paired() {  # paired NEW OLD: "median ratio (each round's ratios)"
+            awk -v n="$1" -v o="$2" '$2 != "perf" && $6 != "-" { if ($1 == n) a[$2] = $6; if ($1 == o) b[$2] = $6 }
+                END { for (r in a) if (r in b && b[r] > 0) print a[r] / b[r] }' "$RESULTS" | sort -n |
+                awk '{ x[NR] = $1; list = list sprintf("%s%.2f", NR > 1 ? " " : "", $1) }
+                     END { if (NR == 0) { print "-"; exit }
+                           m = NR % 2 ? x[(NR + 1) / 2] : (x[NR / 2] + x[NR / 2 + 1]) / 2
+                           printf "%.2f (rounds, sorted: %s)", m, list }'
+        }
+        echo "CPU per request, this build ÷ the --compare build, paired by round: (c)/(c') $(paired c e); (d)/(d') $(paired d f)."
+    fi
     [ -z "$COMPARE_BIN" ] || echo
     if [ -s "$ALLOCS_FILE" ]; then
         echo "malloc calls per request (--allocs; a 3 s wrk run each): $(awk '{ printf "%s(%s) %s", (NR > 1 ? ", " : ""), $1, $2 }' "$ALLOCS_FILE")."
