@@ -516,7 +516,8 @@ B_RPS=$(median b 3) B_P99=$(median b 5)
             printf '%s\n' "$rest" | awk '{ for (i = 1; i < NF; i += 2) printf " %s %s", $i, $(i + 1); print "" }'
         done <"$SYSCALLS_FILE"
         echo
-        echo "The same runs' CPU per request, user and kernel, with context switches and page faults:"
+        echo "The same runs' CPU per request, user and kernel (kernel time inflated by tracing every system call:"
+        echo "the table's kernel column is the untraced figure), with context switches and page faults:"
         awk '{ printf "  (%s) user %s µs, kernel %s µs; %s context switches, %s page faults\n", $1, $2, $3, $4, $5 }' \
             "$WORK/cpu-split.txt"
         echo
