@@ -45,8 +45,6 @@ final class LoopContext {
         installPools(for: snapshot)
     }
 
-    var snapshot: GatewaySnapshot { current.snapshot }
-
     func pool(named name: String) -> UpstreamPool? {
         pools[name]
     }
