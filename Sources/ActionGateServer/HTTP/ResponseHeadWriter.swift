@@ -50,11 +50,6 @@ enum ResponseHeadWriter {
         }
     }
 
-    static func writeStatusLine(_ status: Int, into buffer: inout ByteBuffer) {
-        let reason = HTTPResponseStatus(statusCode: status).reasonPhrase
-        buffer.writeHead(estimatedSize: reason.utf8.count &+ 32) { writeStatusLine(status, reason: reason, into: &$0) }
-    }
-
     private static func writeStatusLine(_ status: Int, reason: String, into head: inout HeadWriter) {
         head.append("HTTP/1.1 ")
         head.appendDecimal(status)
