@@ -3,7 +3,7 @@
 /// The data plane sends exactly `method`, `target` and `headers` (re-framing the body itself: it
 /// never byte-copies the client's framing), then applies `gate.rewriteResponse` to the response head.
 ///
-/// A value type whose fields live in one copy-on-write box: the data plane keeps the plan for the
+/// A value type whose fields live in one `CopyOnWrite` box: the data plane keeps the plan for the
 /// whole exchange and reads it at several steps, and a copy is one reference count instead of one
 /// per field (a header list, the audit facts, a body).
 public struct ForwardPlan: Sendable, Equatable {
@@ -17,8 +17,8 @@ public struct ForwardPlan: Sendable, Equatable {
         case stream(limit: Int)
     }
 
-    /// The fields. Never mutated while shared: every setter first makes the box unique.
-    private final class Storage: @unchecked Sendable {
+    /// The fields, in one copy-on-write box.
+    private struct Fields: Sendable, Equatable {
         var upstream: String
         var method: String
         var target: String
@@ -26,61 +26,42 @@ public struct ForwardPlan: Sendable, Equatable {
         var body: Body
         var response: ResponseRules
         var audit: AuditFacts
-
-        init(
-            upstream: String, method: String, target: String, headers: HeaderFields, body: Body,
-            response: ResponseRules, audit: AuditFacts
-        ) {
-            self.upstream = upstream
-            self.method = method
-            self.target = target
-            self.headers = headers
-            self.body = body
-            self.response = response
-            self.audit = audit
-        }
-
-        func copy() -> Storage {
-            Storage(
-                upstream: upstream, method: method, target: target, headers: headers, body: body, response: response,
-                audit: audit)
-        }
     }
 
-    private var storage: Storage
+    private var fields: CopyOnWrite<Fields>
 
     /// The configured upstream's name (`upstreams:` key).
     public var upstream: String {
-        get { storage.upstream }
-        set { unique().upstream = newValue }
+        get { fields.value.upstream }
+        set { fields.value.upstream = newValue }
     }
     public var method: String {
-        get { storage.method }
-        set { unique().method = newValue }
+        get { fields.value.method }
+        set { fields.value.method = newValue }
     }
     /// The normalised path plus the original query, as sent upstream.
     public var target: String {
-        get { storage.target }
-        set { unique().target = newValue }
+        get { fields.value.target }
+        set { fields.value.target = newValue }
     }
     /// The final header list for the upstream request: sanitised client headers plus gateway headers.
     public var headers: HeaderFields {
-        get { storage.headers }
-        set { unique().headers = newValue }
+        get { fields.value.headers }
+        set { fields.value.headers = newValue }
     }
     public var body: Body {
-        get { storage.body }
-        set { unique().body = newValue }
+        get { fields.value.body }
+        set { fields.value.body = newValue }
     }
     /// What to do with the upstream's response head.
     public var response: ResponseRules {
-        get { storage.response }
-        set { unique().response = newValue }
+        get { fields.value.response }
+        set { fields.value.response = newValue }
     }
     /// Facts for the audit log and metrics.
     public var audit: AuditFacts {
-        get { storage.audit }
-        set { unique().audit = newValue }
+        get { fields.value.audit }
+        set { fields.value.audit = newValue }
     }
 
     public init(
@@ -92,23 +73,10 @@ public struct ForwardPlan: Sendable, Equatable {
         response: ResponseRules,
         audit: AuditFacts
     ) {
-        storage = Storage(
-            upstream: upstream, method: method, target: target, headers: headers, body: body, response: response,
-            audit: audit)
-    }
-
-    /// The box, unshared: copied first when another plan holds it too.
-    private mutating func unique() -> Storage {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-        return storage
-    }
-
-    /// Equal when every field is.
-    public static func == (lhs: ForwardPlan, rhs: ForwardPlan) -> Bool {
-        lhs.storage === rhs.storage
-            || (lhs.upstream == rhs.upstream && lhs.method == rhs.method && lhs.target == rhs.target
-                && lhs.headers == rhs.headers && lhs.body == rhs.body && lhs.response == rhs.response
-                && lhs.audit == rhs.audit)
+        fields = CopyOnWrite(
+            Fields(
+                upstream: upstream, method: method, target: target, headers: headers, body: body, response: response,
+                audit: audit))
     }
 }
 

@@ -3,11 +3,7 @@ import ActionGateCrypto
 extension Gate {
     /// Finishes a request whose body the head phase asked for: identification from `$ACTION_` form
     /// fields (DESIGN.md "What counts as an action"), the action's own body limit, then steps 9–11.
-    public func evaluateBody(_ pending: PendingRequest, body: [UInt8], now: Int64) -> Verdict {
-        evaluateBody(pending, body: body, now: now, sessionCache: nil)
-    }
-
-    /// `evaluateBody(_:body:now:)`, opening session cookies through `sessionCache` (see `SessionCache`).
+    /// Session cookies are opened through `sessionCache` when given (see `SessionCache`).
     public func evaluateBody(_ pending: PendingRequest, body: [UInt8], now: Int64, sessionCache: SessionCache?)
         -> Verdict
     {

@@ -33,11 +33,7 @@ public struct Gate: RequestGate {
 
     /// Steps 1–8 on the request head: target, host, route, identification, method, content type,
     /// origin, declared length. Asks for the body whenever the decision or the upstream needs it.
-    public func evaluateHead(_ head: RequestHead, now: Int64) -> HeadVerdict {
-        evaluateHead(head, now: now, sessionCache: nil)
-    }
-
-    /// `evaluateHead(_:now:)`, opening session cookies through `sessionCache` (see `SessionCache`).
+    /// Session cookies are opened through `sessionCache` when given (see `SessionCache`).
     public func evaluateHead(_ head: RequestHead, now: Int64, sessionCache: SessionCache?) -> HeadVerdict {
         let context: RequestContext
         switch resolveContext(head) {

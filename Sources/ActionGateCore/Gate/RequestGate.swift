@@ -3,16 +3,13 @@
 public protocol RequestGate: Sendable {
     /// Decides on the request head alone (DESIGN.md steps 2–8), or asks for the body.
     ///
-    /// - Parameter now: Unix time in seconds, from the caller's clock.
-    func evaluateHead(_ head: RequestHead, now: Int64) -> HeadVerdict
-
-    /// Decides once the body of a `needBody` request has been read (at most `pending.limit` bytes).
-    func evaluateBody(_ pending: PendingRequest, body: [UInt8], now: Int64) -> Verdict
-
-    /// `evaluateHead(_:now:)` with a `SessionCache` the caller keeps for this gate on its thread.
+    /// - Parameters:
+    ///   - now: Unix time in seconds, from the caller's clock.
+    ///   - sessionCache: sessions this gate opened before on the caller's thread (`SessionCache`:
+    ///     one per thread per gate), or `nil`; the verdict is the same either way.
     func evaluateHead(_ head: RequestHead, now: Int64, sessionCache: SessionCache?) -> HeadVerdict
 
-    /// `evaluateBody(_:body:now:)` with a `SessionCache` the caller keeps for this gate on its thread.
+    /// Decides once the body of a `needBody` request has been read (at most `pending.limit` bytes).
     func evaluateBody(_ pending: PendingRequest, body: [UInt8], now: Int64, sessionCache: SessionCache?) -> Verdict
 
     /// Rewrites the upstream's response head for the client: strips hop-by-hop and `X-ActionGate-*`
@@ -22,15 +19,13 @@ public protocol RequestGate: Sendable {
 }
 
 extension RequestGate {
-    /// A gate without sessions to cache decides as without a cache.
-    public func evaluateHead(_ head: RequestHead, now: Int64, sessionCache: SessionCache?) -> HeadVerdict {
-        evaluateHead(head, now: now)
+    /// `evaluateHead(_:now:sessionCache:)` without a session cache.
+    public func evaluateHead(_ head: RequestHead, now: Int64) -> HeadVerdict {
+        evaluateHead(head, now: now, sessionCache: nil)
     }
 
-    /// A gate without sessions to cache decides as without a cache.
-    public func evaluateBody(_ pending: PendingRequest, body: [UInt8], now: Int64, sessionCache: SessionCache?)
-        -> Verdict
-    {
-        evaluateBody(pending, body: body, now: now)
+    /// `evaluateBody(_:body:now:sessionCache:)` without a session cache.
+    public func evaluateBody(_ pending: PendingRequest, body: [UInt8], now: Int64) -> Verdict {
+        evaluateBody(pending, body: body, now: now, sessionCache: nil)
     }
 }

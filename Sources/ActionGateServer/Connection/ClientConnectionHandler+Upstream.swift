@@ -51,9 +51,8 @@ extension ClientConnectionHandler: UpstreamExchange {
         // Head and a buffered body leave in one write, from one buffer sized for both.
         var body: [UInt8] = []
         if case .buffered(let bytes) = plan.body { body = bytes }
-        var head = ByteBufferAllocator().buffer(
-            capacity: UpstreamRequestHead.estimatedSize(plan: plan) &+ body.count)
-        UpstreamRequestHead.write(plan: plan, framing: framing, upstream: settings, into: &head)
+        var head = ByteBuffer()
+        UpstreamRequestHead.write(plan: plan, framing: framing, upstream: settings, into: &head, roomAfter: body.count)
         head.writeBytes(body)
         connection.start(self, head: head, isHEAD: plan.method == "HEAD", chunked: framing == .chunked)
         switch plan.body {

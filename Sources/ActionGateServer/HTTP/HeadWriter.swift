@@ -1,3 +1,4 @@
+import ActionGateCore
 import NIOCore
 
 /// Writes a message head straight into a buffer's memory in one pass: the pieces are copied with
@@ -70,7 +71,7 @@ struct HeadWriter: ~Copyable {
                 base[count &+ 1] = UInt8(ascii: " ")
                 count &+= 2
                 for byte in value {
-                    guard byte != 0x0D, byte != 0x0A, byte != 0x00 else { return false }
+                    guard HeaderFieldSafety.isValueByte(byte) else { return false }
                     base[count] = byte
                     count &+= 1
                 }
@@ -82,6 +83,15 @@ struct HeadWriter: ~Copyable {
         }
         if !safe { count = start }
         return safe && !overflowed
+    }
+
+    /// The bytes `fields` take as `name: value` CRLF lines (an estimate's main part).
+    static func size(of fields: HeaderFields) -> Int {
+        var size = 0
+        for field in fields.fields {
+            size &+= field.name.utf8.count &+ field.value.utf8.count &+ 4
+        }
+        return size
     }
 
     private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {

@@ -22,10 +22,8 @@ enum ResponseHeadWriter {
         into buffer: inout ByteBuffer
     ) {
         let reason = HTTPResponseStatus(statusCode: status).reasonPhrase
-        var estimate = reason.utf8.count &+ 96  // status line, framing and connection fields
-        for field in headers.fields {
-            estimate &+= field.name.utf8.count &+ field.value.utf8.count &+ 4
-        }
+        // The status line, framing and connection fields, and the fields.
+        let estimate = reason.utf8.count &+ 96 &+ HeadWriter.size(of: headers)
         buffer.writeHead(estimatedSize: estimate) { head in
             writeStatusLine(status, reason: reason, into: &head)
             for field in headers.fields where isRelayable(name: field.name) {
@@ -89,7 +87,12 @@ enum HeaderFieldSafety {
     /// A token name (RFC 9110 tchar) and a value free of CR, LF and NUL.
     static func isSafe(name: String, value: String) -> Bool {
         guard !name.isEmpty, name.utf8.allSatisfy(isTokenByte) else { return false }
-        return !value.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }
+        return value.utf8.allSatisfy(isValueByte)
+    }
+
+    /// Any byte but CR, LF and NUL (which could end or split the line).
+    static func isValueByte(_ byte: UInt8) -> Bool {
+        byte != 0x0D && byte != 0x0A && byte != 0x00
     }
 
     static func isTokenByte(_ byte: UInt8) -> Bool {

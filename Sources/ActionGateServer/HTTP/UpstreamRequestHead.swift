@@ -21,9 +21,17 @@ enum UpstreamRequestHead {
     /// `isSendable(method:target:)` must have passed for the plan; every field written passed
     /// `isForwardable` and has a token name and a value without CR, LF or NUL (`HeadWriter` checks
     /// the bytes as it copies them, and drops the field otherwise), so no line can be split.
-    static func write(plan: ForwardPlan, framing: Framing, upstream: UpstreamSettings, into buffer: inout ByteBuffer) {
+    ///
+    /// - Parameter roomAfter: bytes to make room for after the head (a buffered body written next),
+    ///   so head and body share one allocation.
+    static func write(
+        plan: ForwardPlan, framing: Framing, upstream: UpstreamSettings, into buffer: inout ByteBuffer,
+        roomAfter: Int = 0
+    ) {
         let fields = plan.headers.fields
-        buffer.writeHead(estimatedSize: estimatedSize(plan: plan)) { head in
+        // The request line, a default host and the framing field, and the fields.
+        let estimate = plan.method.utf8.count &+ plan.target.utf8.count &+ 128 &+ HeadWriter.size(of: plan.headers)
+        buffer.writeHead(estimatedSize: estimate &+ roomAfter) { head in
             head.append(plan.method)
             head.append(" ")
             head.append(plan.target)
@@ -51,15 +59,6 @@ enum UpstreamRequestHead {
             }
             head.append("\r\n")
         }
-    }
-
-    /// A size the head of `plan` fits in (an estimate: `writeHead` makes more room if it must).
-    static func estimatedSize(plan: ForwardPlan) -> Int {
-        var size = plan.method.utf8.count &+ plan.target.utf8.count &+ 128  // request line, host, framing
-        for field in plan.headers.fields {
-            size &+= field.name.utf8.count &+ field.value.utf8.count &+ 4
-        }
-        return size
     }
 
     /// The framing for a plan's body; `streamLength` is the client's declared length when streaming.

@@ -15,7 +15,7 @@ import ActionGateCore
 struct TestGate: RequestGate {
     var label = "v1"
 
-    func evaluateHead(_ head: RequestHead, now: Int64) -> HeadVerdict {
+    func evaluateHead(_ head: RequestHead, now: Int64, sessionCache: SessionCache?) -> HeadVerdict {
         let path = head.target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.target
         let last = path.split(separator: "/").last.map(String.init) ?? ""
         if path.hasPrefix("/reject/") {
@@ -53,7 +53,7 @@ struct TestGate: RequestGate {
         return .forward(plan(head, body: .none))
     }
 
-    func evaluateBody(_ pending: PendingRequest, body: [UInt8], now: Int64) -> Verdict {
+    func evaluateBody(_ pending: PendingRequest, body: [UInt8], now: Int64, sessionCache: SessionCache?) -> Verdict {
         if String(decoding: body, as: UTF8.self).contains("deny") {
             return .reject(Rejection(.forbidden, detail: "body says deny"))
         }
