@@ -272,14 +272,6 @@ fi
 
 # --- measuring -------------------------------------------------------------------------------
 CLK_TCK=$(getconf CLK_TCK)
-cpu_ticks() {  # total utime+stime of the given PIDs (all threads)
-    local total=0 pid t
-    for pid in "$@"; do
-        t=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)
-        total=$((total + t))
-    done
-    echo "$total"
-}
 cpu_split() {  # "utime stime" in ticks, summed over the given PIDs (all threads)
     local user=0 sys=0 pid u k
     for pid in "$@"; do
@@ -287,6 +279,11 @@ cpu_split() {  # "utime stime" in ticks, summed over the given PIDs (all threads
         user=$((user + u)); sys=$((sys + k))
     done
     echo "$user $sys"
+}
+cpu_ticks() {  # total utime+stime of the given PIDs (all threads)
+    local user sys
+    read -r user sys < <(cpu_split "$@")
+    echo $((user + sys))
 }
 proxy_pids() {  # the processes doing variant $1's proxying work
     case "$1" in
@@ -303,6 +300,30 @@ url_of() {
         f) echo "$URL_F" ;; g) echo "$URL_G" ;; h) echo "$URL_H" ;; esac
 }
 path_of() { local u; u=$(url_of "$1"); echo "/${u#http://*/}"; }
+wrk_once() {  # wrk_once VARIANT SECONDS OUTPUT: one wrk run of the benchmark's request
+    BENCH_PATH=$(path_of "$1") BENCH_COOKIE=$SESSION BENCH_BOUND=$BOUND BENCH_LABEL=$1 \
+        timeout $(($2 + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${2}s" --timeout 5s \
+        -s "$BENCH_DIR/post.lua" "$(url_of "$1")" >"$3" 2>&1 || die "wrk failed for ($1): $(cat "$3")"
+}
+# counted_run VARIANT EVENTS NAME: perf stat counts EVENTS in the variant's proxy processes (into
+# $WORK/NAME-VARIANT.csv) around a 3 s wrk run (perf counts for 4 s: the idle rest adds almost
+# nothing); sets RUN_REQUESTS and the proxy's RUN_USER_TICKS and RUN_SYS_TICKS during the run.
+counted_run() {
+    local v=$1 events=$2 name=$3 pids stat_pid user_before sys_before user_after sys_after out
+    pids=$(proxy_pids "$v" | tr -s ' ' ',' | sed 's/^,//; s/,$//')
+    perf stat -e "$events" -x, -p "$pids" -o "$WORK/$name-$v.csv" -- sleep 4 >/dev/null 2>&1 &
+    stat_pid=$!
+    sleep 0.3
+    # shellcheck disable=SC2086
+    read -r user_before sys_before < <(cpu_split $(proxy_pids "$v"))
+    out="$WORK/wrk-$v-$name.txt"
+    wrk_once "$v" 3 "$out"
+    # shellcheck disable=SC2086
+    read -r user_after sys_after < <(cpu_split $(proxy_pids "$v"))
+    wait "$stat_pid" || die "--$name: perf stat failed for ($v) (root needed)"
+    RUN_REQUESTS=$(sed -n 's/^BENCH .*requests=\([0-9]*\).*/\1/p' "$out")
+    RUN_USER_TICKS=$((user_after - user_before)) RUN_SYS_TICKS=$((sys_after - sys_before))
+}
 RESULTS="$WORK/results.txt"
 : >"$RESULTS"
 run_wrk() {  # run_wrk VARIANT SECONDS ROUND (ROUND "-" = warm-up, not recorded)
@@ -311,13 +332,11 @@ run_wrk() {  # run_wrk VARIANT SECONDS ROUND (ROUND "-" = warm-up, not recorded)
     pids=$(proxy_pids "$v"); up_pids=$(pgrep -P "$UPSTREAM_PID" | tr '\n' ' ')
     load=$(cut -d' ' -f1 /proc/loadavg)
     # shellcheck disable=SC2086
-    before=$(cpu_ticks $pids); up_before=$(cpu_ticks $up_pids); read -r _ sys_before < <(cpu_split $pids)
+    read -r before sys_before < <(cpu_split $pids); before=$((before + sys_before)); up_before=$(cpu_ticks $up_pids)
     out="$WORK/wrk-$v-$round.txt"
-    BENCH_PATH=$(path_of "$v") BENCH_COOKIE=$SESSION BENCH_BOUND=$BOUND BENCH_LABEL=$v \
-        timeout $((secs + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${secs}s" --timeout 5s \
-        -s "$BENCH_DIR/post.lua" "$(url_of "$v")" >"$out" 2>&1 || die "wrk failed for ($v): $(cat "$out")"
+    wrk_once "$v" "$secs" "$out"
     # shellcheck disable=SC2086
-    after=$(cpu_ticks $pids); up_after=$(cpu_ticks $up_pids); read -r _ sys_after < <(cpu_split $pids)
+    read -r after sys_after < <(cpu_split $pids); after=$((after + sys_after)); up_after=$(cpu_ticks $up_pids)
     line=$(grep '^BENCH ' "$out") || die "no result from wrk for ($v): $(cat "$out")"
     eval "$(printf '%s' "${line#BENCH }" | tr ' ' '\n' | sed -n 's/^\([a-z0-9_]*\)=\([0-9.a-z]*\)$/W_\1=\2/p')"
     [ "$W_non2xx" -eq 0 ] || die "($v) answered $W_non2xx non-2xx responses: not measuring what it claims"
@@ -362,19 +381,9 @@ if [ "$ALLOCS" -eq 1 ]; then
     perf probe -q -x "$LIBC" malloc >/dev/null 2>&1 || die "--allocs: perf probe -x $LIBC malloc failed (root needed)"
     for v in "${ORDER[@]}"; do
         case "$v" in a|b) continue ;; esac  # nginx allocates from pools, not malloc: nothing to compare
-        pid=$(proxy_pids "$v")
-        perf stat -e probe_libc:malloc -x, -p "$pid" -o "$WORK/allocs-$v.csv" -- sleep 4 >/dev/null 2>&1 &
-        STAT_PID=$!
-        sleep 0.3
-        out="$WORK/wrk-$v-allocs.txt"
-        BENCH_PATH=$(path_of "$v") BENCH_COOKIE=$SESSION BENCH_BOUND=$BOUND BENCH_LABEL=$v \
-            timeout 30 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s --timeout 5s -s "$BENCH_DIR/post.lua" "$(url_of "$v")" \
-            >"$out" 2>&1 || die "wrk failed for ($v): $(cat "$out")"
-        wait "$STAT_PID" || die "--allocs: perf stat failed for ($v)"
-        n=$(sed -n 's/^BENCH .*requests=\([0-9]*\).*/\1/p' "$out")
+        counted_run "$v" probe_libc:malloc allocs
         m=$(awk -F, '/probe_libc:malloc/ { print $1; exit }' "$WORK/allocs-$v.csv")
-        # perf counts for 4 s, wrk runs for 3 s inside them: the idle rest allocates (almost) nothing.
-        echo "$v $(awk -v m="$m" -v n="$n" 'BEGIN { printf "%.1f", m / n }')" >>"$ALLOCS_FILE"
+        echo "$v $(awk -v m="$m" -v n="$RUN_REQUESTS" 'BEGIN { printf "%.1f", m / n }')" >>"$ALLOCS_FILE"
         log "($v): $(tail -1 "$ALLOCS_FILE" | cut -d' ' -f2) malloc calls per request"
     done
     # Where the full action path's mallocs come from (bench/alloc_sites.py): their stacks, 2 s of (d).
@@ -383,10 +392,7 @@ if [ "$ALLOCS" -eq 1 ]; then
         >"$WORK/allocs-record.log" 2>&1 &
     RECORD_PID=$!
     sleep 0.3
-    out="$WORK/wrk-d-alloc-stacks.txt"
-    BENCH_PATH=$(path_of d) BENCH_COOKIE=$SESSION BENCH_BOUND=$BOUND BENCH_LABEL=d \
-        timeout 30 wrk -t"$THREADS" -c"$CONNECTIONS" -d2s --timeout 5s -s "$BENCH_DIR/post.lua" "$(url_of d)" \
-        >"$out" 2>&1 || die "wrk failed for (d): $(cat "$out")"
+    wrk_once d 2 "$WORK/wrk-d-alloc-stacks.txt"
     if wait "$RECORD_PID"; then
         # perf drops samples at this rate: the stacks give shares, scaled by the count perf stat made.
         per_request=$(awk '$1 == "d" { print $2 }' "$ALLOCS_FILE")
@@ -405,22 +411,9 @@ SYSCALLS_FILE="$WORK/syscalls.txt"
 if [ "$SYSCALLS" -eq 1 ]; then
     for v in "${ORDER[@]}"; do
         case "$v" in a|g|h) continue ;; esac
-        pids=$(proxy_pids "$v" | tr -s ' ' ',' | sed 's/^,//; s/,$//')
-        perf stat -e 'syscalls:sys_enter_*,context-switches,page-faults' -x, -p "$pids" -o "$WORK/syscalls-$v.csv" \
-            -- sleep 4 >/dev/null 2>&1 &
-        STAT_PID=$!
-        sleep 0.3
-        # shellcheck disable=SC2086
-        read -r user_before sys_before < <(cpu_split $(proxy_pids "$v"))
-        out="$WORK/wrk-$v-syscalls.txt"
-        BENCH_PATH=$(path_of "$v") BENCH_COOKIE=$SESSION BENCH_BOUND=$BOUND BENCH_LABEL=$v \
-            timeout 30 wrk -t"$THREADS" -c"$CONNECTIONS" -d3s --timeout 5s -s "$BENCH_DIR/post.lua" "$(url_of "$v")" \
-            >"$out" 2>&1 || die "wrk failed for ($v): $(cat "$out")"
-        # shellcheck disable=SC2086
-        read -r user_after sys_after < <(cpu_split $(proxy_pids "$v"))
-        wait "$STAT_PID" || die "--syscalls: perf stat failed for ($v) (root needed)"
-        n=$(sed -n 's/^BENCH .*requests=\([0-9]*\).*/\1/p' "$out")
-        awk -F, -v n="$n" -v v="$v" -v u=$((user_after - user_before)) -v k=$((sys_after - sys_before)) -v hz="$CLK_TCK" '
+        counted_run "$v" 'syscalls:sys_enter_*,context-switches,page-faults' syscalls
+        n=$RUN_REQUESTS
+        awk -F, -v n="$n" -v v="$v" -v u="$RUN_USER_TICKS" -v k="$RUN_SYS_TICKS" -v hz="$CLK_TCK" '
             $3 == "context-switches" { cs = $1 } $3 == "page-faults" { pf = $1 }
             END { printf "%s %.1f %.1f %.2f %.2f\n", v, u / hz * 1e6 / n, k / hz * 1e6 / n, cs / n, pf / n }' \
             "$WORK/syscalls-$v.csv" >>"$WORK/cpu-split.txt"
