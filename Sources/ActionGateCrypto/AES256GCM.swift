@@ -62,9 +62,8 @@ public enum AES256GCM {
         guard let contexts = ThreadCipherContexts.current() else {
             throw .drainingOpenSSLErrors("AES-256-GCM context setup")
         }
-        let ctx = contexts.openContext
         var written: Int32 = 0
-        guard contexts.prepareOpen(key: key, nonce: nonce),
+        guard let ctx = contexts.prepareOpen(key: key, nonce: nonce),
             aad.isEmpty || EVP_DecryptUpdate(ctx, nil, &written, aad.bytePointer, Int32(aad.count)) == 1,
             ciphertext.isEmpty
                 || EVP_DecryptUpdate(

@@ -19,20 +19,28 @@ struct FetchedCipher: @unchecked Sendable {
     static let aes256GCM = FetchedCipher(pointer: EVP_CIPHER_fetch(nil, "AES-256-GCM", nil))
 }
 
-/// One thread's pair of reusable `EVP_CIPHER_CTX` (seal, open) and the key each was last keyed with,
-/// plus the thread's nonce pool and a spare buffer for sealing.
+/// One thread's reusable `EVP_CIPHER_CTX`s — one for sealing, two for opening — and the key each was
+/// last keyed with, plus the thread's nonce pool and a spare buffer for sealing.
 ///
 /// Never shared: an instance is reachable only through the calling thread's pthread-specific slot, so it
-/// needs no lock. Re-keying costs an AES key expansion; reusing the key schedule when consecutive calls on
-/// a thread use the same key is what keeps a 64-byte seal close to `openssl speed`.
+/// needs no lock. Re-keying costs an AES key expansion and GHASH setup; reusing the key schedule when
+/// calls on a thread use a key already loaded is what keeps a 64-byte seal close to `openssl speed`.
+/// Opening has two contexts because a request opens two tokens under two subkeys (its session cookie
+/// and its bound arguments, `TokenKey.withSubkey`): with one, each of them would re-key it.
 final class ThreadCipherContexts {
     let sealContext: OpaquePointer
-    let openContext: OpaquePointer
-    /// The last key loaded into each context; 32 bytes each, zeroed on thread exit.
+    /// The open contexts; `prepareOpen` picks the one holding the key, else re-keys the one used least
+    /// recently.
+    private let openContexts: [OpaquePointer]
+    /// The last key loaded into each context (the seal context's, then one per open context); 32
+    /// bytes each, zeroed on thread exit.
     private let sealKey: UnsafeMutableRawBufferPointer
-    private let openKey: UnsafeMutableRawBufferPointer
+    private let openKeys: UnsafeMutableRawBufferPointer
     private var sealKeyed = false
-    private var openKeyed = false
+    private var openKeyed: [Bool]
+    /// The open context used last.
+    private var lastOpen = 0
+    static let openContextCount = 2
     /// Random bytes reserved for this thread's GCM nonces.
     var nonces = NoncePool()
     /// A spare buffer for `SealedToken.seal`, so sealing does not allocate one per token (see
@@ -42,32 +50,35 @@ final class ThreadCipherContexts {
     static var spareSealBufferLimit: Int { 16 * 1024 }
 
     private init?() {
-        guard let cipher = FetchedCipher.aes256GCM.pointer,
-            let seal = EVP_CIPHER_CTX_new()
-        else { return nil }
-        guard let open = EVP_CIPHER_CTX_new() else {
-            EVP_CIPHER_CTX_free(seal)
-            return nil
+        guard let cipher = FetchedCipher.aes256GCM.pointer else { return nil }
+        var contexts: [OpaquePointer] = []
+        for _ in 0...Self.openContextCount {
+            guard let context = EVP_CIPHER_CTX_new() else {
+                for made in contexts { EVP_CIPHER_CTX_free(made) }
+                return nil
+            }
+            contexts.append(context)
         }
-        sealContext = seal
-        openContext = open
+        sealContext = contexts[0]
+        openContexts = Array(contexts.dropFirst())
         sealKey = .allocate(byteCount: 32, alignment: 16)
-        openKey = .allocate(byteCount: 32, alignment: 16)
+        openKeys = .allocate(byteCount: 32 * Self.openContextCount, alignment: 16)
         sealKey.initializeMemory(as: UInt8.self, repeating: 0)
-        openKey.initializeMemory(as: UInt8.self, repeating: 0)
-        // Bind the cipher once; later inits pass only key and/or nonce.
-        guard EVP_EncryptInit_ex2(seal, cipher, nil, nil, nil) == 1,
-            EVP_DecryptInit_ex2(open, cipher, nil, nil, nil) == 1
+        openKeys.initializeMemory(as: UInt8.self, repeating: 0)
+        openKeyed = Array(repeating: false, count: Self.openContextCount)
+        // Bind the cipher once; later inits pass only key and/or nonce. (On failure deinit frees all.)
+        guard EVP_EncryptInit_ex2(sealContext, cipher, nil, nil, nil) == 1,
+            openContexts.allSatisfy({ EVP_DecryptInit_ex2($0, cipher, nil, nil, nil) == 1 })
         else { return nil }
     }
 
     deinit {
         EVP_CIPHER_CTX_free(sealContext)
-        EVP_CIPHER_CTX_free(openContext)
-        OPENSSL_cleanse(sealKey.baseAddress, 32)
-        OPENSSL_cleanse(openKey.baseAddress, 32)
+        for context in openContexts { EVP_CIPHER_CTX_free(context) }
+        OPENSSL_cleanse(sealKey.baseAddress, sealKey.count)
+        OPENSSL_cleanse(openKeys.baseAddress, openKeys.count)
         sealKey.deallocate()
-        openKey.deallocate()
+        openKeys.deallocate()
     }
 
     /// Loads `nonce` (and `key`, unless it is already loaded) into the seal context.
@@ -79,13 +90,26 @@ final class ThreadCipherContexts {
         return ok
     }
 
-    /// Loads `nonce` (and `key`, unless it is already loaded) into the open context.
-    func prepareOpen(key: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer) -> Bool {
-        let rekey = !openKeyed || !Self.isLoaded(key, in: openKey)
-        let ok = EVP_DecryptInit_ex2(openContext, nil, rekey ? key.bytePointer : nil, nonce.bytePointer, nil) == 1
-        if ok && rekey { openKey.copyMemory(from: key) }
-        openKeyed = ok
-        return ok
+    /// An open context with `key` and `nonce` loaded: the one already holding `key` (only the nonce is
+    /// loaded), else the least recently used one, re-keyed. `nil` when OpenSSL refuses.
+    func prepareOpen(key: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer) -> OpaquePointer? {
+        var slot = -1
+        for index in 0..<Self.openContextCount where openKeyed[index] && Self.isLoaded(key, in: openKey(index)) {
+            slot = index
+        }
+        let rekey = slot < 0
+        if rekey { slot = Self.openContextCount &- 1 &- lastOpen }
+        let context = openContexts[slot]
+        let ok = EVP_DecryptInit_ex2(context, nil, rekey ? key.bytePointer : nil, nonce.bytePointer, nil) == 1
+        if ok && rekey { openKey(slot).copyMemory(from: key) }
+        openKeyed[slot] = ok
+        lastOpen = slot
+        return ok ? context : nil
+    }
+
+    /// The 32 bytes holding the key of open context `index`.
+    private func openKey(_ index: Int) -> UnsafeMutableRawBufferPointer {
+        UnsafeMutableRawBufferPointer(rebasing: openKeys[(index &* 32)..<(index &* 32 &+ 32)])
     }
 
     /// The spare seal buffer (empty, with its capacity), or an empty array when there is none (also when
@@ -122,7 +146,7 @@ final class ThreadCipherContexts {
     /// Forgets the loaded keys after a failure, so the next call re-keys from a clean state.
     func reset() {
         sealKeyed = false
-        openKeyed = false
+        for index in openKeyed.indices { openKeyed[index] = false }
     }
 
     /// The calling thread's contexts, created on first use and freed when the thread exits.

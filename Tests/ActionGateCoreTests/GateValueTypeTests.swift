@@ -66,6 +66,19 @@ import Testing
         #expect(routeA !== routeB)
         #expect(routeA == routeB)
         #expect(routeA != (try #require(a.route(for: "/page"))))
+    }
 
+    @Test func auditKeyIDsListEachKeyOnceSessionFirst() {
+        func keys(_ session: String?, _ bound: String?) -> [String] {
+            AuditFacts(
+                routeMode: "actions", route: "/", sessionKeyID: session, boundArgumentsKeyID: bound,
+                clientAddress: "::1"
+            ).keyIDs
+        }
+        #expect(keys(nil, nil) == [])
+        #expect(keys("0000000a", nil) == ["0000000a"])
+        #expect(keys(nil, "0000000b") == ["0000000b"])
+        #expect(keys("0000000a", "0000000b") == ["0000000a", "0000000b"])
+        #expect(keys("0000000a", "0000000a") == ["0000000a"])
     }
 }

@@ -58,6 +58,20 @@ import Testing
         #expect(IPAddress("::1")?.v4Value == nil)
     }
 
+    @Test func printsEveryIPv4OctetWidthAsDottedDecimal() {
+        // Octets of 1, 2 and 3 digits in every position, then random addresses: printed as the
+        // decimal of each octet, and read back to the same address.
+        var values: [UInt32] = [0, 0xFFFF_FFFF, 0x0A00_0001, 0x7F00_0001, 0x6463_0A09, 0x0964_630A]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 { values.append(generator.next()) }
+        for value in values {
+            let address = IPAddress(v4: value)
+            let expected = [24, 16, 8, 0].map { String((value >> UInt32($0)) & 0xFF) }.joined(separator: ".")
+            #expect(address.description == expected)
+            #expect(IPAddress(address.description) == address)
+        }
+    }
+
     @Test func parsesSubstrings() {
         let text = "10.0.0.1/8"
         #expect(IPAddress(text.prefix(8)) == IPAddress("10.0.0.1"))

@@ -230,4 +230,17 @@ import Testing
             #expect(decoded.heads.first?.method == method && decoded.ends == 1, "\(method)")
         }
     }
+
+    @Test func methodsAreMatchedExactlyAndCaseSensitively() {
+        // The literal fast paths (POST, GET, HEAD) and the set must refuse the same near misses.
+        for method in [
+            "post", "Post", "POS", "POSTT", "get", "GETX", "GE", "head", "HEADS", "PRI", "P\u{0}ST", "POST\t",
+        ] {
+            let decoded = Self.decode([Array("\(method) / HTTP/1.1\r\nHost: a\r\n\r\n".utf8)])
+            #expect(decoded.error?.violation == .parseError && decoded.heads.isEmpty, "\(method.debugDescription)")
+        }
+        #expect(RequestHeadParser.knownMethod(UnsafeBufferPointer(start: nil, count: 0)) == nil)
+        let long = Array(repeating: UInt8(ascii: "A"), count: 17)
+        #expect(long.withUnsafeBufferPointer { RequestHeadParser.knownMethod($0) } == nil)
+    }
 }

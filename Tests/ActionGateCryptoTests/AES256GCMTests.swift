@@ -217,4 +217,29 @@ import Testing
             #expect(try AES256GCM.open(second.ciphertext, tag: second.tag, key: other, nonce: nonce) == plaintext)
         }
     }
+
+    /// A thread keeps two open contexts keyed (a session subkey and a bound-arguments subkey): opens
+    /// in random order under more keys than that — two of them one byte apart — each use the right
+    /// key, whichever context holds it or is re-keyed, and a wrong key never opens.
+    @Test func openContextsServeMoreKeysThanTheyHold() throws {
+        var keys = [try SecureRandom.bytes(32), try SecureRandom.bytes(32), try SecureRandom.bytes(32)]
+        keys.append(keys[0])
+        keys[3][31] ^= 0x80
+        let nonce = try SecureRandom.bytes(12)
+        let sealed = try keys.enumerated().map { index, key in
+            try AES256GCM.seal(Array("token \(index)".utf8), key: key, nonce: nonce, aad: [UInt8(index)])
+        }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let index = Int.random(in: 0..<keys.count, using: &generator)
+            let (ciphertext, tag) = sealed[index]
+            #expect(
+                try AES256GCM.open(ciphertext, tag: tag, key: keys[index], nonce: nonce, aad: [UInt8(index)])
+                    == Array("token \(index)".utf8))
+            let wrong = (index + Int.random(in: 1..<keys.count, using: &generator)) % keys.count
+            #expect(throws: CryptoError.authenticationFailed) {
+                try AES256GCM.open(ciphertext, tag: tag, key: keys[wrong], nonce: nonce, aad: [UInt8(index)])
+            }
+        }
+    }
 }

@@ -36,7 +36,7 @@ import Testing
 
     static let facts = AuditFacts(
         routeMode: "actions", route: "/", action: "x", subject: "alice", policyRule: "admins.allow[0]",
-        keyIDs: ["0000000a"], clientAddress: "203.0.113.9", shadowDenial: .forbidden)
+        sessionKeyID: "0000000a", clientAddress: "203.0.113.9", shadowDenial: .forbidden)
 
     @Test func forwardedLineCarriesTheGateFacts() throws {
         let line = try Self.line(

@@ -72,6 +72,30 @@ import Testing
         #expect(text.value("actiongate_upstream_response_seconds_count", ["upstream": "app"]) == 4000)
     }
 
+    @Test func interleavedSeriesEachCountTheirOwnRequests() {
+        // More series than the handle cache's recent list holds, in a random order with runs and
+        // alternations: each series must count exactly its own records (a stale recent entry would
+        // credit another series).
+        let metrics = GatewayMetrics(registry: PrometheusCollectorRegistry())
+        let series = (0..<(MetricHandleCache.recentCount * 3)).map { ("a\($0 % 5)", 200 + ($0 / 5) * 100) }
+        var expected: [String: Int] = [:]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            let (action, status) = series[Int.random(in: 0..<series.count, using: &generator)]
+            let repeats = Int.random(in: 1...3, using: &generator)
+            for _ in 0..<repeats { metrics.record(Self.record(action: action, status: status)) }
+            expected["\(action) \(MetricLabels.status(status))", default: 0] += repeats
+        }
+        let text = MetricsText(String(decoding: metrics.render(), as: UTF8.self))
+        for (key, count) in expected {
+            let parts = key.split(separator: " ").map(String.init)
+            #expect(
+                text.value("actiongate_requests_total", ["action": parts[0], "status": parts[1]]) == Double(count),
+                "\(key)")
+        }
+        #expect(text.value("actiongate_requests_total") == Double(expected.values.reduce(0, +)))
+    }
+
     @Test func jsonLogHandlerWritesOneEscapedLinePerMessage() throws {
         let lines = Mutex<[[UInt8]]>([])
         let output = JSONLogOutput { bytes in lines.withLock { $0.append(bytes) } }

@@ -107,8 +107,10 @@ public struct AuditFacts: Sendable, Equatable {
     public var subject: String?
     /// The policy rule that decided (e.g. `admins.allow[0]`), when a policy ran.
     public var policyRule: String?
-    /// Key ids (lowercase hex) that opened tokens on this request.
-    public var keyIDs: [String]
+    /// The key (lowercase hex id) that opened the session cookie, when a valid session was presented.
+    public var sessionKeyID: String?
+    /// The key that opened the bound arguments, when they opened (and are forwarded).
+    public var boundArgumentsKeyID: String?
     /// The client address after trusted-proxy resolution.
     public var clientAddress: String
     /// Set when a policy in shadow mode (`enforce: false`) would have refused the request.
@@ -120,7 +122,8 @@ public struct AuditFacts: Sendable, Equatable {
         action: String? = nil,
         subject: String? = nil,
         policyRule: String? = nil,
-        keyIDs: [String] = [],
+        sessionKeyID: String? = nil,
+        boundArgumentsKeyID: String? = nil,
         clientAddress: String,
         shadowDenial: RejectionReason? = nil
     ) {
@@ -129,8 +132,20 @@ public struct AuditFacts: Sendable, Equatable {
         self.action = action
         self.subject = subject
         self.policyRule = policyRule
-        self.keyIDs = keyIDs
+        self.sessionKeyID = sessionKeyID
+        self.boundArgumentsKeyID = boundArgumentsKeyID
         self.clientAddress = clientAddress
         self.shadowDenial = shadowDenial
+    }
+
+    /// The key ids that opened tokens on this request, each once: the session's, then the bound
+    /// arguments' (the audit log's `key_ids`).
+    public var keyIDs: [String] {
+        switch (sessionKeyID, boundArgumentsKeyID) {
+        case (nil, nil): []
+        case (let session?, nil): [session]
+        case (nil, let bound?): [bound]
+        case (let session?, let bound?): session == bound ? [session] : [session, bound]
+        }
     }
 }

@@ -19,12 +19,12 @@ extension Gate {
             }
             shadowDenial = reason
         }
-        var keyIDs = session.map { [$0.keyID] } ?? []
         // Header values, then the form's `$ACTION_` field: `open` takes the first and their count
         // (it refuses several), so no array is collected.
         let headerTokens = head.headers.firstValue(Self.actionBoundHeader)
         let formToken = markers?.boundArguments
         var boundJSON: [UInt8]?
+        var boundKeyID: String?
         switch boundArguments.open(
             token: headerTokens.value ?? formToken, count: headerTokens.count + (formToken == nil ? 0 : 1),
             action: action.id, subject: session?.subject, keys: keys, now: now)
@@ -43,12 +43,13 @@ extension Gate {
                     sessionKeyID: session?.keyID))
         case .valid(let json, let keyID):
             boundJSON = json
-            if !keyIDs.contains(keyID) { keyIDs.append(keyID) }
+            boundKeyID = keyID
         }
         let audit = AuditFacts(
             routeMode: context.route.mode.rawValue, route: context.route.pathPrefix, action: action.id,
-            subject: session?.subject, policyRule: decision.rule, keyIDs: keyIDs,
-            clientAddress: context.clientAddress?.description ?? head.peerAddress, shadowDenial: shadowDenial)
+            subject: session?.subject, policyRule: decision.rule, sessionKeyID: session?.keyID,
+            boundArgumentsKeyID: boundKeyID, clientAddress: context.clientAddress?.description ?? head.peerAddress,
+            shadowDenial: shadowDenial)
         return forward(
             head, context: context, action: action.id, session: session, cookies: cookies, boundArguments: boundJSON,
             body: body.isEmpty && !head.hasBody ? .none : .buffered(body),
@@ -64,7 +65,7 @@ extension Gate {
         let session = sessions.check(cookies: cookies, keys: keys, now: now, cache: sessionCache).session
         let audit = AuditFacts(
             routeMode: context.route.mode.rawValue, route: context.route.pathPrefix, subject: session?.subject,
-            keyIDs: session.map { [$0.keyID] } ?? [],
+            sessionKeyID: session?.keyID,
             clientAddress: context.clientAddress?.description ?? head.peerAddress)
         return forward(
             head, context: context, action: nil, session: session, cookies: cookies, boundArguments: nil, body: .none,
@@ -102,22 +103,30 @@ extension Gate {
         boundArguments: [UInt8]?, body: ForwardPlan.Body, response: ResponseRules, audit: AuditFacts
     ) -> Verdict {
         var headers = RequestHeaderRules.sanitize(head.headers, peerIsTrustedProxy: context.peerIsTrustedProxy)
-        headers.remove(Self.actionBoundHeader)
-        // Sanitising keeps all of the `Cookie` fields or none (it strips by name), so the parse of
-        // the request's fields is the parse of what is left.
-        if headers.contains("Cookie"), let cookies = cookies ?? Self.cookies(headers) {
-            headers.remove("Cookie")
-            if let rest = cookies.serialized(removing: sessions.cookieName) {
-                headers.add("Cookie", rest)
+        // `Action-Bound` goes (its opened value is forwarded instead), and so do the `Cookie` fields,
+        // re-added below as one field without the session cookie: one pass over the fields.
+        var hadCookies = false
+        headers.removeAll { field in
+            if field.name.asciiCaseInsensitiveEquals("Cookie") {
+                hadCookies = true
+                return true
             }
+            return field.name.asciiCaseInsensitiveEquals(Self.actionBoundHeader)
+        }
+        // Sanitising keeps all of the `Cookie` fields or none (it strips by name), so when some were
+        // kept, the parse of the request's fields is the parse of what was kept.
+        if hadCookies, let cookies = cookies ?? Self.cookies(head.headers),
+            let rest = cookies.serialized(removing: sessions.cookieName)
+        {
+            headers.add("Cookie", rest)
         }
         let gateway = GatewayHeaders(
             peerAddress: head.peerAddress, peerIsTrustedProxy: context.peerIsTrustedProxy, proto: context.proto,
             host: context.host, requestID: head.requestID, action: action, subject: session?.subject,
-            claims: session.map { Base64URL.encode($0.rawClaims) },
+            claims: session?.encodedClaims,
             boundArguments: boundArguments.map { Base64URL.encode($0) })
         do {
-            headers = try RequestHeaderRules.addGatewayHeaders(gateway, to: headers)
+            try RequestHeaderRules.setGatewayHeaders(gateway, in: &headers)
         } catch {
             // Gateway-made values are printable ASCII by construction; refuse rather than send a bad header.
             return .reject(Rejection(.malformedRequest, detail: "gateway header \(error.header)", action: action))

@@ -46,6 +46,8 @@ public struct CookieHeader: Sendable, Equatable {
     /// Parses every value of the request's `Cookie` header (give `headers.values("Cookie")`).
     public init(_ values: some Sequence<String>, maxPairs: Int = CookieHeader.defaultMaxPairs) {
         var pairs: [Pair] = []
+        // Room for a typical request's cookies at once, instead of growing through 1, 2, 4, 8.
+        pairs.reserveCapacity(Swift.min(maxPairs, 8))
         var truncated = false
         outer: for value in values {
             let complete = value.withUTF8Buffer { bytes in

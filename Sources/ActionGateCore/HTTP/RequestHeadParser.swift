@@ -22,7 +22,7 @@ enum RequestHeadParser {
         _ head: UnsafeBufferPointer<UInt8>, maxHeaderCount: Int
     ) throws(RequestDecodingError) -> DecodedRequestHead {
         var position = 0
-        let (method, target, minorVersion) = try requestLine(head, position: &position)
+        let (method, methodName, target, minorVersion) = try requestLine(head, position: &position)
         var fields: [HeaderFields.Field] = []
         fields.reserveCapacity(12)
         var facts = FramingFacts()
@@ -52,21 +52,36 @@ enum RequestHeadParser {
         }
         let framing = facts.framing(target: head.slice(target), isHTTP10: minorVersion == 0)
         return DecodedRequestHead(
-            method: head.string(method), target: head.string(target), minorVersion: minorVersion,
+            method: methodName, target: head.string(target), minorVersion: minorVersion,
             fields: HeaderFields(fields: fields), framing: framing
         )
     }
 
-    /// `method 1*SP target 1*SP HTTP/1.x CRLF`: the method's and target's ranges and the minor version.
+    /// The method named by `bytes` when llhttp knows it; `POST`, `GET` and `HEAD` as literals (no
+    /// string built, no set hashed for the methods nearly every request uses).
+    static func knownMethod(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        switch bytes.count {
+        case 4 where ASCII.equals(bytes, "POST"): return "POST"
+        case 3 where ASCII.equals(bytes, "GET"): return "GET"
+        case 4 where ASCII.equals(bytes, "HEAD"): return "HEAD"
+        case 1...16:
+            let name = bytes.string(0..<bytes.count)
+            return methods.contains(name) ? name : nil
+        default: return nil
+        }
+    }
+
+    /// `method 1*SP target 1*SP HTTP/1.x CRLF`: the method's range and name, the target's range and
+    /// the minor version.
     private static func requestLine(
         _ head: UnsafeBufferPointer<UInt8>, position: inout Int
-    ) throws(RequestDecodingError) -> (Range<Int>, Range<Int>, Int) {
+    ) throws(RequestDecodingError) -> (Range<Int>, String, Range<Int>, Int) {
         let invalid = RequestDecodingError(.parseError, "invalid request line")
         guard let end = HTTPHeadSyntax.lineEnd(head, from: 0) else { throw invalid }
         var index = 0
         while index < end, head[index] != ASCII.space { index &+= 1 }
         let method = 0..<index
-        guard !method.isEmpty, method.count <= 16, methods.contains(head.string(method)) else {
+        guard let methodName = knownMethod(head.slice(method)) else {
             throw RequestDecodingError(.parseError, "unknown method")
         }
         while index < end, head[index] == ASCII.space { index &+= 1 }
@@ -87,7 +102,7 @@ enum RequestHeadParser {
         }
         let minor = Int(version[7] &- 0x30)
         position = end &+ 2
-        return (method, target, minor)
+        return (method, methodName, target, minor)
     }
 
     /// What the framing checks need from the fields, gathered in the parsing pass.

@@ -67,7 +67,8 @@ public enum RequestHeaderRules {
         let listed = ConnectionOptions(headers)
         let table = Self.table
         var kept: [HeaderFields.Field] = []
-        kept.reserveCapacity(headers.count)
+        // Room for the gateway's headers too, which are added next on the forwarding path.
+        kept.reserveCapacity(headers.count &+ GatewayHeaders.names.count)
         for field in headers.fields {
             let strip = field.name.withUTF8Buffer { name in
                 table.matches(name, trusted: peerIsTrustedProxy)
@@ -88,40 +89,43 @@ public enum RequestHeaderRules {
     public static func addGatewayHeaders(_ gateway: GatewayHeaders, to headers: HeaderFields) throws(GatewayHeaderError)
         -> HeaderFields
     {
-        var fields: [HeaderFields.Field] = []
-        fields.reserveCapacity(headers.count &+ 8)
+        var result = headers
+        try setGatewayHeaders(gateway, in: &result)
+        return result
+    }
+
+    /// `addGatewayHeaders` in place: the forwarding path's fields are edited where they are, no
+    /// second array. When it throws, `headers` is left part-edited; the caller refuses the request.
+    static func setGatewayHeaders(_ gateway: GatewayHeaders, in headers: inout HeaderFields) throws(GatewayHeaderError)
+    {
         var chain = ""
-        for field in headers {
-            guard GatewayHeaders.isGatewayName(field.name) else {
-                fields.append(field)
-                continue
+        headers.removeAll { field in
+            guard GatewayHeaders.isGatewayName(field.name) else { return false }
+            if gateway.peerIsTrustedProxy, field.name.asciiCaseInsensitiveEquals(GatewayHeaders.forwardedFor) {
+                let entry = field.value.withUTF8Buffer { $0.string(ASCII.trimmedOWS($0, 0..<$0.count)) }
+                if !entry.isEmpty { chain += chain.isEmpty ? entry : ", " + entry }
             }
-            guard gateway.peerIsTrustedProxy, field.name.asciiCaseInsensitiveEquals(GatewayHeaders.forwardedFor) else {
-                continue
-            }
-            let entry = field.value.withUTF8Buffer { $0.string(ASCII.trimmedOWS($0, 0..<$0.count)) }
-            if !entry.isEmpty { chain += chain.isEmpty ? entry : ", " + entry }
+            return true
         }
         let forwardedFor = chain.isEmpty ? gateway.peerAddress : chain + ", " + gateway.peerAddress
-        try append(GatewayHeaders.forwardedFor, forwardedFor, to: &fields)
-        try append(GatewayHeaders.forwardedProto, gateway.proto, to: &fields)
-        try append(GatewayHeaders.forwardedHost, gateway.host, to: &fields)
-        try append(GatewayHeaders.requestID, gateway.requestID, to: &fields)
-        try append(GatewayHeaders.action, gateway.action, to: &fields)
-        try append(GatewayHeaders.subject, gateway.subject, to: &fields)
-        try append(GatewayHeaders.claims, gateway.claims, to: &fields)
-        try append(GatewayHeaders.boundArguments, gateway.boundArguments, to: &fields)
-        return HeaderFields(fields: fields)
+        try append(GatewayHeaders.forwardedFor, forwardedFor, to: &headers)
+        try append(GatewayHeaders.forwardedProto, gateway.proto, to: &headers)
+        try append(GatewayHeaders.forwardedHost, gateway.host, to: &headers)
+        try append(GatewayHeaders.requestID, gateway.requestID, to: &headers)
+        try append(GatewayHeaders.action, gateway.action, to: &headers)
+        try append(GatewayHeaders.subject, gateway.subject, to: &headers)
+        try append(GatewayHeaders.claims, gateway.claims, to: &headers)
+        try append(GatewayHeaders.boundArguments, gateway.boundArguments, to: &headers)
     }
 
     private static func append(
         _ name: String,
         _ value: String?,
-        to fields: inout [HeaderFields.Field]
+        to headers: inout HeaderFields
     ) throws(GatewayHeaderError) {
         guard let value else { return }
         let printable = value.withUTF8Buffer { bytes in bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }
         guard printable else { throw GatewayHeaderError(header: name) }
-        fields.append(HeaderFields.Field(name: name, value: value))
+        headers.add(name, value)
     }
 }

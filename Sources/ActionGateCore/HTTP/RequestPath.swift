@@ -35,7 +35,7 @@ public struct RequestPath: Sendable, Equatable {
     /// - Parameter maxLength: bound on the raw target in bytes; longer targets are refused before
     ///   any other work.
     public init(parsing target: String, maxLength: Int = RequestPath.defaultMaxLength) throws(RequestPathError) {
-        let parsed = target.withUTF8Buffer { RequestPath.parse($0, maxLength: maxLength) }
+        let parsed = target.withUTF8Buffer { RequestPath.parse($0, maxLength: maxLength, original: target) }
         switch parsed {
         case .success(let value): self = value
         case .failure(let error): throw error
@@ -47,7 +47,9 @@ public struct RequestPath: Sendable, Equatable {
         self.query = query
     }
 
-    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, maxLength: Int) -> Result<
+    /// - Parameter original: the string `bytes` belong to; a target that normalisation leaves as it
+    ///   is, without a query, is its own path, so the path shares its storage (no copy).
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, maxLength: Int, original: String) -> Result<
         RequestPath, RequestPathError
     > {
         guard !bytes.isEmpty else { return .failure(.empty) }
@@ -66,10 +68,13 @@ public struct RequestPath: Sendable, Equatable {
             query = bytes.string(queryRange)
         }
         var failure: RequestPathError?
-        let path = String(unsafeUninitializedCapacity: pathEnd) { out in
+        let path = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: pathEnd) { out -> String in
             var writer = PathWriter(out: out)
             failure = writer.write(bytes.slice(0..<pathEnd))
-            return failure == nil ? writer.count : 0
+            guard failure == nil else { return "" }
+            let written = UnsafeBufferPointer(rebasing: out[..<writer.count])
+            if query == nil, written.count == bytes.count, written.elementsEqual(bytes) { return original }
+            return String(decoding: written, as: UTF8.self)
         }
         if let failure { return .failure(failure) }
         return .success(RequestPath(path: path, query: query))

@@ -64,7 +64,9 @@ public enum ResponseHeaderRules {
             }
             kept.append(field)
         }
-        var result = HeaderFields(fields: kept)
+        // `consume`: the list's only owner is `result`, so the additions below append in place (the
+        // capacity reserved above) instead of copying a list `kept` still shared.
+        var result = HeaderFields(fields: consume kept)
         guard status >= 200 else { return Rewrite(headers: result, session: nil) }
         if !gatewaySetCookies.isEmpty {
             result.replace("Cache-Control", "no-store")

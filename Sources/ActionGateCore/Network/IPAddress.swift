@@ -63,10 +63,35 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch family {
         case .v4:
-            let v = UInt32(truncatingIfNeeded: low)
-            return "\(v >> 24).\((v >> 16) & 0xFF).\((v >> 8) & 0xFF).\(v & 0xFF)"
+            return IPAddress.ipv4Text(UInt32(truncatingIfNeeded: low))
         case .v6:
             return IPAddress.ipv6Text(high: high, low: low)
+        }
+    }
+
+    /// Dotted-quad text, written into at most 15 bytes on the stack (a small string: no allocation;
+    /// every audit record and `X-Forwarded-For` asks for it).
+    static func ipv4Text(_ value: UInt32) -> String {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 15) { buffer in
+            var count = 0
+            for shift in stride(from: 24, through: 0, by: -8) {
+                let octet = UInt8(truncatingIfNeeded: value >> UInt32(shift))
+                if shift != 24 {
+                    buffer[count] = ASCII.dot
+                    count &+= 1
+                }
+                if octet >= 100 {
+                    buffer[count] = 0x30 &+ octet / 100
+                    count &+= 1
+                }
+                if octet >= 10 {
+                    buffer[count] = 0x30 &+ (octet / 10) % 10
+                    count &+= 1
+                }
+                buffer[count] = 0x30 &+ octet % 10
+                count &+= 1
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<count]), as: UTF8.self)
         }
     }
 

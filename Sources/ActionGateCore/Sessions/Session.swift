@@ -8,6 +8,9 @@ public struct Session: Sendable, Equatable {
     public let claims: [String: JSONValue]
     /// The claims object's JSON bytes exactly as sealed (forwarded as `X-ActionGate-Claims`).
     public let rawClaims: [UInt8]
+    /// `rawClaims` in base64url, the `X-ActionGate-Claims` value: encoded once when the cookie
+    /// opens, so a session served from `SessionCache` forwards it without re-encoding.
+    public let encodedClaims: String
     /// The key that sealed the cookie, as 8 lowercase hex digits (audit log, metrics).
     public let keyID: String
     public let issuedAt: Int64
@@ -22,6 +25,7 @@ public struct Session: Sendable, Equatable {
         self.subject = subject
         self.claims = claims
         self.rawClaims = rawClaims
+        self.encodedClaims = Base64URL.encode(rawClaims)
         self.keyID = keyID
         self.issuedAt = issuedAt
         self.expiresAt = expiresAt

@@ -29,9 +29,6 @@ public struct RequestRecord: Sendable, Equatable {
     public var status: Int
     /// The Gate's audit facts for forwarded requests.
     public var audit: AuditFacts?
-    /// Bound arguments were opened for this request. `audit.keyIDs` lists each key once, so when the
-    /// session and the bound arguments share a key this is how metrics count both tokens.
-    public var boundArgumentsOpened: Bool
     /// What the Gate did with the upstream's `X-ActionGate-Session` header, if anything.
     public var sessionEvent: ResponseRewrite.SessionEvent?
     /// The upstream name for forwarded requests.
@@ -55,7 +52,6 @@ public struct RequestRecord: Sendable, Equatable {
         outcome: Outcome,
         status: Int,
         audit: AuditFacts? = nil,
-        boundArgumentsOpened: Bool = false,
         sessionEvent: ResponseRewrite.SessionEvent? = nil,
         upstream: String? = nil,
         upstreamLatency: Duration? = nil,
@@ -71,7 +67,6 @@ public struct RequestRecord: Sendable, Equatable {
         self.outcome = outcome
         self.status = status
         self.audit = audit
-        self.boundArgumentsOpened = boundArgumentsOpened
         self.sessionEvent = sessionEvent
         self.upstream = upstream
         self.upstreamLatency = upstreamLatency

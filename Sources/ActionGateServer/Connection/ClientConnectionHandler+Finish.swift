@@ -71,9 +71,6 @@ extension ClientConnectionHandler {
             outcome: request.outcome ?? .aborted(detail: "connection closed before a response"),
             status: request.status,
             audit: request.plan?.audit,
-            boundArgumentsOpened: request.plan.map {
-                $0.audit.action != nil && $0.headers.contains(GatewayHeaders.boundArguments)
-            } ?? false,
             sessionEvent: request.sessionEvent,
             upstream: request.plan?.upstream,
             upstreamLatency: request.upstreamLatency,

@@ -51,9 +51,10 @@ extension ClientConnectionHandler: UpstreamExchange {
         // Head and a buffered body leave in one write, from one buffer sized for both.
         var body: [UInt8] = []
         if case .buffered(let bytes) = plan.body { body = bytes }
-        var head = ByteBuffer()
+        var head = loop.upstreamRequestHeads.take(minimumCapacity: 0)
         UpstreamRequestHead.write(plan: plan, framing: framing, upstream: settings, into: &head, roomAfter: body.count)
         head.writeBytes(body)
+        loop.upstreamRequestHeads.keep(head)
         connection.start(self, head: head, isHEAD: plan.method == "HEAD", chunked: framing == .chunked)
         switch plan.body {
         case .none, .buffered:
@@ -129,11 +130,12 @@ extension ClientConnectionHandler: UpstreamExchange {
         machine.responseProgress(.relaying)
         upstreamDeadline = now + .nanoseconds(requestTimeoutNanos)
         updateDeadline()
-        var buffer = context.channel.allocator.buffer(capacity: 512)
+        var buffer = loop.clientResponseHeads.take(minimumCapacity: 512)
         ResponseHeadWriter.write(
             status: status, headers: headers, framing: framing, close: machine.closesAfterResponse,
             keepAliveForHTTP10: request.http10KeepAlive, into: &buffer
         )
+        loop.clientResponseHeads.keep(buffer)
         context.write(wrapOutboundOut(buffer), promise: nil)
     }
 

@@ -19,6 +19,9 @@ final class LoopContext {
     private var connections: [ClientConnectionHandler] = []
     private(set) var isQuiescing = false
     var requestIDs = RequestIDGenerator()
+    /// The buffers of the last heads written, reused by the next request's (see `ReusableBuffer`).
+    var upstreamRequestHeads = ReusableBuffer()
+    var clientResponseHeads = ReusableBuffer()
 
     init(
         eventLoop: any EventLoop,

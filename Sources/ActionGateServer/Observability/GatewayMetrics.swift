@@ -71,7 +71,12 @@ public final class GatewayMetrics: AuditSink {
             }
         }
         if let audit {
-            countTokens(audit, boundArgumentsOpened: event.boundArgumentsOpened, cache: cache)
+            if let key = audit.sessionKeyID {
+                cache.counter(.token(keyID: key, purpose: .session), resolve: resolve).increment()
+            }
+            if let key = audit.boundArgumentsKeyID {
+                cache.counter(.token(keyID: key, purpose: .boundArguments), resolve: resolve).increment()
+            }
             if let reason = audit.shadowDenial {
                 cache.counter(.shadowDenial(action: action, reason: reason), resolve: resolve).increment()
             }
@@ -81,18 +86,6 @@ public final class GatewayMetrics: AuditSink {
         case .cleared?: sessionCleared.increment()
         case .refused?: sessionRefused.increment()
         case nil: break
-        }
-    }
-
-    /// A valid session's key comes first in `keyIDs`; the bound arguments' key follows, unless it
-    /// is the same key (listed once), which `boundArgumentsOpened` recovers.
-    private func countTokens(_ audit: AuditFacts, boundArgumentsOpened: Bool, cache: MetricHandleCache) {
-        var rest = audit.keyIDs[...]
-        if audit.subject != nil, let session = rest.popFirst() {
-            cache.counter(.token(keyID: session, purpose: .session), resolve: resolve).increment()
-        }
-        if let bound = rest.first ?? (boundArgumentsOpened ? audit.keyIDs.first : nil) {
-            cache.counter(.token(keyID: bound, purpose: .boundArguments), resolve: resolve).increment()
         }
     }
 

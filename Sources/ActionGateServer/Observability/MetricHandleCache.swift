@@ -20,15 +20,37 @@ final class MetricHandleCache: @unchecked Sendable {
     }
 
     static let capacity = 4096
+    /// How many of the most recently used counters are checked before the dictionary.
+    static let recentCount = 4
 
     private var counters: [CounterKey: Counter] = [:]
     private var latencies: [String: DurationHistogram] = [:]
+    /// The last few counters used, tried in order before hashing: a request's route, action and key
+    /// ids are usually the same strings as the previous request's, and comparing strings that share
+    /// storage (or are small) is a few instructions where hashing reads every byte.
+    private var recent: [(key: CounterKey, counter: Counter)] = []
+    private var nextRecent = 0
 
     func counter(_ key: CounterKey, resolve: (CounterKey) -> Counter) -> Counter {
-        if let counter = counters[key] { return counter }
-        let counter = resolve(key)
-        if counters.count < Self.capacity { counters[key] = counter }
+        for index in recent.indices where recent[index].key == key { return recent[index].counter }
+        let counter: Counter
+        if let cached = counters[key] {
+            counter = cached
+        } else {
+            counter = resolve(key)
+            if counters.count < Self.capacity { counters[key] = counter }
+        }
+        remember(key, counter)
         return counter
+    }
+
+    private func remember(_ key: CounterKey, _ counter: Counter) {
+        if recent.count < Self.recentCount {
+            recent.append((key, counter))
+        } else {
+            recent[nextRecent] = (key, counter)
+            nextRecent = (nextRecent &+ 1) % Self.recentCount
+        }
     }
 
     func latencyHistogram(_ upstream: String, resolve: (String) -> DurationHistogram) -> DurationHistogram {
