@@ -98,7 +98,8 @@ final class ThreadCipherContexts {
             slot = index
         }
         let rekey = slot < 0
-        if rekey { slot = Self.openContextCount &- 1 &- lastOpen }
+        // Round robin over the contexts: with two, the one not used last.
+        if rekey { slot = (lastOpen &+ 1) % Self.openContextCount }
         let context = openContexts[slot]
         let ok = EVP_DecryptInit_ex2(context, nil, rekey ? key.bytePointer : nil, nonce.bytePointer, nil) == 1
         if ok && rekey { openKey(slot).copyMemory(from: key) }

@@ -47,7 +47,7 @@ public struct CookieHeader: Sendable, Equatable {
     public init(_ values: some Sequence<String>, maxPairs: Int = CookieHeader.defaultMaxPairs) {
         var pairs: [Pair] = []
         // Room for a typical request's cookies at once, instead of growing through 1, 2, 4, 8.
-        pairs.reserveCapacity(Swift.min(maxPairs, 8))
+        pairs.reserveCapacity(Swift.max(0, Swift.min(maxPairs, 8)))
         var truncated = false
         outer: for value in values {
             let complete = value.withUTF8Buffer { bytes in
