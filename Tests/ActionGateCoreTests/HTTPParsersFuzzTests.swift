@@ -125,10 +125,11 @@ struct HTTPParsersFuzzTests {
                 }
                 #expect(
                     sanitised.allSatisfy { !$0.name.contains("_") && !$0.name.lowercased().hasPrefix("x-actiongate") })
-                _ = try? RequestHeaderRules.addGatewayHeaders(
+                var forwarded = sanitised
+                try? RequestHeaderRules.addGatewayHeaders(
                     GatewayHeaders(
                         peerAddress: "::1", peerIsTrustedProxy: trusted, proto: "https", host: "h", requestID: "r"),
-                    to: sanitised)
+                    to: &forwarded)
             }
             let response = ResponseHeaderRules.rewrite(
                 status: Int.random(in: 100...599, using: &random), headers: headers, isAction: true,

@@ -10,6 +10,13 @@ struct RequestHeaderRulesGatewayTests {
             requestID: "req-1", action: "createPost", subject: subject, claims: subject.map { _ in "eyJzdWIiOiJ1In0" })
     }
 
+    /// `headers` after `addGatewayHeaders` (which edits in place).
+    static func adding(_ gateway: GatewayHeaders, to headers: HeaderFields) throws(GatewayHeaderError) -> HeaderFields {
+        var result = headers
+        try RequestHeaderRules.addGatewayHeaders(gateway, to: &result)
+        return result
+    }
+
     struct Chain: Sendable, CustomTestStringConvertible {
         var label: String
         var trusted: Bool
@@ -39,7 +46,7 @@ struct RequestHeaderRulesGatewayTests {
     func forwardedFor(_ example: Chain) throws {
         let client = HeaderFields([("Host", "app.example.com")] + example.clientValues.map { ("x-forwarded-for", $0) })
         let sanitised = RequestHeaderRules.sanitize(client, peerIsTrustedProxy: example.trusted)
-        let result = try RequestHeaderRules.addGatewayHeaders(Self.gateway(trusted: example.trusted), to: sanitised)
+        let result = try Self.adding(Self.gateway(trusted: example.trusted), to: sanitised)
         #expect(result.values("X-Forwarded-For") == [example.forwardedFor])
     }
 
@@ -49,8 +56,7 @@ struct RequestHeaderRulesGatewayTests {
             ("Accept", "*/*"),
         ])
         let sanitised = RequestHeaderRules.sanitize(client, peerIsTrustedProxy: true)
-        let result = try RequestHeaderRules.addGatewayHeaders(
-            Self.gateway(trusted: true, subject: "user-1"), to: sanitised)
+        let result = try Self.adding(Self.gateway(trusted: true, subject: "user-1"), to: sanitised)
         #expect(
             result
                 == HeaderFields([
@@ -63,20 +69,20 @@ struct RequestHeaderRulesGatewayTests {
 
     @Test func absentIdentityRemovesAnyStaleValue() throws {
         let stale = HeaderFields([("x-actiongate-subject", "admin"), ("X-ActionGate-Bound-Args", "e30")])
-        let result = try RequestHeaderRules.addGatewayHeaders(Self.gateway(trusted: false), to: stale)
+        let result = try Self.adding(Self.gateway(trusted: false), to: stale)
         #expect(!result.contains("X-ActionGate-Subject"))
         #expect(!result.contains("X-ActionGate-Claims"))
         #expect(!result.contains("X-ActionGate-Bound-Args"))
         var withArgs = Self.gateway(trusted: false)
         withArgs.boundArguments = "WzFd"
         #expect(
-            try RequestHeaderRules.addGatewayHeaders(withArgs, to: stale).values("x-actiongate-bound-args") == ["WzFd"])
+            try Self.adding(withArgs, to: stale).values("x-actiongate-bound-args") == ["WzFd"])
     }
 
     @Test(arguments: ["a\r\nX-Injected: 1", "a\u{0}", "caf\u{e9}", "tab\there"])
     func refusesUnsendableValues(_ subject: String) {
         #expect(throws: GatewayHeaderError(header: GatewayHeaders.subject)) {
-            try RequestHeaderRules.addGatewayHeaders(Self.gateway(trusted: false, subject: subject), to: HeaderFields())
+            try Self.adding(Self.gateway(trusted: false, subject: subject), to: HeaderFields())
         }
     }
 }

@@ -126,7 +126,7 @@ extension Gate {
             claims: session?.encodedClaims,
             boundArguments: boundArguments.map { Base64URL.encode($0) })
         do {
-            try RequestHeaderRules.setGatewayHeaders(gateway, in: &headers)
+            try RequestHeaderRules.addGatewayHeaders(gateway, to: &headers)
         } catch {
             // Gateway-made values are printable ASCII by construction; refuse rather than send a bad header.
             return .reject(Rejection(.malformedRequest, detail: "gateway header \(error.header)", action: action))

@@ -121,18 +121,6 @@ enum ASCII {
         return true
     }
 
-    /// True when `bytes` are exactly the ASCII `literal` (case-sensitive).
-    @inline(__always)
-    static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
-        let count = literal.utf8CodeUnitCount
-        guard bytes.count == count else { return false }
-        let expected = literal.utf8Start
-        for index in 0..<count where bytes[index] != expected[index] {
-            return false
-        }
-        return true
-    }
-
     /// The range of `bytes` without leading and trailing SP / HTAB.
     @inline(__always)
     static func trimmedOWS(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Range<Int> {

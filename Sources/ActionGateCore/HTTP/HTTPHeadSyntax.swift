@@ -150,6 +150,9 @@ enum HTTPHeadSyntax {
         static let continue100 = Array("100-continue".utf8)
         static let httpSlash1Dot = Array("HTTP/1.".utf8)
         static let httpSlash = Array("HTTP/".utf8)
+        static let post = Array("POST".utf8)
+        static let get = Array("GET".utf8)
+        static let head = Array("HEAD".utf8)
         static let connect = Array("CONNECT".utf8)
     }
 }

@@ -60,10 +60,11 @@ enum RequestHeadParser {
     /// The method named by `bytes` when llhttp knows it; `POST`, `GET` and `HEAD` as literals (no
     /// string built, no set hashed for the methods nearly every request uses).
     static func knownMethod(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        typealias Names = HTTPHeadSyntax.Names
         switch bytes.count {
-        case 4 where ASCII.equals(bytes, "POST"): return "POST"
-        case 3 where ASCII.equals(bytes, "GET"): return "GET"
-        case 4 where ASCII.equals(bytes, "HEAD"): return "HEAD"
+        case 4 where ASCII.hasPrefix(bytes, Names.post): return "POST"
+        case 3 where ASCII.hasPrefix(bytes, Names.get): return "GET"
+        case 4 where ASCII.hasPrefix(bytes, Names.head): return "HEAD"
         case 1...16:
             let name = bytes.string(0..<bytes.count)
             return methods.contains(name) ? name : nil

@@ -79,24 +79,17 @@ public enum RequestHeaderRules {
         return HeaderFields(fields: kept)
     }
 
-    /// `headers` (already sanitised) with the gateway's headers set, replacing any of the same name.
+    /// Sets the gateway's headers in `headers` (already sanitised), in place, replacing any of the
+    /// same name.
     ///
     /// `X-Forwarded-For` becomes the trusted proxy's chain plus the peer address, or just the peer
     /// address when the peer is not trusted. Identity headers that are `nil` are removed.
     ///
     /// - Throws: `GatewayHeaderError` when a value has a byte outside printable ASCII; values come
-    ///   from the gateway, so this is a bug, but a header must never be injectable.
-    public static func addGatewayHeaders(_ gateway: GatewayHeaders, to headers: HeaderFields) throws(GatewayHeaderError)
-        -> HeaderFields
-    {
-        var result = headers
-        try setGatewayHeaders(gateway, in: &result)
-        return result
-    }
-
-    /// `addGatewayHeaders` in place: the forwarding path's fields are edited where they are, no
-    /// second array. When it throws, `headers` is left part-edited; the caller refuses the request.
-    static func setGatewayHeaders(_ gateway: GatewayHeaders, in headers: inout HeaderFields) throws(GatewayHeaderError)
+    ///   from the gateway, so this is a bug, but a header must never be injectable. `headers` is then
+    ///   left part-edited; the caller refuses the request.
+    public static func addGatewayHeaders(_ gateway: GatewayHeaders, to headers: inout HeaderFields)
+        throws(GatewayHeaderError)
     {
         var chain = ""
         headers.removeAll { field in

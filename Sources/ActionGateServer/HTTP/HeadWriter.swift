@@ -62,19 +62,11 @@ struct HeadWriter: ~Copyable {
             value.withUTF8 { value in
                 guard !name.isEmpty else { return false }
                 guard reserve(name.count &+ value.count &+ 4) else { return true }  // overflowed: rerun
-                for byte in name {
-                    guard HeaderFieldSafety.isTokenByte(byte) else { return false }
-                    base[count] = byte
-                    count &+= 1
-                }
+                guard copy(name, where: HeaderFieldSafety.isTokenByte) else { return false }
                 base[count] = UInt8(ascii: ":")
                 base[count &+ 1] = UInt8(ascii: " ")
                 count &+= 2
-                for byte in value {
-                    guard HeaderFieldSafety.isValueByte(byte) else { return false }
-                    base[count] = byte
-                    count &+= 1
-                }
+                guard copy(value, where: HeaderFieldSafety.isValueByte) else { return false }
                 base[count] = UInt8(ascii: "\r")
                 base[count &+ 1] = UInt8(ascii: "\n")
                 count &+= 2
@@ -83,6 +75,18 @@ struct HeadWriter: ~Copyable {
         }
         if !safe { count = start }
         return safe && !overflowed
+    }
+
+    /// Copies `bytes` (room already reserved) while each passes `isAllowed`; false at the first that
+    /// does not (the caller then drops the whole field).
+    @inline(__always)
+    private mutating func copy(_ bytes: UnsafeBufferPointer<UInt8>, where isAllowed: (UInt8) -> Bool) -> Bool {
+        for byte in bytes {
+            guard isAllowed(byte) else { return false }
+            base[count] = byte
+            count &+= 1
+        }
+        return true
     }
 
     /// The bytes `fields` take as `name: value` CRLF lines (an estimate's main part).
