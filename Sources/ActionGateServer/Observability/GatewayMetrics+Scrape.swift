@@ -36,7 +36,9 @@ extension GatewayMetrics {
             }
             reportSeals(&state)
         }
-        return registry.emitToBuffer()
+        var text = registry.emitToBuffer()
+        upstreamLatency.emit(into: &text)
+        return text
     }
 
     /// `GET /metrics` for the admin listener.

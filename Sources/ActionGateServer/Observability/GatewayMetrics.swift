@@ -6,11 +6,12 @@ import Synchronization
 /// The gateway's Prometheus metrics: an `AuditSink` that counts every request, plus gauges read
 /// when `/metrics` is scraped (docs/operations.md lists every family).
 ///
-/// Everything lives in `registry`, which the caller owns: `serve` creates one per process and also
+/// Everything but the upstream latency histogram (`upstreamLatency`, sharded per thread and
+/// rendered after the registry) lives in `registry`, which the caller owns: `serve` creates one per process and also
 /// hands it to `MetricsSystem.bootstrap(PrometheusMetricsFactory(registry:))`, while tests create
 /// their own and never touch the global `MetricsSystem`. On the hot path a record costs a per-thread
-/// dictionary lookup and relaxed atomic adds (plus the upstream histogram's short per-series lock);
-/// no lock is shared across EventLoops. Label values are bounded (`KnownLabels`, `MetricLabels`).
+/// lookup and relaxed atomic adds (the upstream latency histogram's into memory only that thread
+/// writes); the request path takes no lock. Label values are bounded (`KnownLabels`, `MetricLabels`).
 public final class GatewayMetrics: AuditSink {
     /// The registry `/metrics` renders.
     public let registry: PrometheusCollectorRegistry
@@ -30,6 +31,10 @@ public final class GatewayMetrics: AuditSink {
     let labels = Mutex(KnownLabels())
     let scrape = Mutex(ScrapeState())
     let gauges: ProcessGauges
+    /// Upstream response latency; sharded per thread (no lock shared by the event loops), rendered
+    /// after the registry's families.
+    let upstreamLatency = ShardedHistogram(
+        descriptor: MetricName.upstreamDuration.descriptor, labelName: "upstream", bounds: latencyBuckets)
 
     /// Creates the metrics and registers every family that has a fixed label set, so a dashboard
     /// sees `0` rather than nothing before the first event.
@@ -64,7 +69,8 @@ public final class GatewayMetrics: AuditSink {
         }
         if let upstream = event.upstream {
             if let latency = event.upstreamLatency {
-                cache.latencyHistogram(upstream, resolve: resolveLatency).record(latency)
+                cache.latencyShard(upstream, label: admitUpstream, makeShard: upstreamLatency.makeShard)
+                    .record(nanoseconds: ShardedHistogram.nanoseconds(latency))
             }
             if let kind = MetricLabels.upstreamErrorKind(event) {
                 cache.counter(.upstreamError(upstream: upstream, kind: kind), resolve: resolve).increment()
@@ -122,11 +128,8 @@ public final class GatewayMetrics: AuditSink {
         }
     }
 
-    private func resolveLatency(_ upstream: String) -> DurationHistogram {
-        let upstreamLabel = labels.withLock { $0.admit(upstream, as: .upstream) }
-        return registry.makeDurationHistogram(
-            descriptor: MetricName.upstreamDuration.descriptor, labels: [("upstream", upstreamLabel)],
-            buckets: Self.latencyBuckets)
+    private func admitUpstream(_ upstream: String) -> String {
+        labels.withLock { $0.admit(upstream, as: .upstream) }
     }
 
     func tokenCounter(keyID: String, purpose: TokenPurposeLabel) -> Counter {

@@ -24,7 +24,9 @@ final class MetricHandleCache: @unchecked Sendable {
     static let recentCount = 4
 
     private var counters: [CounterKey: Counter] = [:]
-    private var latencies: [String: DurationHistogram] = [:]
+    /// The thread's latency shards by upstream name as recorded, and by the label it was admitted as.
+    private var latencies: [String: LatencyShard] = [:]
+    private var latencyShardsByLabel: [String: LatencyShard] = [:]
     /// The last few counters used, tried in order before hashing: a request's route, action and key
     /// ids are usually the same strings as the previous request's, and comparing strings that share
     /// storage (or are small) is a few instructions where hashing reads every byte.
@@ -53,10 +55,22 @@ final class MetricHandleCache: @unchecked Sendable {
         }
     }
 
-    func latencyHistogram(_ upstream: String, resolve: (String) -> DurationHistogram) -> DurationHistogram {
-        if let histogram = latencies[upstream] { return histogram }
-        let histogram = resolve(upstream)
-        if latencies.count < Self.capacity { latencies[upstream] = histogram }
-        return histogram
+    /// The thread's shard of the latency series for `upstream`: `label` admits the name (a miss
+    /// only), `makeShard` registers a shard for a label this thread has not recorded yet, so a
+    /// thread holds one shard per label however many names map to it.
+    func latencyShard(
+        _ upstream: String, label: (String) -> String, makeShard: (String) -> LatencyShard
+    ) -> LatencyShard {
+        if let shard = latencies[upstream] { return shard }
+        let admitted = label(upstream)
+        let shard: LatencyShard
+        if let existing = latencyShardsByLabel[admitted] {
+            shard = existing
+        } else {
+            shard = makeShard(admitted)
+            latencyShardsByLabel[admitted] = shard
+        }
+        if latencies.count < Self.capacity { latencies[upstream] = shard }
+        return shard
     }
 }
