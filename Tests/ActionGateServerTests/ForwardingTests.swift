@@ -95,6 +95,29 @@ import Testing
         }
     }
 
+    @Test func pipelinedRequestsAfterARefusalAreAllAnsweredInOrder() async throws {
+        // A refusal decided while draining read-ahead requests ends its exchange at once, and the
+        // next exchange starts from inside that drain: every later request must still be served
+        // once, in order (none skipped, none answered twice, no response in another's place).
+        try await GatewayHarness.with { gateway in
+            let client = try await gateway.connect()
+            let targets = [
+                "/slow/150", "/reject/forbidden", "/n/1", "/reject/unauthenticated", "/reject/forbidden", "/n/2",
+                "/n/3", "/reject/forbidden", "/last",
+            ]
+            try await client.send(targets.map { "GET \($0) HTTP/1.1\r\nHost: a\r\n\r\n" }.joined())
+            var statuses: [Int] = []
+            for _ in targets { statuses.append(try await client.readResponse().status) }
+            #expect(statuses == [200, 403, 200, 401, 403, 200, 200, 403, 200])
+            #expect(gateway.upstream.received.map(\.target) == ["/slow/150", "/n/1", "/n/2", "/n/3", "/last"])
+            #expect(await gateway.eventually { gateway.audit.all.count == targets.count })
+            #expect(gateway.audit.all.map(\.target) == targets)
+            #expect(client.unread.isEmpty)
+            #expect(!client.isClosedByPeer)
+            await client.close()
+        }
+    }
+
     @Test func halfClosedClientStillGetsItsResponse() async throws {
         try await GatewayHarness.with { gateway in
             let client = try await gateway.connect()
@@ -103,6 +126,8 @@ import Testing
             let response = try await client.readResponse()
             #expect(response.status == 200)
             #expect(response.bodyText == "slow")
+            // The end of the input was known before the response started: it says the connection ends.
+            #expect(response.header("connection") == "close")
             #expect(await client.waitForClose())
         }
     }
@@ -236,6 +261,40 @@ import Testing
             let text = String(decoding: received.prefix(512), as: UTF8.self)
             #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
             let headEnd = received.firstRange(of: Array("\r\n\r\n".utf8))?.upperBound ?? received.count
+            #expect(received.count - headEnd == 3_000_000, "the body arrived whole before the end")
+        }
+    }
+
+    /// A keep-alive request (no `Connection: close`) whose client half-closes and then reads slowly:
+    /// the end of the input closes the connection after the response, and the response — still in
+    /// the gateway's buffers when the exchange ends — reaches the client whole first. The same for a
+    /// graceful shutdown that finds the connection idle right after such a response.
+    @Test(arguments: [false, true])
+    func aKeepAliveResponseStillLeavingReachesASlowReaderWhole(shutsDown: Bool) async throws {
+        try await GatewayHarness.with { gateway in
+            let client = try LoopbackSocket(port: gateway.address.port ?? 0, receiveBufferSize: 4096)
+            defer { client.close() }
+            try client.send("GET /big/3000000 HTTP/1.1\r\nHost: a\r\n\r\n")
+            var received: [UInt8] = []
+            var stopping: Task<Void, Never>?
+            if shutsDown {
+                // Reading slowly until the exchange ends (its last bytes are still in the gateway's
+                // buffers then), and only then shutting down.
+                while gateway.audit.all.isEmpty {
+                    let chunk = try client.receive(upTo: 8192)
+                    guard !chunk.isEmpty else { break }
+                    received += chunk
+                    try await Task.sleep(for: .milliseconds(2))
+                }
+                stopping = Task { await gateway.server.shutdown(gracePeriod: .seconds(10)) }
+            } else {
+                client.closeOutput()
+            }
+            try await Task.sleep(for: .milliseconds(700))
+            received += try client.readToEnd()
+            await stopping?.value
+            let headEnd = received.firstRange(of: Array("\r\n\r\n".utf8))?.upperBound ?? received.count
+            #expect(String(decoding: received.prefix(headEnd), as: UTF8.self).hasPrefix("HTTP/1.1 200 OK\r\n"))
             #expect(received.count - headEnd == 3_000_000, "the body arrived whole before the end")
         }
     }

@@ -56,6 +56,41 @@ import Testing
         }
     }
 
+    /// The same for a partial head read ahead behind a complete pipelined request: it is timed from
+    /// the end of that request's exchange (not left to the idle timeout).
+    @Test func partialHeadBehindAReadAheadRequestTimesOut() async throws {
+        let limits = ServerLimits.fast(header: .seconds(1), idle: .seconds(30))
+        try await GatewayHarness.with(limits: limits) { gateway in
+            let client = try await gateway.connect()
+            try await client.send("GET /slow/300 HTTP/1.1\r\nHost: a\r\n\r\n")
+            #expect(await gateway.eventually { gateway.upstream.received.count == 1 })
+            try await client.send("GET /b HTTP/1.1\r\nHost: a\r\n\r\nGET /next HTTP/1.1\r\nHo")
+            #expect(try await client.readResponse().bodyText == "slow")
+            #expect(try await client.readResponse().status == 200)
+            let timedOut = try await client.readResponse(timeout: .seconds(8))
+            #expect(timedOut.status == 408)
+            #expect(gateway.upstream.received.map(\.target) == ["/slow/300", "/b"])
+        }
+    }
+
+    /// Requests read ahead whole leave no head behind: the connection then waits the idle timeout
+    /// and closes without a response (no 408 for a head that never started).
+    @Test func completeReadAheadRequestsLeaveNoHeaderTimer() async throws {
+        let limits = ServerLimits.fast(header: .milliseconds(300), idle: .seconds(2))
+        try await GatewayHarness.with(limits: limits) { gateway in
+            let client = try await gateway.connect()
+            try await client.send("GET /slow/300 HTTP/1.1\r\nHost: a\r\n\r\n")
+            #expect(await gateway.eventually { gateway.upstream.received.count == 1 })
+            try await client.send("GET /b HTTP/1.1\r\nHost: a\r\n\r\n")
+            #expect(try await client.readResponse().bodyText == "slow")
+            #expect(try await client.readResponse().status == 200)
+            try await Task.sleep(for: .milliseconds(900))
+            #expect(!client.isClosedByPeer, "held to the idle timeout, not the header timeout")
+            #expect(await client.waitForClose(timeout: .seconds(8)))
+            #expect(client.unread.isEmpty)
+        }
+    }
+
     @Test func silentNewConnectionIsClosedWithoutAResponse() async throws {
         try await GatewayHarness.with(limits: .fast()) { gateway in
             let silent = try await gateway.connect()

@@ -73,6 +73,14 @@ public struct LoopbackSocket {
         }
     }
 
+    /// One read of at most `limit` bytes: what arrived (waiting for something), empty at the end.
+    public func receive(upTo limit: Int) throws -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: max(limit, 1))
+        let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        guard count >= 0 else { throw Failure(description: "read: errno \(errno) (timed out?)") }
+        return Array(buffer[..<count])
+    }
+
     /// Half-closes: the server sees the end of the request stream and can still answer.
     public func closeOutput() {
         _ = shutdown(descriptor, Int32(SHUT_WR))

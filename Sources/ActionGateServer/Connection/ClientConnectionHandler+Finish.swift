@@ -83,7 +83,8 @@ extension ClientConnectionHandler {
 
     /// Closes the connection.
     ///
-    /// - Parameter lingering: a response was just written completely; it must reach the client
+    /// - Parameters:
+    ///   - lingering: a response was just written completely; it must reach the client
     ///   whole, and the client must be able to read it. So the gateway first waits until the last
     ///   byte has left its buffers (a slow reader may still have part of it there, which a close
     ///   would drop), at most `idle_timeout`. Then, unless the client already half-closed, it closes
@@ -92,7 +93,10 @@ extension ClientConnectionHandler {
     ///   passes, as nginx's lingering close does: closing with unread bytes in the socket makes the
     ///   kernel send a reset, which can destroy the response before the client reads it (a browser
     ///   still uploading a refused body would show "connection reset" instead of the 413).
-    func close(lingering: Bool = false) {
+    ///   - drainInput: with `lingering`, whether to half-close and drain once the response left;
+    ///     false closes as soon as it left (graceful shutdown of an idle keep-alive connection,
+    ///     which has no unread request bytes).
+    func close(lingering: Bool = false, drainInput: Bool = true) {
         machine.closed()
         if linger != nil {
             // The client closed, an error, a deadline, or shutdown: the lingering ends.
@@ -107,7 +111,7 @@ extension ClientConnectionHandler {
             context.close(promise: nil)
             return
         }
-        linger = .flushing
+        linger = .flushing(drainInput: drainInput)
         headDeadline = .now() + .nanoseconds(loop.limits.idleTimeout.nanosecondsClamped)
         bodyDeadline = .distantFuture
         upstreamDeadline = .distantFuture
@@ -127,8 +131,8 @@ extension ClientConnectionHandler {
 
     /// The response has left the gateway: half-close and drain, or (client gone quiet) close.
     private func responseFlushed() {
-        guard linger == .flushing, let context else { return }
-        guard !machine.isInputClosed, context.channel.isActive else {
+        guard case .flushing(let drainInput)? = linger, let context else { return }
+        guard drainInput, !machine.isInputClosed, context.channel.isActive else {
             close()
             return
         }
@@ -143,8 +147,9 @@ extension ClientConnectionHandler {
 
     /// The end of a connection the gateway closes after a response (see `close(lingering:)`).
     enum Linger {
-        /// Waiting for the response's last bytes to leave the gateway's buffers.
-        case flushing
+        /// Waiting for the response's last bytes to leave the gateway's buffers; then draining the
+        /// input, or (`drainInput` false) closing.
+        case flushing(drainInput: Bool)
         /// Sending side closed; reading and discarding until the client closes.
         case draining
     }

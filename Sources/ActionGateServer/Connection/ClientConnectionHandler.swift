@@ -224,15 +224,23 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     }
 
     /// Processes queued events until one cannot be processed yet, then reads if wanted.
+    ///
+    /// Each event leaves the queue before it is consumed: consuming one can end the exchange at
+    /// once (a refusal) and start the next from inside it (`after(.nextRequest)` drains again), and
+    /// that inner drain must find the queue without the event being handled.
     func drainQueueAndRead() {
-        while let event = queue.first, machine.phase != .closed {
-            guard consume(event) else { break }
-            _ = queue.popFirst()
+        while machine.phase != .closed, let event = queue.popFirst() {
+            guard consume(event) else {
+                queue.prepend(event)
+                break
+            }
         }
-        if earlyHeadBytes > 0 {
-            // Bytes of a head that is still incomplete were read ahead: its header timer runs now.
-            // (Their count is not charged to the head: they may include requests already served.)
-            if queue.isEmpty, machine.bytesArrived() {
+        if earlyHeadBytes > 0, queue.isEmpty, case .awaitingHead = machine.phase {
+            // Bytes were read ahead during the exchanges just served; if they left part of a head,
+            // its header timer runs now. (Their count is not charged to the head: they may include
+            // requests already served.) While a read-ahead request is still in flight this waits
+            // for its end: the partial head behind it is timed from then.
+            if decoder.isInsideRequest, machine.bytesArrived() {
                 headBytes = 0
                 headDeadline = .now() + .nanoseconds(loop.limits.headerTimeout.nanosecondsClamped)
                 updateDeadline()
@@ -274,8 +282,12 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
                 return false
             }
         case .inputClosed:
-            guard machine.acceptsHead || machine.isReceivingBody else { return false }
-            if machine.inputEnded() == .close { close() }
+            // Behind queued pipelined requests it waits its turn (they are still answered). With
+            // nothing queued, the state machine learns it at once, so a response not yet started
+            // says `Connection: close`.
+            guard machine.acceptsHead || machine.isReceivingBody || queue.isEmpty else { return false }
+            // Between exchanges the previous response may still be leaving: it goes out whole first.
+            if machine.inputEnded() == .close { close(lingering: true) }
         }
         return true
     }
@@ -317,7 +329,8 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
     /// Graceful shutdown: stop after the current response (or now, when idle).
     func quiesce() {
-        if machine.quiesce() == .close { close() }
+        // An idle keep-alive connection may still be sending its last response: it goes out whole.
+        if machine.quiesce() == .close { close(lingering: true, drainInput: false) }
     }
 
     /// Shutdown deadline reached: close whatever state the connection is in.
