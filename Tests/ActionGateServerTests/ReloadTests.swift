@@ -125,6 +125,54 @@ import Testing
         }
     }
 
+    @Test func aRequestDecidedBeforeAReloadGoesToItsOwnSnapshotsUpstream() async throws {
+        // The head is decided under the first snapshot (the 100 Continue says so), the reload moves
+        // `app` to another server while the body is still on its way: the request must reach the
+        // upstream its own snapshot names, and the next request the new one.
+        try await GatewayHarness.with { gateway in
+            let second = try await TestUpstream.start()
+            let client = try await gateway.connect()
+            try await client.send(
+                "POST /body/100 HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n")
+            #expect(try await client.readResponse().status == 100)
+            let moved = UpstreamSettings(host: "127.0.0.1", port: second.port)
+            gateway.server.publish(GatewaySnapshot(gate: TestGate(label: "v2"), upstreams: ["app": moved]))
+            // Runs on every EventLoop after the snapshot's installation there.
+            _ = await gateway.server.upstreamStats()
+            try await client.send("data")
+            let decidedBefore = try await client.readResponse()
+            #expect(decidedBefore.status == 200)
+            #expect(decidedBefore.header("x-rewritten") == "v1")
+            #expect(gateway.upstream.received.last?.body == Array("data".utf8))
+            #expect(second.received.isEmpty)
+
+            try await client.send("GET /after HTTP/1.1\r\nHost: a\r\n\r\n")
+            let after = try await client.readResponse()
+            #expect(after.header("x-rewritten") == "v2")
+            #expect(second.received.map(\.target) == ["/after"])
+            await client.close()
+            await second.stop()
+        }
+    }
+
+    @Test func aRequestDecidedBeforeAReloadStillReachesAnUpstreamTheReloadRemoved() async throws {
+        try await GatewayHarness.with { gateway in
+            let client = try await gateway.connect()
+            try await client.send(
+                "POST /body/100 HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n")
+            #expect(try await client.readResponse().status == 100)
+            gateway.server.publish(GatewaySnapshot(gate: TestGate(label: "v2"), upstreams: [:]))
+            _ = await gateway.server.upstreamStats()
+            try await client.send("data")
+            let response = try await client.readResponse()
+            #expect(response.status == 200)
+            #expect(gateway.upstream.received.last?.body == Array("data".utf8))
+            // The retired pool keeps no connection once the request is done.
+            #expect(await gateway.eventually { await gateway.server.upstreamConnectionCounts().isEmpty })
+            await client.close()
+        }
+    }
+
     @Test func failedReloadKeepsTheOldSnapshot() async throws {
         let file = try Self.temporaryFile("v1")
         defer { try? FileManager.default.removeItem(at: file) }

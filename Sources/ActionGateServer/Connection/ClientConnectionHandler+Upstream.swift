@@ -2,7 +2,8 @@ import ActionGateCore
 import NIOCore
 
 extension ClientConnectionHandler: UpstreamExchange {
-    /// Hands the request to the upstream pool named by the plan.
+    /// Hands the request to the upstream pool named by the plan, in the upstream table of the
+    /// snapshot that decided it (a reload since then does not redirect it).
     func dispatch(_ plan: ForwardPlan) {
         request?.plan = plan
         let now = NIODeadline.now()
@@ -12,7 +13,7 @@ extension ClientConnectionHandler: UpstreamExchange {
             respond(Rejection(.malformedRequest, detail: "the plan's method or target cannot be sent"))
             return
         }
-        guard let pool = loop.pool(named: plan.upstream) else {
+        guard let pool = request?.snapshot?.pools[plan.upstream] else {
             upstreamFailed(.unknownUpstream)
             return
         }

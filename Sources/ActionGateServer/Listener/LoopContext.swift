@@ -1,7 +1,7 @@
 import Logging
 import NIOCore
 
-/// Everything one EventLoop's connections share: the current snapshot, the upstream pools, the
+/// Everything one EventLoop's connections share: the current snapshot with its upstream pools, the
 /// request-id generator and the registry the deadline sweep walks.
 ///
 /// Confined to its EventLoop, so the hot path reads the snapshot and pools without a lock. A new
@@ -15,7 +15,6 @@ final class LoopContext {
     private let eventLoopCount: Int
     /// The current snapshot, as this loop's requests hold it.
     private(set) var current: LoopSnapshot
-    private var pools: [String: UpstreamPool] = [:]
     private var connections: [ClientConnectionHandler] = []
     private(set) var isQuiescing = false
     var requestIDs = RequestIDGenerator()
@@ -37,24 +36,27 @@ final class LoopContext {
         self.limits = limits
         self.counters = counters
         self.audit = audit
-        self.current = LoopSnapshot(snapshot)
         self.logger = logger
-        installPools(for: snapshot)
+        self.current = LoopSnapshot(
+            snapshot,
+            pools: Self.pools(for: snapshot, reusing: [:], eventLoopCount: eventLoopCount, eventLoop: eventLoop))
     }
 
-    /// Makes `snapshot` current for requests that start from now on.
+    /// Makes `snapshot` current for requests that start from now on. Pools whose upstream settings
+    /// did not change carry over; the others are retired (requests decided under the previous
+    /// snapshot still finish through them).
     func install(_ snapshot: GatewaySnapshot) {
-        current = LoopSnapshot(snapshot)
-        installPools(for: snapshot)
+        let previous = current.pools
+        let next = Self.pools(for: snapshot, reusing: previous, eventLoopCount: eventLoopCount, eventLoop: eventLoop)
+        current = LoopSnapshot(snapshot, pools: next)
+        for (name, pool) in previous where next[name] !== pool {
+            pool.retire()
+        }
     }
 
-    func pool(named name: String) -> UpstreamPool? {
-        pools[name]
-    }
-
-    /// This loop's pools, by upstream name (tests and metrics).
+    /// The current snapshot's pools, by upstream name (tests and metrics).
     var upstreamStats: [String: UpstreamStats] {
-        pools.mapValues(\.stats)
+        current.pools.mapValues(\.stats)
     }
 
     var connectionCount: Int { connections.count }
@@ -83,7 +85,7 @@ final class LoopContext {
         for connection in connections where connection.deadline <= now {
             connection.deadlinePassed(now: now)
         }
-        for pool in pools.values {
+        for pool in current.pools.values {
             pool.evictIdle(now: now)
         }
     }
@@ -94,7 +96,7 @@ final class LoopContext {
         for connection in connections {
             connection.quiesce()
         }
-        for pool in pools.values {
+        for pool in current.pools.values {
             pool.retire()
         }
     }
@@ -106,19 +108,19 @@ final class LoopContext {
         }
     }
 
-    private func installPools(for snapshot: GatewaySnapshot) {
+    private static func pools(
+        for snapshot: GatewaySnapshot, reusing previous: [String: UpstreamPool], eventLoopCount: Int,
+        eventLoop: any EventLoop
+    ) -> [String: UpstreamPool] {
         var next: [String: UpstreamPool] = [:]
         for (name, settings) in snapshot.upstreams {
-            if let existing = pools[name], existing.settings == settings {
+            if let existing = previous[name], existing.settings == settings {
                 next[name] = existing
             } else {
                 next[name] = UpstreamPool(settings: settings, eventLoopCount: eventLoopCount, eventLoop: eventLoop)
             }
         }
-        for (name, pool) in pools where next[name] !== pool {
-            pool.retire()
-        }
-        pools = next
+        return next
     }
 }
 
