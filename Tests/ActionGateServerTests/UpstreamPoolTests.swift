@@ -1,7 +1,8 @@
-import ActionGateServer
 import NIOCore
 import NIOPosix
 import Testing
+
+@testable import ActionGateServer
 
 /// The pool on one EventLoop, so its per-loop share is the whole `max_connections`.
 @Suite struct UpstreamPoolTests {
@@ -14,6 +15,19 @@ import Testing
             throw error
         }
         try await group.shutdownGracefully()
+    }
+
+    /// `max_connections` is a total: the loops' shares add up to it (never more), differ by one at
+    /// most, and each loop has at least one (so below one per loop the total is one per loop).
+    @Test func loopSharesAddUpToTheConfiguredTotal() {
+        for loops in 1...9 {
+            for total in [1, 2, 3, 5, 7, 8, 9, 10, 17, 128, 100_000] {
+                let shares = (0..<loops).map { UpstreamPool.share(of: total, loop: $0, of: loops) }
+                #expect(shares.reduce(0, +) == max(total, loops), "\(total) over \(loops) loops: \(shares)")
+                #expect(shares.allSatisfy { $0 >= 1 })
+                #expect(shares.max()! - shares.min()! <= 1)
+            }
+        }
     }
 
     @Test func waitingRequestsGetTheNextFreeConnection() async throws {

@@ -28,11 +28,12 @@ extension GatewayServer {
         let limits = settings.limits
         let counters = GatewayCounters(maxBufferedBodyBytes: limits.maxBufferedBodyBytes)
         var contexts: [NIOLoopBound<LoopContext>] = []
-        for loop in loops {
+        for (index, loop) in loops.enumerated() {
             let context = try await loop.submit {
                 NIOLoopBound(
                     LoopContext(
-                        eventLoop: loop, eventLoopCount: loops.count, limits: limits, counters: counters,
+                        eventLoop: loop, loopIndex: index, eventLoopCount: loops.count, limits: limits,
+                        counters: counters,
                         audit: audit, snapshot: snapshot, logger: logger
                     ),
                     eventLoop: loop

@@ -12,6 +12,8 @@ final class LoopContext {
     let counters: GatewayCounters
     let audit: any AuditSink
     let logger: Logger
+    /// This loop's number among `eventLoopCount` (its share of each upstream's connections).
+    private let loopIndex: Int
     private let eventLoopCount: Int
     /// The current snapshot, as this loop's requests hold it.
     private(set) var current: LoopSnapshot
@@ -24,6 +26,7 @@ final class LoopContext {
 
     init(
         eventLoop: any EventLoop,
+        loopIndex: Int,
         eventLoopCount: Int,
         limits: ServerLimits,
         counters: GatewayCounters,
@@ -32,6 +35,7 @@ final class LoopContext {
         logger: Logger
     ) {
         self.eventLoop = eventLoop
+        self.loopIndex = loopIndex
         self.eventLoopCount = eventLoopCount
         self.limits = limits
         self.counters = counters
@@ -39,7 +43,9 @@ final class LoopContext {
         self.logger = logger
         self.current = LoopSnapshot(
             snapshot,
-            pools: Self.pools(for: snapshot, reusing: [:], eventLoopCount: eventLoopCount, eventLoop: eventLoop))
+            pools: Self.pools(
+                for: snapshot, reusing: [:], loopIndex: loopIndex, eventLoopCount: eventLoopCount, eventLoop: eventLoop)
+        )
     }
 
     /// Makes `snapshot` current for requests that start from now on. Pools whose upstream settings
@@ -47,7 +53,9 @@ final class LoopContext {
     /// snapshot still finish through them).
     func install(_ snapshot: GatewaySnapshot) {
         let previous = current.pools
-        let next = Self.pools(for: snapshot, reusing: previous, eventLoopCount: eventLoopCount, eventLoop: eventLoop)
+        let next = Self.pools(
+            for: snapshot, reusing: previous, loopIndex: loopIndex, eventLoopCount: eventLoopCount, eventLoop: eventLoop
+        )
         current = LoopSnapshot(snapshot, pools: next)
         for (name, pool) in previous where next[name] !== pool {
             pool.retire()
@@ -109,15 +117,16 @@ final class LoopContext {
     }
 
     private static func pools(
-        for snapshot: GatewaySnapshot, reusing previous: [String: UpstreamPool], eventLoopCount: Int,
-        eventLoop: any EventLoop
+        for snapshot: GatewaySnapshot, reusing previous: [String: UpstreamPool], loopIndex: Int,
+        eventLoopCount: Int, eventLoop: any EventLoop
     ) -> [String: UpstreamPool] {
         var next: [String: UpstreamPool] = [:]
         for (name, settings) in snapshot.upstreams {
             if let existing = previous[name], existing.settings == settings {
                 next[name] = existing
             } else {
-                next[name] = UpstreamPool(settings: settings, eventLoopCount: eventLoopCount, eventLoop: eventLoop)
+                next[name] = UpstreamPool(
+                    settings: settings, loopIndex: loopIndex, eventLoopCount: eventLoopCount, eventLoop: eventLoop)
             }
         }
         return next

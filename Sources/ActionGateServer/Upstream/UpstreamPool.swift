@@ -30,10 +30,20 @@ final class UpstreamPool {
     private var waiters = CircularBuffer<any UpstreamExchange>()
     private var isRetired = false
 
-    init(settings: UpstreamSettings, eventLoopCount: Int, eventLoop: any EventLoop) {
+    /// A pool for the event loop numbered `loopIndex` of `eventLoopCount`.
+    init(settings: UpstreamSettings, loopIndex: Int, eventLoopCount: Int, eventLoop: any EventLoop) {
         self.settings = settings
-        self.maxConnections = max(1, settings.maxConnections / max(1, eventLoopCount))
+        self.maxConnections = Self.share(of: settings.maxConnections, loop: loopIndex, of: eventLoopCount)
         self.eventLoop = eventLoop
+    }
+
+    /// One loop's share of an upstream's `max_connections`: the total split as evenly as it goes
+    /// (the first `total % loops` loops take one more), so the shares add up to the total; but
+    /// every loop gets at least one, so below one per loop the total is the number of loops.
+    static func share(of total: Int, loop index: Int, of loops: Int) -> Int {
+        let loops = max(loops, 1)
+        let total = max(total, 0)
+        return max(1, total / loops + (index < total % loops ? 1 : 0))
     }
 
     /// Connections, idle connections and waiting requests now (tests and metrics).
