@@ -98,6 +98,9 @@ import Testing
         #expect(decoded.error == nil && decoded.ends == 1 && decoded.leftover == 0)
         #expect(String(decoding: decoded.body, as: UTF8.self) == "hello, world!!!")
         #expect(decoded.heads.first?.body == .chunked)
+        #expect(decoded.heads.first?.hasOtherTransferCoding == true)
+        let plain = Self.decodeBothWays("HTTP/1.1 200 OK\r\nTransfer-Encoding: CHUNKED\r\n\r\n0\r\n\r\n")
+        #expect(plain.heads.first?.body == .chunked && plain.heads.first?.hasOtherTransferCoding == false)
     }
 
     @Test func bodilessResponses() {

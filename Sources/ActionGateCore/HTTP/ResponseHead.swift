@@ -21,14 +21,22 @@ public struct ResponseHead: Equatable, Sendable {
     public var body: Body
     /// The upstream allows another request on this connection after this response.
     public var keepAlive: Bool
+    /// `Transfer-Encoding` names a coding other than `chunked` (`gzip, chunked`, `gzip`): the framing
+    /// is still known (chunked, or until close), but the bytes are encoded with a coding the
+    /// gateway does not decode, and removing `Transfer-Encoding` without decoding would corrupt
+    /// the body (RFC 9112 §6.1).
+    public var hasOtherTransferCoding: Bool
 
-    public init(minorVersion: Int, status: Int, fields: HeaderFields, contentLength: Int?, body: Body, keepAlive: Bool)
-    {
+    public init(
+        minorVersion: Int, status: Int, fields: HeaderFields, contentLength: Int?, body: Body, keepAlive: Bool,
+        hasOtherTransferCoding: Bool = false
+    ) {
         self.minorVersion = minorVersion
         self.status = status
         self.fields = fields
         self.contentLength = contentLength
         self.body = body
         self.keepAlive = keepAlive
+        self.hasOtherTransferCoding = hasOtherTransferCoding
     }
 }

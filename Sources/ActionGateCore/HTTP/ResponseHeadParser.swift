@@ -60,7 +60,8 @@ enum ResponseHeadParser {
         let keepAlive = framing != .untilClose && connection.keepsAlive(minorVersion: minorVersion)
         return ResponseHead(
             minorVersion: minorVersion, status: status, fields: HeaderFields(fields: fields),
-            contentLength: contentLength, body: framing, keepAlive: keepAlive
+            contentLength: contentLength, body: framing, keepAlive: keepAlive,
+            hasOtherTransferCoding: codings.otherCount > 0
         )
     }
 
@@ -96,6 +97,8 @@ enum ResponseHeadParser {
     private struct TransferCodings {
         var isPresent = false
         var chunkedCount = 0
+        /// Codings other than `chunked`.
+        var otherCount = 0
         var endsChunked = false
 
         mutating func add(_ value: UnsafeBufferPointer<UInt8>) throws(ResponseDecodingError) {
@@ -110,7 +113,7 @@ enum ResponseHeadParser {
                     return
                 }
                 endsChunked = ASCII.equalsLowercase(coding, HTTPHeadSyntax.Names.chunked)
-                if endsChunked { chunkedCount &+= 1 }
+                if endsChunked { chunkedCount &+= 1 } else { otherCount &+= 1 }
                 sawCoding = true
             }
             guard valid else { throw .invalidTransferEncoding }

@@ -180,6 +180,12 @@ final class UpstreamConnection: ChannelDuplexHandler {
                     fail(.switchedProtocols)
                     return
                 }
+                guard !head.hasOtherTransferCoding || head.body == .none else {
+                    // The gateway re-frames bodies itself and would pass the encoded bytes on as if
+                    // they were the content.
+                    fail(.protocolError("a Transfer-Encoding other than chunked, which the gateway does not decode"))
+                    return
+                }
                 headReceived = true
                 responseKeepAlive = head.keepAlive
                 exchange?.upstreamResponseHead(head)
