@@ -12,7 +12,9 @@ import Testing
                 let label = try String(contentsOf: file, encoding: .utf8).trimmingCharacters(
                     in: .whitespacesAndNewlines)
                 guard label != "bad" else { throw LoadError(message: "\(file.lastPathComponent):1: label: bad") }
-                return GatewaySnapshot(gate: TestGate(label: label), upstreams: upstreams)
+                return ReloadInputs.Loaded(
+                    snapshot: GatewaySnapshot(gate: TestGate(label: label), upstreams: upstreams),
+                    watchedFiles: [file.path])
             }
         }
     }
@@ -170,6 +172,44 @@ import Testing
             // The retired pool keeps no connection once the request is done.
             #expect(await gateway.eventually { await gateway.server.upstreamConnectionCounts().isEmpty })
             await client.close()
+        }
+    }
+
+    /// A configuration that starts naming another file (a keyring elsewhere) has that file watched
+    /// from the reload that read it: a later change to it (a key retired there) is applied too.
+    @Test func filesAReloadNamesAreWatchedFromThenOn() async throws {
+        let first = try Self.temporaryFile("v1")
+        let second = try Self.temporaryFile("v2")
+        let pointer = try Self.temporaryFile(first.path)
+        defer { for file in [first, second, pointer] { try? FileManager.default.removeItem(at: file) } }
+        let inputs: ([String: UpstreamSettings]) -> ReloadInputs = { upstreams in
+            ReloadInputs(
+                watchedFiles: [pointer.path, first.path], pollInterval: .milliseconds(30), reloadsOnSIGHUP: false
+            ) {
+                let named = try String(contentsOf: pointer, encoding: .utf8).trimmingCharacters(
+                    in: .whitespacesAndNewlines)
+                let label = try String(contentsOfFile: named, encoding: .utf8).trimmingCharacters(
+                    in: .whitespacesAndNewlines)
+                return ReloadInputs.Loaded(
+                    snapshot: GatewaySnapshot(gate: TestGate(label: label), upstreams: upstreams),
+                    watchedFiles: [pointer.path, named])
+            }
+        }
+        try await GatewayHarness.with(reload: inputs) { gateway in
+            let reloader = try #require(gateway.server.reloader)
+            let running = Task { try await reloader.run() }
+            defer { running.cancel() }
+            func label() async -> String? {
+                try? await gateway.roundTrip("GET /n HTTP/1.1\r\nHost: a\r\n\r\n").header("x-rewritten")
+            }
+            #expect(await label() == "v1")
+            try FileReplacement.write(second.path, to: pointer)
+            #expect(await gateway.eventually { await label() == "v2" })
+            try FileReplacement.write("v3", to: second)
+            #expect(await gateway.eventually { await label() == "v3" }, "the newly named file is watched")
+            try FileReplacement.write("stale", to: first)
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(await label() == "v3")
         }
     }
 

@@ -63,7 +63,7 @@ public final class Gateway: Sendable {
             box.value = loaded
             metrics?.snapshotLoaded(loaded.snapshot)
             metrics?.reloadSucceeded()
-            return loaded.gatewaySnapshot
+            return ReloadInputs.Loaded(snapshot: loaded.gatewaySnapshot, watchedFiles: loaded.watchedFiles)
         }
         let seal = SealRoute.route(current: { box.value }, clock: { Int64(Date().timeIntervalSince1970) })
         let sink: any AuditSink = metrics.map { AuditFanOut($0, audit) } ?? audit

@@ -20,8 +20,26 @@ public final class Reloader: Service, Sendable {
     private let status: ReloadStatus
     private let publish: @Sendable (GatewaySnapshot) -> Void
     private let logger: Logger
-    private let stamps: Mutex<[FileStamp?]>
+    private let watch: Mutex<Watch>
     private let serial = Mutex<Void>(())
+
+    /// The files watched now and what they looked like when the snapshot in force was loaded.
+    private struct Watch {
+        enum Seen: Equatable {
+            /// Not stat'ed before a load: the file was first named by the load that just succeeded,
+            /// so a change during that load cannot be ruled out (the next poll reloads once more).
+            case unknown
+            /// Its stamp before the load (`nil`: it could not be stat'ed).
+            case stamp(FileStamp?)
+        }
+
+        var files: [String]
+        var seen: [Seen]
+
+        static func stamped(_ files: [String]) -> Watch {
+            Watch(files: files, seen: FileStamp.read(files).map(Seen.stamp))
+        }
+    }
 
     /// Creates a reloader. The files' current state is the baseline: the caller loaded the initial
     /// snapshot from them.
@@ -37,7 +55,7 @@ public final class Reloader: Service, Sendable {
         self.status = status
         self.publish = publish
         self.logger = logger
-        self.stamps = Mutex(FileStamp.read(inputs.watchedFiles))
+        self.watch = Mutex(Watch.stamped(inputs.watchedFiles))
         if inputs.reloadsOnSIGHUP {
             // A SIGHUP before the dispatch source exists must not terminate the process.
             signal(SIGHUP, SIG_IGN)
@@ -50,13 +68,12 @@ public final class Reloader: Service, Sendable {
         let signalSource = inputs.reloadsOnSIGHUP ? Self.sighupSource(continuation) : nil
         defer { signalSource?.cancel() }
         let interval = inputs.pollInterval
-        let files = inputs.watchedFiles
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: interval)
-                        if self.filesChanged(files) { continuation.yield("watched file changed") }
+                        if self.filesChanged() { continuation.yield("watched file changed") }
                     }
                     continuation.finish()
                 }
@@ -74,10 +91,22 @@ public final class Reloader: Service, Sendable {
     @discardableResult
     public func reloadNow(trigger: String = "requested") -> Bool {
         serial.withLock { _ in
-            stamps.withLock { $0 = FileStamp.read(inputs.watchedFiles) }
+            // Stamped before loading: a change while the load reads the files is seen by the next poll.
+            let before = watch.withLock { watch in
+                watch = Watch.stamped(watch.files)
+                return watch
+            }
             do {
-                let snapshot = try inputs.load()
-                publish(snapshot)
+                let loaded = try inputs.load()
+                if loaded.watchedFiles != before.files {
+                    // The configuration now names other files (a keyring or origins file elsewhere):
+                    // watch those. Files watched before keep their stamps; new ones reload once more.
+                    let known = Dictionary(zip(before.files, before.seen), uniquingKeysWith: { first, _ in first })
+                    watch.withLock {
+                        $0 = Watch(files: loaded.watchedFiles, seen: loaded.watchedFiles.map { known[$0] ?? .unknown })
+                    }
+                }
+                publish(loaded.snapshot)
                 status.loadSucceeded()
                 logger.info("configuration reloaded", metadata: ["trigger": "\(trigger)"])
                 return true
@@ -92,9 +121,11 @@ public final class Reloader: Service, Sendable {
         }
     }
 
-    private func filesChanged(_ files: [String]) -> Bool {
-        let now = FileStamp.read(files)
-        return stamps.withLock { $0 != now }
+    private func filesChanged() -> Bool {
+        let files = watch.withLock { $0.files }
+        let now = FileStamp.read(files).map(Watch.Seen.stamp)
+        // A reload that changed the list meanwhile compared nothing: the next poll does.
+        return watch.withLock { $0.files == files && $0.seen != now }
     }
 
     private static func sighupSource(_ continuation: AsyncStream<String>.Continuation) -> any DispatchSourceSignal {
