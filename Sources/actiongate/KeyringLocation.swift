@@ -80,6 +80,12 @@ struct KeyringLocation: ParsableArguments {
         var lifetimes = TokenLifetimes.defaults
         if let settings {
             lifetimes = settings.lifetimes
+        } else if configError == nil, need == .required {
+            // A safety check on assumed lifetimes: say so, since the gateway's may be longer.
+            KeysCommand.warn(
+                "no configuration found (--config, ACTIONGATE_CONFIG, ./config.yaml): the guard assumes the "
+                    + "default token lifetimes (\(lifetimes.summary)). If the gateway's configuration sets a "
+                    + "longer session.max_age or bound_args.max_ttl, pass it with --config.")
         } else if let configError {
             switch need {
             case .required: throw configError

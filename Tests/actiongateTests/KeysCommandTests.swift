@@ -161,6 +161,14 @@ func writeConfig(in folder: URL, name: String = "config.yaml", extra: String = "
                 #expect(result.status == status, "\(arguments): \(result.stderr)")
                 #expect(
                     (result.stdout + result.stderr).contains(message), "\(arguments): \(result.stdout)\(result.stderr)")
+                // Without a configuration the guard's lifetimes are assumed, and it says so.
+                let guarded =
+                    status != 2 && !arguments.contains("--force")
+                    && arguments.contains { $0 == "retire" || $0 == "prune" }
+                #expect(
+                    result.stderr.contains("no configuration found") == guarded
+                        && (!guarded || result.stderr.contains("7d + 1m clock skew")),
+                    "\(arguments): \(result.stderr)")
             }
             let remaining = try listedKeys("keys.json", in: folder).compactMap { $0["id"] as? String }
             #expect(Set(remaining) == [active, staged])
