@@ -90,6 +90,27 @@ import Testing
         #expect(cache.count == 0)
     }
 
+    /// A cached cookie's value spelled with a character Unicode treats as equal to one of its ASCII
+    /// characters (U+212A KELVIN SIGN for `K`) is not the same bytes: it is refused as opening
+    /// refuses it, cached or not.
+    @Test func aCanonicallyEquivalentSpellingIsNotACacheHit() throws {
+        let cache = SessionCache()
+        var good = try cookie(iat: Self.now - 60, exp: Self.now + 3600)
+        // Sealed until its value holds a `K` (one in 64 characters; a few seals at most).
+        while !good.dropFirst(codec.cookieName.count + 1).contains("K") {
+            good = try cookie(iat: Self.now - 60, exp: Self.now + 3600)
+        }
+        #expect(check(good, now: Self.now, cache: cache).session?.subject == "alice")
+        #expect(cache.count == 1)
+        let prefix = codec.cookieName + "="
+        let kelvin = prefix + String(good.dropFirst(prefix.count).map { $0 == "K" ? "\u{212A}" : $0 })
+        #expect(kelvin == good, "Swift's String equality treats them as the same string")
+        #expect(Array(kelvin.utf8) != Array(good.utf8))
+        #expect(check(kelvin, now: Self.now, cache: nil) == .invalid(reason: "malformed"))
+        #expect(check(kelvin, now: Self.now, cache: cache) == .invalid(reason: "malformed"))
+        #expect(check(good, now: Self.now, cache: cache).session?.subject == "alice")
+    }
+
     @Test func theCacheIsBounded() throws {
         let cache = SessionCache(capacity: 8)
         for index in 0..<50 {

@@ -60,7 +60,12 @@ public struct SessionCodec: Sendable {
             return .invalid(reason: "duplicate_cookie")
         case .found(let token):
             if cookies.isTruncated { return .invalid(reason: "too_many_cookies") }
-            guard let cache else { return open(token: token, keys: keys, now: now) }
+            // Only ASCII values use the cache: `String` equality is Unicode canonical equivalence,
+            // which would let a non-ASCII spelling (U+212A KELVIN SIGN for `K`) hit the entry of the
+            // ASCII value opening refuses it as; among ASCII strings it is byte equality.
+            guard let cache, token.utf8.allSatisfy({ $0 < 0x80 }) else {
+                return open(token: token, keys: keys, now: now)
+            }
             if let session = cache.session(for: token) {
                 if isCurrent(session, now: now) { return .valid(session) }
                 cache.remove(token)
