@@ -70,6 +70,17 @@ struct CookieHeaderTests {
         #expect(header.serialized(removing: Self.session) == example.forwarded)
     }
 
+    /// Names are compared by their bytes: a name spelled with U+212A KELVIN SIGN for `K` (equal to
+    /// the ASCII spelling as a Swift `String`) is another cookie, as a browser keeps it.
+    @Test func aCanonicallyEquivalentNameIsAnotherCookie() {
+        let kelvin = "__Host-\u{212A}ey"
+        #expect(kelvin == "__Host-Key")
+        let header = CookieHeader(["\(kelvin)=x; __Host-Key=tok"])
+        #expect(header.lookup("__Host-Key") == .found("tok"))
+        #expect(header.serialized(removing: "__Host-Key") == "\(kelvin)=x")
+        #expect(CookieHeader(["\(kelvin)=x"]).lookup("__Host-Key") == .absent)
+    }
+
     @Test func pairsBeyondTheBoundAreIgnoredAndFlagged() {
         let value = (0..<10).map { "c\($0)=\($0)" }.joined(separator: "; ")
         let header = CookieHeader([value, "\(Self.session)=tok"], maxPairs: 5)

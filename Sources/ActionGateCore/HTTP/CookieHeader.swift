@@ -69,7 +69,9 @@ public struct CookieHeader: Sendable, Equatable {
     /// Finds the cookie named exactly `name` (case-sensitive).
     public func lookup(_ name: String) -> Lookup {
         var found: String?
-        for pair in pairs where pair.name == name {
+        // By bytes: `String` equality is canonical equivalence, under which a name spelled with
+        // U+212A KELVIN SIGN equals one with `K`; a browser keeps those as two different cookies.
+        for pair in pairs where pair.name.utf8.elementsEqual(name.utf8) {
             if found != nil { return .duplicated }
             found = pair.value
         }
@@ -85,7 +87,7 @@ public struct CookieHeader: Sendable, Equatable {
         for pair in pairs { capacity &+= pair.name.utf8.count &+ pair.value.utf8.count &+ 3 }
         var result = ""
         result.reserveCapacity(capacity)
-        for pair in pairs where pair.name != name {
+        for pair in pairs where !pair.name.utf8.elementsEqual(name.utf8) {
             if !result.isEmpty { result += "; " }
             result += pair.name
             result += "="
