@@ -19,6 +19,9 @@ public enum KeyringError: Error, Hashable, CustomStringConvertible {
     case invalid([KeyringProblem])
     /// A system call failed: `operation` says which, `errno` why.
     case io(path: String, operation: String, errno: Int32)
+    /// The keyring belongs to another user, and a replacement written by this process could not be
+    /// given to that user (only root can): the gateway, running as that user, could not read it.
+    case foreignOwner(path: String, ownerUID: UInt32, ownerGID: UInt32, ownerName: String?)
     /// Random bytes for a new key could not be drawn.
     case randomUnavailable
     /// A key could not be prepared for sealing (HKDF failed inside OpenSSL).
@@ -48,7 +51,8 @@ public enum KeyringError: Error, Hashable, CustomStringConvertible {
     /// Whether this is a refusal, an invalid keyring, or an I/O failure.
     public var kind: Kind {
         switch self {
-        case .noStagedKey, .unknownKey, .notStaged, .notRetirable, .demotedTooRecently, .alreadyExists:
+        case .noStagedKey, .unknownKey, .notStaged, .notRetirable, .demotedTooRecently, .alreadyExists,
+            .foreignOwner:
             return .refused
         case .insecurePermissions, .malformedJSON, .invalid, .notAKeyringFile:
             return .invalid
@@ -76,7 +80,15 @@ public enum KeyringError: Error, Hashable, CustomStringConvertible {
         case .invalid(let problems):
             return problems.map(\.description).joined(separator: "\n")
         case .io(let path, let operation, let code):
-            return "\(path): \(operation) failed: \(String(cString: strerror(code)))."
+            let text = "\(path): \(operation) failed: \(String(cString: strerror(code)))."
+            guard code == EACCES || code == EPERM else { return text }
+            return text + " Run the command as the user the keyring belongs to (the gateway's), e.g. "
+                + "`sudo -u USER actiongate keys …`, or fix the file's and its folder's owner and permissions."
+        case .foreignOwner(let path, let uid, let gid, let name):
+            let user = name.map { "\($0) (uid \(uid))" } ?? "uid \(uid)"
+            return "\(path) belongs to \(user), group \(gid); a keyring rewritten by this user could not be "
+                + "handed back to it, and the gateway running as \(name ?? "that user") could not read it. "
+                + "Run the command as that user (`sudo -u \(name ?? "#\(uid)") actiongate keys …`) or as root."
         case .randomUnavailable:
             return "no random bytes available for a new key (OpenSSL RAND_bytes failed); "
                 + "check the system's entropy source."

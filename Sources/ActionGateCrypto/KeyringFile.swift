@@ -101,6 +101,10 @@ public enum KeyringFile {
     /// system), written and fsynced, renamed over the keyring, then the folder fsynced so the rename
     /// itself survives a power cut. The temp file is removed on any failure.
     ///
+    /// A keyring being replaced keeps its owner and group: the new file is given to them before the
+    /// rename (so `sudo actiongate keys …` on the gateway's keyring leaves it readable by the
+    /// gateway), and when this process may not do that the write is refused, the keyring untouched.
+    ///
     /// `beforeRename` runs between the fsync and the rename; tests throw from it to interrupt a save.
     static func writeAtomically(
         _ keyring: Keyring,
@@ -113,6 +117,7 @@ public enum KeyringFile {
         defer { if !renamed { unlink(temporary) } }
         do {
             defer { close(fd) }
+            try keepOwner(of: path, on: fd)
             try writeAll(fd, keyring.serialized(), path: temporary)
             guard fsync(fd) == 0 else { throw KeyringError.io(path: temporary, operation: "fsync", errno: errno) }
         }
@@ -125,6 +130,28 @@ public enum KeyringFile {
         guard folderFD >= 0 else { throw .io(path: folder, operation: "opening the folder to fsync", errno: errno) }
         defer { close(folderFD) }
         guard fsync(folderFD) == 0 else { throw .io(path: folder, operation: "fsync of the folder", errno: errno) }
+    }
+
+    /// Gives the open file `fd` the owner and group of the file at `path`, if there is one and they
+    /// differ from this process's. Another owner is required (the gateway reads the file as its
+    /// owner); another group is kept when this process may set it, and otherwise left (0600: the
+    /// group has no access either way).
+    private static func keepOwner(of path: String, on fd: Int32) throws(KeyringError) {
+        var current = stat()
+        guard stat(path, &current) == 0 else { return }
+        guard current.st_uid != geteuid() || current.st_gid != getegid() else { return }
+        if current.st_uid == geteuid() {
+            _ = fchown(fd, current.st_uid, current.st_gid)
+            return
+        }
+        guard fchown(fd, current.st_uid, current.st_gid) == 0 else {
+            var name: String?
+            if let entry = getpwuid(current.st_uid), let pointer = entry.pointee.pw_name {
+                name = String(cString: pointer)
+            }
+            throw .foreignOwner(
+                path: path, ownerUID: UInt32(current.st_uid), ownerGID: UInt32(current.st_gid), ownerName: name)
+        }
     }
 
     /// `.keys.json.tmp-<pid>-<n>` beside the keyring, created exclusively so nothing is clobbered.

@@ -30,6 +30,15 @@ public enum KeyringLock {
         let lockPath = path(for: keyringPath)
         let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .io(path: lockPath, operation: "opening the lock file", errno: errno) }
+        // A lock file this process (say root) owns beside a keyring someone else owns goes to the
+        // keyring's owner, so that user can still take the lock; best effort.
+        var keyring = stat()
+        var lock = stat()
+        if stat(keyringPath, &keyring) == 0, fstat(fd, &lock) == 0, lock.st_uid == geteuid(),
+            lock.st_uid != keyring.st_uid || lock.st_gid != keyring.st_gid
+        {
+            _ = fchown(fd, keyring.st_uid, keyring.st_gid)
+        }
         while flock(fd, LOCK_EX) != 0 {
             let code = errno
             guard code == EINTR else {

@@ -119,6 +119,40 @@ func writeKeyringFile(_ text: String, to path: String, mode: Int = 0o600) throws
         }
     }
 
+    /// `sudo actiongate keys …` on the gateway's keyring: the replacement (and the lock file) keep
+    /// the keyring's owner and group, so the gateway, running as that user, can still read it.
+    @Test(.enabled(if: geteuid() == 0, "needs root to give files away"))
+    func anUpdateByRootKeepsTheKeyringsOwner() throws {
+        try withKeyringFolder { folder in
+            let path = folder + "/keys.json"
+            let original = try keyringFixture()
+            try KeyringFile.save(original, to: path)
+            let owner: (uid: uid_t, gid: gid_t) = (65534, 65534)
+            #expect(chown(path, owner.uid, owner.gid) == 0)
+            try KeyringFile.update(at: path) { keyring in
+                keyring = try keyring.rotating(now: keyringNow, randomBytes: keyringRandom)
+            }
+            for file in [path, KeyringLock.path(for: path)] {
+                var status = stat()
+                #expect(stat(file, &status) == 0)
+                #expect(status.st_uid == owner.uid && status.st_gid == owner.gid, "\(file)")
+            }
+            #expect(try KeyringFile.load(from: path).entries.count == original.entries.count + 1)
+        }
+    }
+
+    @Test func permissionErrorsSayWhoShouldRunTheCommand() {
+        for code in [EACCES, EPERM] {
+            let text = KeyringError.io(path: "/etc/actiongate/keys.json", operation: "opening", errno: code).description
+            #expect(text.contains("Run the command as the user the keyring belongs to"), "\(text)")
+        }
+        let other = KeyringError.io(path: "/k", operation: "opening", errno: EIO).description
+        #expect(!other.contains("Run the command as"))
+        let foreign = KeyringError.foreignOwner(path: "/k", ownerUID: 998, ownerGID: 998, ownerName: "actiongate")
+        #expect(foreign.description.contains("sudo -u actiongate actiongate keys"))
+        #expect(foreign.kind == .refused)
+    }
+
     @Test func aFailingUpdateLeavesTheFileUntouched() throws {
         struct Refusal: Error {}
         try withKeyringFolder { folder in
