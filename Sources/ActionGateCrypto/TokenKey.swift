@@ -4,12 +4,13 @@ import Synchronization
 /// One keyring key, ready to seal and open tokens: its id and the two HKDF-SHA256 subkeys derived once.
 ///
 /// The 32-byte secret itself is not kept; the subkeys live in memory owned by this object and are
-/// wiped when it is released. `sealCount` counts seals made with this key in this process: random
-/// 96-bit nonces are safe for 2^32 seals per key (NIST SP 800-38D), so the gateway warns from
-/// `sealWarningThreshold` and `SealedToken.seal` refuses from `sealLimit`.
+/// wiped when it is released. `sealCount` counts seals made with this key in this process, by this
+/// object and every other built from the same id and secret (a reload's new `Keyring`, see
+/// `SealCounter`): random 96-bit nonces are safe for 2^32 seals per key (NIST SP 800-38D), so the
+/// gateway warns from `sealWarningThreshold` and `SealedToken.seal` refuses from `sealLimit`.
 ///
 /// `@unchecked Sendable`: the subkey buffer is written only in `init`, read-only afterwards, and freed
-/// only in `deinit` when no other reference exists; the counter is an `Atomic`.
+/// only in `deinit` when no other reference exists; the counter is an `Atomic` (shared, `SealCounter`).
 public final class TokenKey: @unchecked Sendable {
     /// Length of a key secret in bytes.
     public static let secretSize = 32
@@ -22,7 +23,7 @@ public final class TokenKey: @unchecked Sendable {
     public let id: UInt32
     /// Session subkey (bytes 0..<32) then bound-arguments subkey (32..<64).
     private let subkeys: UnsafeMutableRawBufferPointer
-    private let sealCounter = Atomic<UInt64>(0)
+    private let sealCounter: SealCounter
 
     /// Derives the subkeys for key `id` from its 32-byte `secret`.
     ///
@@ -34,6 +35,7 @@ public final class TokenKey: @unchecked Sendable {
         let bound = try HKDF.sha256(
             ikm: secret, salt: [], info: Array(TokenPurpose.boundArguments.hkdfInfo.utf8), outputLength: 32)
         self.id = id
+        sealCounter = try SealCounter.shared(id: id, secret: secret)
         subkeys = .allocate(byteCount: 64, alignment: 16)
         subkeys.copyBytes(from: session + bound)
     }
@@ -47,7 +49,7 @@ public final class TokenKey: @unchecked Sendable {
     public var idHex: String { Self.hex(id) }
 
     /// Number of tokens this key has sealed in this process.
-    public var sealCount: UInt64 { sealCounter.load(ordering: .relaxed) }
+    public var sealCount: UInt64 { sealCounter.value.load(ordering: .relaxed) }
 
     /// Formats a key id as 8 lowercase hex digits.
     public static func hex(_ id: UInt32) -> String {
@@ -70,7 +72,7 @@ public final class TokenKey: @unchecked Sendable {
 
     /// Counts one seal; throws once the key has reached `sealLimit`.
     func recordSeal() throws(CryptoError) {
-        let previous = sealCounter.wrappingAdd(1, ordering: .relaxed).oldValue
+        let previous = sealCounter.value.wrappingAdd(1, ordering: .relaxed).oldValue
         guard previous < Self.sealLimit else { throw .keyUsageLimitReached }
     }
 

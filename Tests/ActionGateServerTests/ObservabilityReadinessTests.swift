@@ -113,7 +113,7 @@ import Testing
                 #expect(sealed.status == 200)
             }
             #expect(try await metrics(fixture).value("actiongate_key_seals_total", ["key_id": active]) == 3)
-            // A reload builds new keys that count from zero; the metric carries the count over.
+            // A reload builds new key objects; they go on counting where the old ones stopped.
             #expect(try #require(fixture.gateway.server.reloader).reloadNow(trigger: "test"))
             _ = try await fixture.adminPost("/v1/seal", json: #"{"action":"deleteUser","args":{},"ttl":"5m"}"#)
             let text = try await metrics(fixture)

@@ -53,12 +53,12 @@ extension GatewayMetrics {
         }
     }
 
-    /// Seals per key: the keys in force plus what earlier keyrings' copies of them sealed.
+    /// Seals per key in force: each key's count covers every seal this process made with it,
+    /// before reloads too (`TokenKey.sealCount`).
     private func reportSeals(_ state: inout ScrapeState) {
         guard let keyring = state.keyring else { return }
         for entry in keyring.entries {
-            let live = keyring.openingKey(id: entry.id)?.sealCount ?? 0
-            let total = state.retiredSeals[entry.id, default: 0] &+ live
+            let total = keyring.openingKey(id: entry.id)?.sealCount ?? 0
             let reported = state.reportedSeals[entry.id, default: 0]
             let counter = registry.makeCounter(
                 descriptor: MetricName.keySeals.descriptor, labels: [("key_id", entry.idHex)])

@@ -40,13 +40,9 @@ extension GatewayMetrics {
         gauges.lastReloadSuccess.set(to: 0)
     }
 
-    /// Makes `keyring` the one whose keys are reported, carrying the old keys' seal counts over.
+    /// Makes `keyring` the one whose keys are reported (their seal counts carry over by themselves:
+    /// `TokenKey.sealCount` is per key and process, whichever keyring value holds the key).
     private func install(_ keyring: Keyring, state: inout ScrapeState) {
-        if let previous = state.keyring {
-            for entry in previous.entries {
-                state.retiredSeals[entry.id, default: 0] &+= previous.openingKey(id: entry.id)?.sealCount ?? 0
-            }
-        }
         if state.keyring != keyring {
             state.keyringGeneration += 1
             gauges.keyringGeneration.set(Int64(state.keyringGeneration))

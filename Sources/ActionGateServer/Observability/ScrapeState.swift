@@ -18,9 +18,6 @@ struct ScrapeState: Sendable {
     var auditReopenFailuresReported = 0
     /// The keyring in force.
     var keyring: Keyring?
-    /// Seals made by `TokenKey`s of keyrings no longer in force (each load makes new ones, counting
-    /// from zero), by key id.
-    var retiredSeals: [UInt32: UInt64] = [:]
     /// The seal counts already added to `actiongate_key_seals_total`, by key id.
     var reportedSeals: [UInt32: UInt64] = [:]
     var keyGauges: [UInt32: KeyGauges] = [:]
