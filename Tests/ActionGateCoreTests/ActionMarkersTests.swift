@@ -132,6 +132,27 @@ struct ActionMarkersTests {
         Refused(
             label: "empty descriptor", pairs: [("$ACTION_REF_1", ""), ("$ACTION_1:0", "")],
             error: .malformedDescriptor),
+        // React runs what JSON.parse gives (a repeated key wins), Next.js checks the first id: the
+        // descriptor must be one strict JSON object with exactly that id.
+        Refused(
+            label: "descriptor with a second id",
+            pairs: [("$ACTION_REF_1", ""), ("$ACTION_1:0", #"{"id":"public","id":"deleteUser","bound":null}"#)],
+            error: .malformedDescriptor),
+        Refused(
+            label: "descriptor with a second id spelled with an escape",
+            pairs: [("$ACTION_REF_1", ""), ("$ACTION_1:0", #"{"id":"public","\u0069d":"deleteUser"}"#)],
+            error: .malformedDescriptor),
+        Refused(
+            label: "descriptor with bytes after the object",
+            pairs: [("$ACTION_REF_1", ""), ("$ACTION_1:0", #"{"id":"a"}{"id":"b"}"#)],
+            error: .malformedDescriptor),
+        Refused(
+            label: "descriptor that is not JSON after the id",
+            pairs: [("$ACTION_REF_1", ""), ("$ACTION_1:0", #"{"id":"a",bound}"#)],
+            error: .malformedDescriptor),
+        Refused(
+            label: "truncated descriptor", pairs: [("$ACTION_REF_1", ""), ("$ACTION_1:0", #"{"id":"a"}"#)],
+            truncated: ["$ACTION_1:0"], error: .malformedDescriptor),
         Refused(
             label: "descriptor with escaped quote",
             pairs: [("$ACTION_REF_1", ""), ("$ACTION_1:0", #"{"id":"a\"b"}"#)],

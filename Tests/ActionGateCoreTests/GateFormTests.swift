@@ -17,11 +17,14 @@ import Testing
         return body + "--\(boundary)--\r\n"
     }
 
-    func formPost(_ path: String, _ body: String, multipart: Bool = true, extra: [(String, String)] = []) -> (RequestHead, [UInt8]) {
+    func formPost(_ path: String, _ body: String, multipart: Bool = true, extra: [(String, String)] = []) -> (
+        RequestHead, [UInt8]
+    ) {
         let type = multipart ? "multipart/form-data; boundary=\(Self.boundary)" : "application/x-www-form-urlencoded"
         let head = GateFixture.head(
             "POST", path,
-            headers: [("Host", "app.example.com"), ("Origin", "https://app.example.com"), ("Content-Type", type)] + extra,
+            headers: [("Host", "app.example.com"), ("Origin", "https://app.example.com"), ("Content-Type", type)]
+                + extra,
             bodyLength: body.utf8.count)
         return (head, Array(body.utf8))
     }
@@ -29,19 +32,38 @@ import Testing
     func decide(_ request: (RequestHead, [UInt8])) -> Verdict { fixture.decide(request.0, body: request.1) }
 
     @Test func anActionIDFieldIdentifiesTheAction() throws {
-        let plan = try #require(decide(formPost("/page", Self.multipart([("$ACTION_ID_\(GateFixture.nextID)", ""), ("title", "x")]))).plan)
+        let plan = try #require(
+            decide(formPost("/page", Self.multipart([("$ACTION_ID_\(GateFixture.nextID)", ""), ("title", "x")]))).plan)
         #expect(plan.audit.action == GateFixture.nextID)
         #expect(plan.headers.first("X-ActionGate-Action") == GateFixture.nextID)
-        #expect(plan.body == .buffered(Array(Self.multipart([("$ACTION_ID_\(GateFixture.nextID)", ""), ("title", "x")]).utf8)))
+        #expect(
+            plan.body
+                == .buffered(Array(Self.multipart([("$ACTION_ID_\(GateFixture.nextID)", ""), ("title", "x")]).utf8)))
     }
 
     @Test func aReferenceDescriptorIdentifiesTheAction() throws {
-        let body = Self.multipart([("$ACTION_REF_1", ""), ("$ACTION_1:0", #"{"id":"\#(GateFixture.nextID)","bound":null}"#)])
+        let body = Self.multipart([
+            ("$ACTION_REF_1", ""), ("$ACTION_1:0", #"{"id":"\#(GateFixture.nextID)","bound":null}"#),
+        ])
         #expect(decide(formPost("/page", body)).plan?.audit.action == GateFixture.nextID)
     }
 
+    /// Next.js checks the descriptor's first id, React runs the last `id` key JSON.parse keeps: a
+    /// public action's id followed by an admin action's must not pass as the public action.
+    @Test func aDescriptorNamingASecondIDIsRefused() {
+        for descriptor in [
+            #"{"id":"\#(GateFixture.nextID)","id":"deleteUser","bound":null}"#,
+            #"{"id":"\#(GateFixture.nextID)","\u0069d":"deleteUser","bound":null}"#,
+        ] {
+            let body = Self.multipart([("$ACTION_REF_1", ""), ("$ACTION_1:0", descriptor)])
+            #expect(decide(formPost("/page", body)).outcome == "invalid_action_id", "\(descriptor)")
+        }
+    }
+
     @Test func unknownIDsInFieldsAre404() {
-        #expect(decide(formPost("/page", Self.multipart([("$ACTION_ID_\(String(repeating: "c", count: 40))", "")]))).outcome == "unknown_action")
+        #expect(
+            decide(formPost("/page", Self.multipart([("$ACTION_ID_\(String(repeating: "c", count: 40))", "")]))).outcome
+                == "unknown_action")
     }
 
     @Test func fieldsThatDisagreeWithTheHeaderOrPathAreAmbiguous() {
@@ -85,7 +107,9 @@ import Testing
         let plan = try #require(decide(formPost("/page", body)).plan)
         #expect(plan.headers.first("X-ActionGate-Bound-Args") == Base64URL.encode(Array(#"["note-7"]"#.utf8)))
         let urlencoded = "%24ACTION_ID_\(GateFixture.nextID)=&%24ACTION_BOUND=\(token)"
-        #expect(decide(formPost("/page", urlencoded, multipart: false)).plan?.headers.first("X-ActionGate-Bound-Args") != nil)
+        #expect(
+            decide(formPost("/page", urlencoded, multipart: false)).plan?.headers.first("X-ActionGate-Bound-Args")
+                != nil)
         // A header copy as well as the field is ambiguous.
         #expect(decide(formPost("/page", body, extra: [("Action-Bound", token)])).outcome == "bound_args_rejected")
     }

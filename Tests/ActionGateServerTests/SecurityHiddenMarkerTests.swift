@@ -74,6 +74,33 @@ import Testing
         }
     }
 
+    /// A `$ACTION_REF_` descriptor whose first `id` is a public action and whose later `id` key (the
+    /// one React's JSON.parse keeps) is a signed-in one: refused as `invalid_action_id`, never
+    /// forwarded as the public action; the honest descriptor of the same public action passes.
+    @Test(arguments: [
+        #"{"id":"echo","id":"whoami","bound":null}"#, #"{"id":"echo","\u0069d":"whoami","bound":null}"#,
+    ])
+    func aDescriptorNamingASecondActionIsRefused(_ descriptor: String) async throws {
+        try await SecurityFixture.with { fixture in
+            func post(_ descriptor: String) async throws -> ParsedResponse {
+                let body = [
+                    "--b", "Content-Disposition: form-data; name=\"$ACTION_REF_1\"", "", "",
+                    "--b", "Content-Disposition: form-data; name=\"$ACTION_1:0\"", "", descriptor, "--b--", "",
+                ].joined(separator: "\r\n")
+                return try await fixture.harness.roundTrip(
+                    "POST /some/page HTTP/1.1\r\n\(Self.sameOrigin)\(Self.multipart)"
+                        + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)")
+            }
+            let refused = try await post(descriptor)
+            #expect(refused.status == 400)
+            #expect(refused.bodyText.hasPrefix("{\"error\":\"invalid_action_id\""))
+            #expect(fixture.upstream.received.isEmpty)
+            let honest = try await post(#"{"id":"echo","bound":null}"#)
+            #expect(honest.status == 200)
+            #expect(fixture.upstream.received.count == 1)
+        }
+    }
+
     /// `identity` is no coding at all: such a form is read and forwarded as usual.
     @Test func identityCodingIsReadAsUsual() async throws {
         try await SecurityFixture.with { fixture in

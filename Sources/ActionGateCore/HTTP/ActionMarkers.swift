@@ -1,3 +1,5 @@
+import ActionGateCrypto
+
 /// The actions a form body names through React's progressive-enhancement fields, and the sealed
 /// bound-arguments token it carries.
 ///
@@ -95,6 +97,12 @@ public struct ActionMarkers: Sendable, Equatable {
     }
 
     /// The id in the one descriptor field named `name`: `{"id":"<id>"…`.
+    ///
+    /// Next.js checks the id it finds after `{"id":"` (up to the next `"`), but React runs the
+    /// action `JSON.parse` gives, where a repeated key wins: `{"id":"<public>","id":"<admin>"}` (or
+    /// with the second key spelled `"\u0069d"`) would be checked as one action and run as another.
+    /// So the whole descriptor must also be one strict JSON object (no duplicate key after decoding
+    /// escapes, nothing after it, not cut short) whose `id` is exactly the prefix's id.
     private static func descriptorMarker(_ fields: FormFields, named name: String) throws(ActionMarkerError) -> Marker {
         var descriptor: FormFields.ActionField?
         for field in fields.actionFields where field.name == name {
@@ -109,6 +117,9 @@ public struct ActionMarkers: Sendable, Equatable {
         guard let end = value[start...].firstIndex(of: ASCII.quote) else { throw .malformedDescriptor }
         let shape = value[start..<end].withUnsafeBufferPointer { ActionIDShape.of($0) }
         guard let shape else { throw .malformedID }
+        guard !descriptor.isTruncated, case .object(let members)? = try? JSONValue(parsing: value),
+            case .string(let parsedID)? = members["id"], parsedID.utf8.elementsEqual(value[start..<end])
+        else { throw .malformedDescriptor }
         return Marker(
             id: String(decoding: value[start..<end], as: UTF8.self), shape: shape, source: .referenceDescriptor)
     }
@@ -126,7 +137,8 @@ public enum ActionMarkerError: String, Error, Sendable, Equatable, CaseIterable 
     case duplicateDescriptor = "duplicate_descriptor"
     /// The descriptor is a file part, not a string.
     case descriptorNotText = "descriptor_not_text"
-    /// The descriptor does not begin `{"id":"<id>"`.
+    /// The descriptor does not begin `{"id":"<id>"`, or is not one strict JSON object whose only
+    /// `id` is that id.
     case malformedDescriptor = "malformed_descriptor"
     /// More than one `$ACTION_BOUND` field.
     case duplicateBoundArguments = "duplicate_bound_arguments"
