@@ -26,6 +26,14 @@ import Testing
                 actions: "  list:\n    - { id: a, path: /x, policy: p }\n    - { id: b, path: /x, policy: p }"),
             location: "config.yaml:11: actions.list[1].path", message: "the same path as actions.list[0]"),
         Case(
+            name: "action paths differing only in case or a trailing slash",
+            yaml: config(
+                actions:
+                    "  list:\n    - { id: a, path: /x/Delete, policy: p }\n    - { id: b, path: /x/delete/, policy: p }"
+            ),
+            location: "config.yaml:11: actions.list[1].path",
+            message: "differs from actions.list[0]'s path only in case"),
+        Case(
             name: "unknown policy", yaml: config(actions: "  list:\n    - { id: a, policy: admins }"),
             location: "config.yaml:10: actions.list[0].policy", message: "unknown policy; expected one of p"),
         Case(
@@ -244,5 +252,17 @@ import Testing
         let issues = ConfigurationFixture.issues(yaml)
         #expect(issues.contains { $0.contains("the document is too large") }, "\(issues.prefix(3))")
         #expect(issues.count < 5)
+    }
+}
+
+/// The key under which an action's path also identifies it (spellings lenient routers accept).
+@Suite struct ActionLoosePathTests {
+    @Test(arguments: [
+        ("/actions/deleteUser", "/actions/deleteuser"), ("/actions/DeleteUser/", "/actions/deleteuser"),
+        ("/actions/deleteUser//", "/actions/deleteuser"), ("/actions/deleteUser;jsessionid=1", "/actions/deleteuser"),
+        ("/a;b/c;d/", "/a/c"), ("/", "/"), ("/;x", "/"), ("/API/Login", "/api/login"),
+    ])
+    func looseKeys(_ path: String, _ key: String) {
+        #expect(ActionsConfiguration.looseKey(path) == key)
     }
 }

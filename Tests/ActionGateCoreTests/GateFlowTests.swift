@@ -42,6 +42,13 @@ import Testing
         Case("two Next-Action fields", h("POST", "/", nil, [("Next-Action", GateFixture.nextID), ("Next-Action", GateFixture.nextID)], "203.0.113.9", nil), "invalid_action_id"),
         Case("header and path disagree", h("POST", "/actions/login", nil, [("Next-Action", GateFixture.nextID)], "203.0.113.9", nil), "ambiguous_action"),
         Case("known Next-Action id", h("POST", "/some/page", nil, [("Next-Action", GateFixture.nextID)], "203.0.113.9", nil), "forward"),
+        // An action's path also in the spellings a lenient upstream router treats as it (case, a
+        // trailing slash, ;parameters): still that action, so another name is ambiguous.
+        Case("header and a case variant of a path disagree", h("POST", "/actions/DeleteUser", nil, [("Next-Action", GateFixture.nextID)], "203.0.113.9", nil), "ambiguous_action"),
+        Case("header and a trailing-slash path disagree", h("POST", "/actions/deleteUser/", nil, [("Next-Action", GateFixture.nextID)], "203.0.113.9", nil), "ambiguous_action"),
+        Case("header and a ;parameter path disagree", h("POST", "/actions/deleteUser;x=1", nil, [("Next-Action", GateFixture.nextID)], "203.0.113.9", nil), "ambiguous_action"),
+        Case("case variant of an admin action's path", h("POST", "/actions/DELETEUSER/", nil, [], "203.0.113.9", nil), "unauthenticated"),
+        Case("a longer path is another path", h("POST", "/actions/deleteUsers", nil, [], "203.0.113.9", nil), "unknown_action"),
         Case("POST naming nothing on an actions route", h("POST", "/some/page", nil, [], "203.0.113.9", nil), "unknown_action"),
         Case("DELETE naming nothing", h("DELETE", "/some/page", nil, [], "203.0.113.9", nil), "unknown_action"),
         // 5 method

@@ -88,9 +88,13 @@ public struct Configuration: Sendable {
         actions.byID[id]
     }
 
-    /// The action whose `path` is exactly `path` (normalised).
+    /// The action whose `path` is `path` (normalised): exactly, or up to what a lenient upstream
+    /// router ignores (`ActionsConfiguration.looseKey`: case, trailing slashes, `;` parameters), so
+    /// `/actions/DeleteUser/` is still checked as `/actions/deleteUser`.
     public func action(path: String) -> ActionConfiguration? {
-        actions.byPath[path]
+        if let exact = actions.byPath[path] { return exact }
+        guard !actions.byLoosePath.isEmpty else { return nil }
+        return actions.byLoosePath[ActionsConfiguration.looseKey(path)]
     }
 
     /// True when `address` is in `trusted_proxies`.
