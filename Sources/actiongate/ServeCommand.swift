@@ -24,7 +24,8 @@ struct ServeCommand: AsyncParsableCommand {
         let path = ConfigLocation.resolve(config)
         guard FileManager.default.fileExists(atPath: path) else {
             throw StandardStreams.usageError(
-                "no configuration at \(path); copy config.yaml.example to config.yaml and edit it, pass --config, or try `actiongate demo`")
+                "no configuration at \(path); copy config.yaml.example to config.yaml and edit it, pass --config, or try `actiongate demo`"
+            )
         }
         // Logging is set up before the gateway loads; a configuration that does not load gets the
         // defaults here and its errors from Gateway.start below.
@@ -43,13 +44,17 @@ struct ServeCommand: AsyncParsableCommand {
                 configPath: path, audit: auditLog ?? NoAuditSink(), metrics: metrics, logger: logger)
         } catch let error as GatewayLoadError {
             StandardStreams.error(error.description)
-            StandardStreams.error("error: the configuration is not valid; nothing was started (check with `actiongate config check \(path)`)")
+            StandardStreams.error(
+                "error: the configuration is not valid; nothing was started (check with `actiongate config check \(path)`)"
+            )
             throw ExitCode(1)
         } catch {
             throw StandardStreams.usageError("cannot start: \(error)")
         }
         if let auditLog { metrics.observe(auditLog: auditLog) }
-        var metadata: Logger.Metadata = ["listen": "\(Self.describe(gateway.server.listenAddress))"]
+        var metadata: Logger.Metadata = [
+            "listen": "\(gateway.server.listenAddresses.map(Self.describe).joined(separator: ", "))"
+        ]
         if let admin = gateway.server.adminAddress { metadata["admin"] = "\(Self.describe(admin))" }
         logger.info("serving", metadata: metadata)
         try await gateway.server.run()

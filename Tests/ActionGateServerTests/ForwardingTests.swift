@@ -118,6 +118,26 @@ import Testing
         }
     }
 
+    /// `listen:` as a list: every address is bound and served, and shutdown closes them all.
+    @Test func everyListenAddressServes() async throws {
+        try await GatewayHarness.with(extraListeners: 2) { gateway in
+            let addresses = gateway.server.listenAddresses
+            #expect(addresses.count == 3)
+            #expect(Set(addresses.compactMap(\.port)).count == 3)
+            for (index, address) in addresses.enumerated() {
+                let client = try await RawConnection.connect(to: address)
+                try await client.send("GET /via/\(index) HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+                #expect(try await client.readResponse().status == 200)
+                await client.close()
+            }
+            #expect(gateway.upstream.received.map(\.target) == ["/via/0", "/via/1", "/via/2"])
+            await gateway.server.shutdown(gracePeriod: .zero)
+            for address in addresses {
+                #expect((try? await RawConnection.connect(to: address)) == nil, "closed at shutdown: \(address)")
+            }
+        }
+    }
+
     @Test func halfClosedClientStillGetsItsResponse() async throws {
         try await GatewayHarness.with { gateway in
             let client = try await gateway.connect()

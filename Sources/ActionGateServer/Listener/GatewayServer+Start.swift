@@ -13,7 +13,7 @@ extension GatewayServer {
     ///   - adminRoutes: extra admin endpoints (e.g. `GET /metrics`, `POST /v1/seal`).
     ///   - audit: receives one record per request.
     ///   - group: the EventLoops to serve on; default one per core.
-    /// - Returns: the running server; `listenAddress`/`adminAddress` give the bound ports.
+    /// - Returns: the running server; `listenAddresses`/`adminAddress` give the bound ports.
     public static func start(
         settings: ServerSettings,
         snapshot: GatewaySnapshot,
@@ -51,19 +51,23 @@ extension GatewayServer {
         let readiness = ReadinessCheck(
             draining: DrainingFlag(), status: ReloadStatus(), publisher: publisher, probe: UpstreamProbe(group: group))
         do {
-            let listen = try await bindClientListener(settings: settings, contexts: contexts, group: group)
+            var listeners: [any Channel] = []
             var admin: (any Channel)?
-            if let address = settings.admin {
-                do {
-                    admin = try await AdminListener.bind(address, routes: readiness.routes + adminRoutes, group: group)
-                } catch {
-                    try? await listen.close()
-                    throw error
+            do {
+                for address in [settings.listen] + settings.additionalListen {
+                    listeners.append(
+                        try await bindClientListener(address, settings: settings, contexts: contexts, group: group))
                 }
+                if let address = settings.admin {
+                    admin = try await AdminListener.bind(address, routes: readiness.routes + adminRoutes, group: group)
+                }
+            } catch {
+                for listener in listeners { try? await listener.close() }
+                throw error
             }
             return try GatewayServer(
                 settings: settings, logger: logger, counters: counters, publisher: publisher, readiness: readiness,
-                listenChannel: listen, adminChannel: admin, sweeps: sweeps, reload: reload
+                listenChannels: listeners, adminChannel: admin, sweeps: sweeps, reload: reload
             )
         } catch {
             for sweep in sweeps { sweep.cancel() }
@@ -72,6 +76,7 @@ extension GatewayServer {
     }
 
     private static func bindClientListener(
+        _ address: ListenAddress,
         settings: ServerSettings,
         contexts: [NIOLoopBound<LoopContext>],
         group: any EventLoopGroup
@@ -97,7 +102,7 @@ extension GatewayServer {
                     try sync.addHandler(ClientConnectionHandler(loop: loop))
                 }
             }
-            .bind(host: settings.listen.host, port: settings.listen.port)
+            .bind(host: address.host, port: address.port)
             .get()
     }
 

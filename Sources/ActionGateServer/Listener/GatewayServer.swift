@@ -15,8 +15,10 @@ import ServiceLifecycle
 /// `start` binds both listeners before it returns. To run inside a caller-owned `ServiceGroup`,
 /// add `server.services` to it instead of calling `run()`.
 public final class GatewayServer: Sendable {
-    /// The bound client listener address.
-    public let listenAddress: SocketAddress
+    /// The bound address of the first client listener (`settings.listen`).
+    public var listenAddress: SocketAddress { listenAddresses[0] }
+    /// The bound addresses of every client listener, `settings.listen` first.
+    public let listenAddresses: [SocketAddress]
     /// The bound admin listener address, when the admin listener is on.
     public let adminAddress: SocketAddress?
     /// Connection and body-buffer gauges.
@@ -29,7 +31,7 @@ public final class GatewayServer: Sendable {
     let settings: ServerSettings
     let logger: Logger
     private let publisher: SnapshotPublisher
-    private let listenChannel: any Channel
+    private let listenChannels: [any Channel]
     private let adminChannel: (any Channel)?
     private let sweeps: [RepeatedTask]
     private let readiness: ReadinessCheck
@@ -40,19 +42,22 @@ public final class GatewayServer: Sendable {
         counters: GatewayCounters,
         publisher: SnapshotPublisher,
         readiness: ReadinessCheck,
-        listenChannel: any Channel,
+        listenChannels: [any Channel],
         adminChannel: (any Channel)?,
         sweeps: [RepeatedTask],
         reload: ReloadInputs?
     ) throws {
-        guard let listenAddress = listenChannel.localAddress else { throw GatewayStartError.noLocalAddress }
+        let listenAddresses = listenChannels.compactMap(\.localAddress)
+        guard !listenAddresses.isEmpty, listenAddresses.count == listenChannels.count else {
+            throw GatewayStartError.noLocalAddress
+        }
         self.settings = settings
         self.logger = logger
         self.counters = counters
         self.publisher = publisher
         self.readiness = readiness
-        self.listenChannel = listenChannel
-        self.listenAddress = listenAddress
+        self.listenChannels = listenChannels
+        self.listenAddresses = listenAddresses
         self.adminChannel = adminChannel
         self.adminAddress = adminChannel?.localAddress
         self.sweeps = sweeps
@@ -105,7 +110,7 @@ public final class GatewayServer: Sendable {
         // From here on `/readyz` answers 503 "shutting down" (the admin listener closes last).
         guard readiness.draining.start() else { return }
         let grace = gracePeriod ?? settings.shutdownGracePeriod
-        try? await listenChannel.close()
+        for listener in listenChannels { try? await listener.close() }
         for context in publisher.contexts {
             context.eventLoop.execute { context.value.quiesce() }
         }

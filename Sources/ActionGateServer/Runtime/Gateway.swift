@@ -47,7 +47,10 @@ public final class Gateway: Sendable {
         metrics?.snapshotLoaded(initial.snapshot)
         let box = CurrentGateway(initial)
         var settings = ServerSettings(configuration: initial.snapshot.configuration)
-        if let listenOverride { settings.listen = listenOverride }
+        if let listenOverride {
+            settings.listen = listenOverride
+            settings.additionalListen = []
+        }
         if let adminOverride { settings.admin = adminOverride }
         for warning in initial.snapshot.configuration.warnings { logger.warning("\(warning)") }
         let reload = ReloadInputs(

@@ -1,13 +1,15 @@
 import ActionGateCore
 
 extension ServerSettings {
-    /// The data plane's settings for a loaded configuration (the first `listen` address serves).
+    /// The data plane's settings for a loaded configuration (every `listen` address serves).
     public init(configuration: Configuration) {
-        let listen = configuration.listen.first.map { ListenAddress(host: $0.host, port: $0.port) }
+        let addresses = configuration.listen.map { ListenAddress(host: $0.host, port: $0.port) }
+        let listen = addresses.first
         let admin = configuration.admin.listen
         let limits = configuration.limits
         self.init(
             listen: listen ?? ListenAddress(host: "0.0.0.0", port: 8080),
+            additionalListen: Array(addresses.dropFirst()),
             admin: ListenAddress(host: admin.host, port: admin.port),
             limits: ServerLimits(
                 maxHeaderBytes: limits.maxHeaderBytes.bytes, headerTimeout: limits.headerTimeout.duration,

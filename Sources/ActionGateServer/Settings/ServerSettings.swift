@@ -9,6 +9,9 @@ import ActionGateCore
 public struct ServerSettings: Sendable, Hashable {
     /// The public listener. Default `0.0.0.0:8080`.
     public var listen: ListenAddress
+    /// More public listeners, served the same way (`listen:` given as a list: e.g. an IPv4 and an
+    /// IPv6 address). Default none.
+    public var additionalListen: [ListenAddress]
     /// The admin listener (health, readiness, routes the CLI adds); `nil` turns it off.
     /// Default `127.0.0.1:9090`: loopback, because it may serve `/v1/seal`.
     public var admin: ListenAddress?
@@ -22,12 +25,14 @@ public struct ServerSettings: Sendable, Hashable {
     /// Creates settings; every parameter defaults to the documented value.
     public init(
         listen: ListenAddress = ListenAddress(host: "0.0.0.0", port: 8080),
+        additionalListen: [ListenAddress] = [],
         admin: ListenAddress? = ListenAddress(host: "127.0.0.1", port: 9090),
         limits: ServerLimits = ServerLimits(),
         upstreams: [String: UpstreamSettings] = [:],
         shutdownGracePeriod: Duration = .seconds(30)
     ) {
         self.listen = listen
+        self.additionalListen = additionalListen
         self.admin = admin
         self.limits = limits
         self.upstreams = upstreams

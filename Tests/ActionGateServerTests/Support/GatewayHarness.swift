@@ -60,6 +60,7 @@ struct GatewayHarness: Sendable {
         upstreamDown: Bool = false,
         gate: any RequestGate = TestGate(),
         admin: Bool = false,
+        extraListeners: Int = 0,
         adminRoutes: [AdminRoute] = [],
         readiness: @escaping @Sendable () -> String? = { nil },
         reload: ((_ upstreams: [String: UpstreamSettings]) -> ReloadInputs)? = nil,
@@ -72,6 +73,7 @@ struct GatewayHarness: Sendable {
         tune(&upstreamSettings)
         let settings = ServerSettings(
             listen: ListenAddress(host: "127.0.0.1", port: 0),
+            additionalListen: Array(repeating: ListenAddress(host: "127.0.0.1", port: 0), count: extraListeners),
             admin: admin ? ListenAddress(host: "127.0.0.1", port: 0) : nil,
             limits: limits,
             upstreams: ["app": upstreamSettings],
