@@ -1,5 +1,6 @@
 import ActionGateCore
 import ActionGateCrypto
+import ActionGateServer
 import ArgumentParser
 import Foundation
 
@@ -16,8 +17,10 @@ struct ConfigCommand: ParsableCommand {
             commandName: "check",
             abstract: "Validate config.yaml and the files it names; print a summary or every problem.",
             discussion: """
-                Problems are printed on standard error as file:line: key: message, all at once. \
-                Exit status: 0 valid, 1 invalid, 2 unreadable file or usage error.
+                Problems are printed on standard error as file:line: key: message, all at once. Besides \
+                the configuration it checks what `serve` needs from the files it names: the keyring, the \
+                admin token file and the audit log's folder. \
+                Exit status: 0 valid (serve would start), 1 invalid, 2 unreadable file or usage error.
                 """)
 
         @Argument(help: "The configuration file (the same as --config).")
@@ -53,11 +56,38 @@ struct ConfigCommand: ParsableCommand {
             for warning in configuration.warnings { StandardStreams.error(warning.description) }
             let keyring = configuration.keyring.map { ($0, KeyringSummary.state(of: $0)) }
             for line in Self.summary(configuration, path: path, keyring: keyring) { StandardStreams.out(line) }
-            if case (_, .unusable(let problem))? = keyring {
-                // The configuration is fine, but the gateway would refuse to start with this keyring.
-                StandardStreams.error(problem)
+            // The configuration is fine; these would still stop `serve` from starting.
+            let problems = Self.startProblems(configuration, path: path, keyring: keyring)
+            for problem in problems { StandardStreams.error(problem) }
+            if !problems.isEmpty {
+                StandardStreams.error("\(path): `actiongate serve` would not start with these files; fix the above")
                 throw ExitCode(1)
             }
+        }
+
+        /// What `serve` refuses although the configuration itself is valid: no keyring, a keyring
+        /// it cannot use, an unreadable or short admin token, an audit file it cannot open.
+        static func startProblems(
+            _ config: Configuration, path: String, keyring: (path: String, state: KeyringSummary.State)?
+        ) -> [String] {
+            var problems: [String] = []
+            switch keyring {
+            case nil:
+                problems.append(
+                    "\(path): keyring: not set; the gateway needs one: add `keyring: ./keys.json` and create it "
+                        + "with `actiongate keys init --keyring ./keys.json`")
+            case (let file, .missing)?:
+                problems.append("\(file): no keyring there; create it with `actiongate keys init --keyring \(file)`")
+            case (_, .unusable(let problem))?:
+                problems.append(problem)
+            case (_, .usable)?:
+                break
+            }
+            if let tokenFile = config.admin.tokenFile {
+                do { _ = try AdminTokenFile.read(tokenFile) } catch { problems.append(error.description) }
+            }
+            if let audit = ObservabilityBootstrap.auditProblem(for: config.log.audit) { problems.append(audit) }
+            return problems
         }
 
         /// The short summary printed for a valid configuration.
@@ -90,9 +120,9 @@ struct ConfigCommand: ParsableCommand {
             lines.append("actions: \(config.actions.list.count)\(imported); policies: \(config.policies.count)")
             switch keyring?.state {
             case nil:
-                lines.append("keyring: not configured (the keys commands take --keyring)")
+                lines.append("keyring: not configured (see below)")
             case .missing?:
-                lines.append("keyring: \(keyring?.path ?? "") (missing: create it with actiongate keys init)")
+                lines.append("keyring: \(keyring?.path ?? "") (missing: see below)")
             case .usable(let state)?:
                 lines.append("keyring: \(keyring?.path ?? "") (\(state))")
             case .unusable?:

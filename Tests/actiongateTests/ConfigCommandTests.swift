@@ -28,9 +28,22 @@ import Testing
         }
     }
 
+    /// `files`, plus a keyring at keys.json (what `serve` needs besides the configuration).
+    static func writeWithKeyring(_ files: [String: String], in folder: URL) throws {
+        try write(files, in: folder)
+        let created = try ActionGateProcess.run(["keys", "init", "--keyring", "keys.json"], directory: folder)
+        #expect(created.status == 0, "\(created.stderr)")
+    }
+
     @Test func theShippedExamplePasses() throws {
-        let result = try ActionGateProcess.run(
-            ["config", "check", "config.yaml.example"], directory: Self.repositoryRoot)
+        let result = try withTemporaryFolder { folder in
+            for name in ["config.yaml.example", "allowed-origins.txt.example"] {
+                try FileManager.default.copyItem(
+                    at: Self.repositoryRoot.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+            }
+            try Self.writeWithKeyring([:], in: folder)
+            return try ActionGateProcess.run(["config", "check", "config.yaml.example"], directory: folder)
+        }
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("config.yaml.example: ok\n"))
         #expect(result.stdout.contains("allowed origins: 3 entries from"))
@@ -40,7 +53,8 @@ import Testing
 
     @Test func aValidFilePrintsASummaryAndWarnings() throws {
         try withTemporaryFolder { folder in
-            try Self.write(["config.yaml": Self.valid, "origins.txt": "https://*.partner.example.org\n"], in: folder)
+            try Self.writeWithKeyring(
+                ["config.yaml": Self.valid, "origins.txt": "https://*.partner.example.org\n"], in: folder)
             let result = try ActionGateProcess.run(["config", "check", "--config", "config.yaml"], directory: folder)
             #expect(result.status == 0)
             #expect(result.stdout.contains("config.yaml: ok"))
@@ -48,9 +62,7 @@ import Testing
             #expect(result.stdout.contains("public origins: 1 (https://app.example.com)"))
             #expect(result.stdout.contains("allowed origins: 1 entries from \(folder.path)/origins.txt"))
             #expect(result.stdout.contains("actions: 1; policies: 2"))
-            #expect(
-                result.stdout.contains(
-                    "keyring: \(folder.path)/keys.json (missing: create it with actiongate keys init"))
+            #expect(result.stdout.contains("keyring: \(folder.path)/keys.json (1 key: active "))
             #expect(result.stderr == "config.yaml:12: warning: policies.unused: not used by any action\n")
         }
     }
@@ -60,8 +72,10 @@ import Testing
             try Self.write(["config.yaml": Self.valid, "origins.txt": ""], in: folder)
             let keyring = folder.appendingPathComponent("keys.json").path
             let missing = try ActionGateProcess.run(["config", "check"], directory: folder)
-            #expect(missing.status == 0)
-            #expect(missing.stdout.contains("keyring: \(keyring) (missing: create it with actiongate keys init)"))
+            #expect(missing.status == 1, "serve refuses to start without its keyring")
+            #expect(missing.stdout.contains("keyring: \(keyring) (missing: see below)"))
+            #expect(missing.stderr.contains("\(keyring): no keyring there; create it with `actiongate keys init"))
+            #expect(missing.stderr.contains("`actiongate serve` would not start with these files"))
             let created = try ActionGateProcess.run(["keys", "init", "--keyring", "keys.json"], directory: folder)
             #expect(created.status == 0, "\(created.stderr)")
             let stage = try ActionGateProcess.run(["keys", "stage", "--keyring", "keys.json"], directory: folder)
@@ -75,6 +89,34 @@ import Testing
             #expect(open.status == 1)
             #expect(open.stdout.contains("keyring: \(keyring) (unusable: see below)"))
             #expect(open.stderr.contains("mode 644 lets group or others access the keys. Run `chmod 600"))
+        }
+    }
+
+    /// A valid configuration with files `serve` cannot use is exit 1, each problem named with what to do.
+    @Test(arguments: [
+        ("no keyring key", "keyring: ./keys.json\n", "", "keyring: not set; the gateway needs one"),
+        (
+            "unreadable admin token", "", "admin: { token_file: ./missing.token }\n",
+            "missing.token: cannot read admin.token_file"
+        ),
+        (
+            "short admin token", "", "admin: { token_file: ./short.token }\n",
+            "admin token is shorter than 16 characters"
+        ),
+        (
+            "audit folder missing", "", "log: { audit: ./no/such/folder/audit.log }\n",
+            "the audit log could not be opened for appending"
+        ),
+    ])
+    func filesServeCannotUseFailTheCheck(_ name: String, remove: String, add: String, message: String) throws {
+        try withTemporaryFolder { folder in
+            let config = Self.valid.replacingOccurrences(of: remove.isEmpty ? "\u{0}" : remove, with: "") + "\n" + add
+            try Self.writeWithKeyring(
+                ["config.yaml": config, "origins.txt": "", "short.token": "0123456789\n"], in: folder)
+            let result = try ActionGateProcess.run(["config", "check"], directory: folder)
+            #expect(result.status == 1, "\(name): \(result.stdout)\(result.stderr)")
+            #expect(result.stdout.contains("config.yaml: ok"), "\(name)")
+            #expect(result.stderr.contains(message), "\(name): \(result.stderr)")
         }
     }
 
@@ -103,7 +145,7 @@ import Testing
 
     @Test func theEnvironmentNamesTheDefaultFile() throws {
         try withTemporaryFolder { folder in
-            try Self.write(["other.yaml": Self.valid, "origins.txt": ""], in: folder)
+            try Self.writeWithKeyring(["other.yaml": Self.valid, "origins.txt": ""], in: folder)
             let result = try ActionGateProcess.run(
                 ["config", "check"], environment: ["ACTIONGATE_CONFIG": "other.yaml"], directory: folder)
             #expect(result.status == 0)
@@ -113,7 +155,7 @@ import Testing
 
     @Test func withoutAnyNameItReadsConfigYamlHere() throws {
         try withTemporaryFolder { folder in
-            try Self.write(["config.yaml": Self.valid, "origins.txt": ""], in: folder)
+            try Self.writeWithKeyring(["config.yaml": Self.valid, "origins.txt": ""], in: folder)
             let result = try ActionGateProcess.run(["config", "check"], directory: folder)
             #expect(result.status == 0)
             #expect(result.stdout.hasPrefix("config.yaml: ok"))

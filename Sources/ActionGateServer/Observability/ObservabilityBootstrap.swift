@@ -26,6 +26,18 @@ public enum ObservabilityBootstrap {
     }
 
     /// The audit log `log.audit` asks for, or `nil` for `off`.
+    /// Why `auditLog(for:)` would fail for `output`, without creating or opening anything (for
+    /// `config check`); `nil` when a file destination looks writable (or it is not a file).
+    public static func auditProblem(for output: LogConfiguration.AuditOutput) -> String? {
+        guard case .file(let path) = output else { return nil }
+        let exists = access(path, F_OK) == 0
+        let folder = path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        guard access(exists ? path : folder, exists ? W_OK : W_OK | X_OK) != 0 else { return nil }
+        let reason = String(cString: strerror(errno))
+        return "\(path): the audit log could not be opened for appending (\(reason)); "
+            + "check that the folder exists and is writable by the gateway's user, or set `log: { audit: stdout }`"
+    }
+
     public static func auditLog(for output: LogConfiguration.AuditOutput) throws(AuditLogError) -> AuditLog? {
         switch output {
         case .off: return nil

@@ -14,18 +14,7 @@ struct LoadedGateway: Sendable {
         do { snapshot = try SnapshotLoader(configPath: configPath, loader: loader).load() } catch {
             throw GatewayLoadError(description: error.description)
         }
-        var token: [UInt8]?
-        if let path = snapshot.configuration.admin.tokenFile {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw GatewayLoadError(
-                    description: "\(path): cannot read admin.token_file; create it (e.g. `openssl rand -hex 32 > \(path)`, `chmod 600 \(path)`) or remove the key to turn /v1/seal off")
-            }
-            let trimmed = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            guard trimmed.utf8.count >= 16 else {
-                throw GatewayLoadError(description: "\(path): admin token is shorter than 16 characters; use e.g. `openssl rand -hex 32`")
-            }
-            token = Array(trimmed.utf8)
-        }
+        let token = try snapshot.configuration.admin.tokenFile.map(AdminTokenFile.read)
         return LoadedGateway(snapshot: snapshot, adminToken: token)
     }
 
