@@ -264,5 +264,19 @@ import Testing
     ])
     func looseKeys(_ path: String, _ key: String) {
         #expect(ActionsConfiguration.looseKey(path) == key)
+        #expect(ActionsConfiguration.isLooseKey(path) == (path == key))
+        #expect(ActionsConfiguration.isLooseKey(key))
+    }
+
+    /// `isLooseKey` agrees with `looseKey` on random paths over the bytes that matter.
+    @Test func isLooseKeyMeansTheKeyIsThePath() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("/aZ;x=.".utf8)
+        for _ in 0..<5_000 {
+            let length = Int.random(in: 0...8, using: &generator)
+            let bytes = [UInt8(ascii: "/")] + (0..<length).map { _ in alphabet.randomElement(using: &generator)! }
+            let path = String(decoding: bytes, as: UTF8.self)
+            #expect(ActionsConfiguration.isLooseKey(path) == (ActionsConfiguration.looseKey(path) == path), "\(path)")
+        }
     }
 }

@@ -52,6 +52,18 @@ public struct ActionsConfiguration: Sendable, Equatable {
         self.byLoosePath = byLoosePath
     }
 
+    /// True when `looseKey(path) == path`: no upper-case ASCII, no `;`, no trailing slash.
+    public static func isLooseKey(_ path: String) -> Bool {
+        var last: UInt8 = 0
+        var count = 0
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: ";") || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) { return false }
+            last = byte
+            count &+= 1
+        }
+        return count <= 1 || last != UInt8(ascii: "/")
+    }
+
     /// `path` as a lenient router would match it: ASCII lowercased, each segment cut at its first
     /// `;` (path parameters, which Tomcat and Spring drop), trailing slashes removed (Express and
     /// many others ignore one). Two configured paths with the same key are refused at load: an

@@ -94,6 +94,9 @@ public struct Configuration: Sendable {
     public func action(path: String) -> ActionConfiguration? {
         if let exact = actions.byPath[path] { return exact }
         guard !actions.byLoosePath.isEmpty else { return nil }
+        // Most paths are their own loose key (lower case, no `;`, no trailing slash): looked up as
+        // they are, without building a copy.
+        if ActionsConfiguration.isLooseKey(path) { return actions.byLoosePath[path] }
         return actions.byLoosePath[ActionsConfiguration.looseKey(path)]
     }
 
