@@ -70,7 +70,12 @@ struct ResponseHeaderRulesTests {
         Cookies(setCookie: "\(cookie)=", dropped: true),
         Cookies(setCookie: "theme=dark; Path=/", dropped: false),
         Cookies(setCookie: "\(cookie)2=x", dropped: false),
-        Cookies(setCookie: "\(cookie)", dropped: false),
+        // Nameless cookies: a browser sends `=name=value` back as `name=value`, which could plant
+        // the session cookie; a value without `=` comes back bare. Both are dropped.
+        Cookies(setCookie: "\(cookie)", dropped: true),
+        Cookies(setCookie: "=\(cookie)=planted; Path=/", dropped: true),
+        Cookies(setCookie: " =theme=dark", dropped: true),
+        Cookies(setCookie: "=; Path=/", dropped: true),
     ]
 
     @Test(arguments: cookies)

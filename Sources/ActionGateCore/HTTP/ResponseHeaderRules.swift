@@ -57,10 +57,12 @@ public enum ResponseHeaderRules {
                     || (!listed.isEmpty && listed.contains(name))
             }
             if strip { continue }
-            if field.name.asciiCaseInsensitiveEquals("set-cookie")
-                && SetCookie.cookieName(of: field.value).asciiCaseInsensitiveEquals(sessionCookieName)
-            {
-                continue
+            if field.name.asciiCaseInsensitiveEquals("set-cookie") {
+                // The session cookie is the gateway's alone. A nameless cookie (`=name=value`, or a
+                // value without `=`) is dropped too: browsers send it back as its bare value, so
+                // `=actiongate=<token>` would come back as `actiongate=<token>`.
+                let name = SetCookie.cookieName(of: field.value)
+                if name.isEmpty || name.asciiCaseInsensitiveEquals(sessionCookieName) { continue }
             }
             kept.append(field)
         }
