@@ -1,5 +1,6 @@
 import ActionGateCore
 import ActionGateServer
+import ActionGateTestSupport
 import Testing
 
 @Suite struct AdminTests {
@@ -52,6 +53,70 @@ import Testing
                 "POST /v1/echo HTTP/1.1\r\nHost: admin\r\nContent-Length: \(big.utf8.count)\r\n\r\n\(big)"
             )
             #expect(tooLarge.status == 413)
+        }
+    }
+
+    /// A request trickled in (or a keep-alive connection left idle) is cut off at the request
+    /// deadline; a prompt request on another connection is served meanwhile.
+    @Test func slowAndIdleAdminConnectionsAreClosedAtTheDeadline() async throws {
+        let limits = AdminLimits(requestTimeout: .milliseconds(400))
+        try await GatewayHarness.with(admin: true, adminLimits: limits) { gateway in
+            let slow = try await gateway.connectAdmin()
+            try await slow.send("GET /healthz HTTP/1.1\r\nHo")
+            let idle = try await gateway.connectAdmin()
+            try await idle.send("GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n")
+            #expect(try await idle.readResponse().status == 200)
+            #expect(try await gateway.admin("GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n").status == 200)
+            #expect(await slow.waitForClose(timeout: .seconds(5)))
+            #expect(await idle.waitForClose(timeout: .seconds(5)), "idle keep-alive closed after the deadline")
+            #expect(slow.unread.isEmpty)
+        }
+    }
+
+    /// Beyond `maxConnections` a connection is closed as soon as it is accepted; once one closes,
+    /// a new one is served.
+    @Test func adminConnectionsAreCapped() async throws {
+        try await GatewayHarness.with(admin: true, adminLimits: AdminLimits(maxConnections: 3)) { gateway in
+            var held: [RawConnection] = []
+            for _ in 0..<3 {
+                let connection = try await gateway.connectAdmin()
+                try await connection.send("GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n")
+                #expect(try await connection.readResponse().status == 200)
+                held.append(connection)
+            }
+            let refused = try await gateway.connectAdmin()
+            #expect(await refused.waitForClose(timeout: .seconds(5)))
+            await held.removeFirst().close()
+            #expect(
+                await gateway.eventually {
+                    (try? await gateway.admin("GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n").status) == 200
+                })
+            for connection in held { await connection.close() }
+        }
+    }
+
+    /// Pipelined requests from a client that never reads its responses: once the unread responses
+    /// pass the bound, the connection is closed instead of buffering them all.
+    @Test func aClientThatDoesNotReadItsResponsesIsDisconnected() async throws {
+        let big = AdminRoute(method: "GET", path: "/big") { _ in
+            .text(status: 200, String(repeating: "b", count: 64 * 1024))
+        }
+        let limits = AdminLimits(maxPendingResponseBytes: 64 * 1024)
+        try await GatewayHarness.with(admin: true, adminLimits: limits, adminRoutes: [big]) { gateway in
+            let port = try #require(gateway.server.adminAddress?.port)
+            let client = try LoopbackSocket(port: port, receiveTimeout: 10, receiveBufferSize: 4096)
+            defer { client.close() }
+            // 400 requests of 64 KiB responses: 25 MiB if they were all buffered.
+            try client.send(String(repeating: "GET /big HTTP/1.1\r\nHost: a\r\n\r\n", count: 400))
+            try await Task.sleep(for: .seconds(1))
+            // Reading now: what was sent before the close, then the end (or a reset), long before 25 MiB.
+            var received = 0
+            while true {
+                guard let chunk = try? client.receive(upTo: 65536), !chunk.isEmpty else { break }
+                received += chunk.count
+            }
+            #expect(received < 400 * 64 * 1024 / 2, "\(received) bytes")
+            #expect(try await gateway.admin("GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n").status == 200)
         }
     }
 }

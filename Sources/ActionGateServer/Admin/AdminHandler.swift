@@ -5,20 +5,45 @@ import NIOHTTP1
 /// Serves one admin connection: collects a request (body bounded), routes it by exact method and
 /// path, runs the handler as a task and writes its response.
 ///
-/// Runs behind NIO's `configureHTTPServerPipeline`, which keeps responses in request order.
+/// Runs behind NIO's `configureHTTPServerPipeline`, which keeps responses in request order. Each
+/// request must arrive whole within `limits.requestTimeout` of the connection's start or of the
+/// previous response; a client whose unread responses pass the write buffer's high-water mark is
+/// disconnected.
 final class AdminHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
     private let routes: [AdminRoute]
-    private let maxBodyBytes: Int
+    private let limits: AdminLimits
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
     private var bodyTooLarge = false
+    /// Closes the connection unless the next request is complete in time.
+    private var deadline: Scheduled<Void>?
 
-    init(routes: [AdminRoute], maxBodyBytes: Int) {
+    init(routes: [AdminRoute], limits: AdminLimits) {
         self.routes = routes
-        self.maxBodyBytes = maxBodyBytes
+        self.limits = limits
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { armDeadline(context: context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        armDeadline(context: context)
+        context.fireChannelActive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        deadline = nil
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        // Responses pile up unread (pipelined requests from a client that does not read): stop.
+        if !context.channel.isWritable { context.close(promise: nil) }
+        context.fireChannelWritabilityChanged()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -28,15 +53,26 @@ final class AdminHandler: ChannelInboundHandler {
             body = []
             bodyTooLarge = false
         case .body(let part):
-            if body.count + part.readableBytes > maxBodyBytes {
+            if body.count + part.readableBytes > limits.maxBodyBytes {
                 bodyTooLarge = true
-            } else {
+                body = []
+            } else if !bodyTooLarge {
                 part.withUnsafeReadableBytes { body.append(contentsOf: $0) }
             }
         case .end:
             guard let head else { return }
             self.head = nil
+            // Complete: the handler's time is not the client's.
+            deadline?.cancel()
+            deadline = nil
             respond(to: head, context: context)
+        }
+    }
+
+    private func armDeadline(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: limits.requestTimeout) {
+            context.close(promise: nil)
         }
     }
 
@@ -90,6 +126,7 @@ final class AdminHandler: ChannelInboundHandler {
                 promise: nil)
         }
         let keepAlive = request.isKeepAlive
+        if keepAlive { armDeadline(context: context) }
         context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
             if !keepAlive { context.close(promise: nil) }
         }

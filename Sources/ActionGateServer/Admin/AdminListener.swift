@@ -2,25 +2,53 @@ import ActionGateCore
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// Binds the admin listener: HTTP/1.1 through NIO's server pipeline, routed by `AdminHandler`.
+///
+/// It shares the process with the data plane, so it is bounded (`AdminLimits`): a connection cap,
+/// a deadline for each complete request (slow heads and bodies, idle keep-alive connections), a
+/// body limit, and a client that does not read its responses is disconnected once too many bytes
+/// wait for it (pipelined requests cannot pile responses up in memory).
 enum AdminListener {
-    /// Largest admin request body (e.g. a `/v1/seal` request); beyond it 413.
-    static let maxBodyBytes = 64 * 1024
-
-    static func bind(_ address: ListenAddress, routes: [AdminRoute], group: any EventLoopGroup) async throws
-        -> any Channel
-    {
-        try await ServerBootstrap(group: group)
+    static func bind(
+        _ address: ListenAddress, routes: [AdminRoute], group: any EventLoopGroup, limits: AdminLimits = AdminLimits()
+    ) async throws -> any Channel {
+        let connections = OpenConnections()
+        let pending = max(limits.maxPendingResponseBytes, 2)
+        return try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: pending / 2, high: pending))
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                guard connections.open(limit: limits.maxConnections) else { return channel.close() }
+                channel.closeFuture.whenComplete { _ in connections.closed() }
+                return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(
-                        AdminHandler(routes: routes, maxBodyBytes: maxBodyBytes))
+                    try channel.pipeline.syncOperations.addHandler(AdminHandler(routes: routes, limits: limits))
                 }
             }
             .bind(host: address.host, port: address.port)
             .get()
+    }
+}
+
+/// The admin connections open now, across event loops.
+private final class OpenConnections: Sendable {
+    private let count = Atomic(0)
+
+    /// Counts a new connection; false (and not counted) when `limit` are open already.
+    func open(limit: Int) -> Bool {
+        var current = count.load(ordering: .relaxed)
+        while current < limit {
+            let (exchanged, original) = count.compareExchange(
+                expected: current, desired: current + 1, ordering: .relaxed)
+            if exchanged { return true }
+            current = original
+        }
+        return false
+    }
+
+    func closed() {
+        count.wrappingSubtract(1, ordering: .relaxed)
     }
 }

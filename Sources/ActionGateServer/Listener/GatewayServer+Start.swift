@@ -59,7 +59,8 @@ extension GatewayServer {
                         try await bindClientListener(address, settings: settings, contexts: contexts, group: group))
                 }
                 if let address = settings.admin {
-                    admin = try await AdminListener.bind(address, routes: readiness.routes + adminRoutes, group: group)
+                    admin = try await AdminListener.bind(
+                        address, routes: readiness.routes + adminRoutes, group: group, limits: settings.adminLimits)
                 }
             } catch {
                 for listener in listeners { try? await listener.close() }

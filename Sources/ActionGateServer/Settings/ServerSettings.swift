@@ -15,6 +15,8 @@ public struct ServerSettings: Sendable, Hashable {
     /// The admin listener (health, readiness, routes the CLI adds); `nil` turns it off.
     /// Default `127.0.0.1:9090`: loopback, because it may serve `/v1/seal`.
     public var admin: ListenAddress?
+    /// The admin listener's bounds (connections, request deadline, body, unread responses).
+    public var adminLimits: AdminLimits
     /// Framing and resource limits.
     public var limits: ServerLimits
     /// The upstreams, by their `upstreams:` name (the name a `ForwardPlan` carries).
@@ -27,6 +29,7 @@ public struct ServerSettings: Sendable, Hashable {
         listen: ListenAddress = ListenAddress(host: "0.0.0.0", port: 8080),
         additionalListen: [ListenAddress] = [],
         admin: ListenAddress? = ListenAddress(host: "127.0.0.1", port: 9090),
+        adminLimits: AdminLimits = AdminLimits(),
         limits: ServerLimits = ServerLimits(),
         upstreams: [String: UpstreamSettings] = [:],
         shutdownGracePeriod: Duration = .seconds(30)
@@ -34,6 +37,7 @@ public struct ServerSettings: Sendable, Hashable {
         self.listen = listen
         self.additionalListen = additionalListen
         self.admin = admin
+        self.adminLimits = adminLimits
         self.limits = limits
         self.upstreams = upstreams
         self.shutdownGracePeriod = shutdownGracePeriod

@@ -60,6 +60,7 @@ struct GatewayHarness: Sendable {
         upstreamDown: Bool = false,
         gate: any RequestGate = TestGate(),
         admin: Bool = false,
+        adminLimits: AdminLimits = AdminLimits(),
         extraListeners: Int = 0,
         adminRoutes: [AdminRoute] = [],
         readiness: @escaping @Sendable () -> String? = { nil },
@@ -75,6 +76,7 @@ struct GatewayHarness: Sendable {
             listen: ListenAddress(host: "127.0.0.1", port: 0),
             additionalListen: Array(repeating: ListenAddress(host: "127.0.0.1", port: 0), count: extraListeners),
             admin: admin ? ListenAddress(host: "127.0.0.1", port: 0) : nil,
+            adminLimits: adminLimits,
             limits: limits,
             upstreams: ["app": upstreamSettings],
             shutdownGracePeriod: .seconds(5)

@@ -1,0 +1,26 @@
+import NIOCore
+
+/// The bounds of the admin listener, which shares the process with the data plane.
+public struct AdminLimits: Sendable, Hashable {
+    /// Largest request body (a `/v1/seal` request); beyond it 413. Default 64 KiB.
+    public var maxBodyBytes: Int
+    /// Connections open at once; more are closed as soon as they are accepted. Default 128.
+    public var maxConnections: Int
+    /// Longest wait for a complete request, from the connection's start or the previous response
+    /// (a slow head or body, an idle keep-alive connection): then the connection is closed.
+    /// Default 10 s.
+    public var requestTimeout: TimeAmount
+    /// Response bytes waiting for a client that does not read them (pipelined requests) before it
+    /// is disconnected. Default 256 KiB.
+    public var maxPendingResponseBytes: Int
+
+    public init(
+        maxBodyBytes: Int = 64 * 1024, maxConnections: Int = 128, requestTimeout: TimeAmount = .seconds(10),
+        maxPendingResponseBytes: Int = 256 * 1024
+    ) {
+        self.maxBodyBytes = maxBodyBytes
+        self.maxConnections = maxConnections
+        self.requestTimeout = requestTimeout
+        self.maxPendingResponseBytes = maxPendingResponseBytes
+    }
+}
