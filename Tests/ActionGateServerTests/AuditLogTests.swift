@@ -212,4 +212,92 @@ import Testing
         #expect(lines.count == calls - log.droppedLines, "every line not counted as dropped was written")
         #expect(lines.allSatisfy { (try? JSONValue(parsing: $0)) != nil })
     }
+
+    /// `close()` at shutdown does not wait forever for a reader that stopped reading: it returns
+    /// after its timeout with the writer still blocked (which finishes once the reader drains).
+    @Test func closeGivesUpOnAStalledReader() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString).fifo").path
+        #expect(mkfifo(path, 0o600) == 0)
+        defer { unlink(path) }
+        let reader = open(path, O_RDONLY | O_NONBLOCK)
+        #expect(reader >= 0)
+        let filler = open(path, O_WRONLY | O_NONBLOCK)
+        let chunk = [UInt8](repeating: UInt8(ascii: "x"), count: 4096)
+        while write(filler, chunk, chunk.count) > 0 {}
+        close(filler)
+        let log = try AuditLog(
+            destination: .file(path), maxBufferedBytesPerThread: 8192, flushInterval: .milliseconds(1),
+            closeTimeout: .milliseconds(300))
+        let record = Self.record(outcome: .forwarded(status: 200), status: 200, audit: Self.facts)
+        for _ in 0..<200 { log.record(record) }
+        usleep(50_000)  // the writer is blocked in write(2) on the full pipe now
+        let started = ContinuousClock.now
+        log.close()
+        let waited = ContinuousClock.now - started
+        #expect(waited >= .milliseconds(250) && waited < .seconds(3), "\(waited)")
+        // Let the blocked writer finish before the pipe goes away.
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        var idle = 0
+        while idle < 500 {
+            if read(reader, &buffer, buffer.count) > 0 {
+                idle = 0
+            } else {
+                idle += 1
+                usleep(1000)
+            }
+        }
+        close(reader)
+    }
+}
+
+/// `LineOutput`: a batch that fails part-way leaves no line glued to the next batch.
+@Suite struct LineOutputTests {
+    /// A writer that takes at most `budget` bytes per call in total, then fails.
+    final class Sink {
+        var bytes: [UInt8] = []
+        var budget: Int
+        init(budget: Int) { self.budget = budget }
+        func write(_ batch: [UInt8]) -> Int {
+            let taken = min(batch.count, max(budget, 0))
+            bytes += batch[..<taken]
+            budget -= taken
+            return taken
+        }
+    }
+
+    static func lines(_ texts: [String]) -> [UInt8] { Array(texts.map { $0 + "\n" }.joined().utf8) }
+
+    @Test func aBatchCutShortIsEndedBeforeTheNext() {
+        var output = LineOutput()
+        let sink = Sink(budget: 10)
+        let first = Self.lines(["{\"a\":1}", "{\"b\":22}"])  // 8 + 9 bytes: cut 2 bytes into the second line
+        #expect(output.write(first, lines: 2) { sink.write($0) } == 1)
+        #expect(output.isMidLine)
+        sink.budget = .max
+        #expect(output.write(Self.lines(["{\"c\":3}"]), lines: 1) { sink.write($0) } == 0)
+        #expect(!output.isMidLine)
+        let written = String(decoding: sink.bytes, as: UTF8.self).split(
+            separator: "\n", omittingEmptySubsequences: false)
+        #expect(written == ["{\"a\":1}", "{\"", "{\"c\":3}", ""])
+    }
+
+    @Test func aCutAtALineEndNeedsNoLineFeed() {
+        var output = LineOutput()
+        let sink = Sink(budget: 8)
+        #expect(output.write(Self.lines(["{\"a\":1}", "{\"b\":2}"]), lines: 2) { sink.write($0) } == 1)
+        #expect(!output.isMidLine)
+        sink.budget = .max
+        #expect(output.write(Self.lines(["{\"c\":3}"]), lines: 1) { sink.write($0) } == 0)
+        #expect(String(decoding: sink.bytes, as: UTF8.self) == "{\"a\":1}\n{\"c\":3}\n")
+    }
+
+    @Test func whileTheOutputStillFailsEveryLineIsDropped() {
+        var output = LineOutput()
+        let sink = Sink(budget: 3)
+        #expect(output.write(Self.lines(["{\"a\":1}"]), lines: 1) { sink.write($0) } == 1)
+        #expect(output.write(Self.lines(["{\"b\":2}", "{\"c\":3}"]), lines: 2) { sink.write($0) } == 2)
+        #expect(output.isMidLine)
+        output.restart()
+        #expect(!output.isMidLine)
+    }
 }

@@ -18,6 +18,7 @@ public final class AuditLog: AuditSink {
     private let maxBufferedBytesPerThread: Int
     private let wakeBytes: Int
     private let flushInterval: Duration
+    private let closeTimeout: Duration
     private let local = ThreadSpecificVariable<AuditShard>()
     private let shards = Mutex<[AuditShard]>([])
     /// Serialises draining (the writer thread and `flush()`); holds the descriptor and the spare buffer.
@@ -35,13 +36,17 @@ public final class AuditLog: AuditSink {
     /// - Parameters:
     ///   - maxBufferedBytesPerThread: the bound on pending lines per EventLoop thread (default 1 MiB).
     ///   - flushInterval: the longest a line waits before it is written (default 50 ms).
+    ///   - closeTimeout: how long `close()` waits for the pending lines to be written (default 5 s):
+    ///     a reader that stopped reading must not keep the process from exiting.
     /// - Throws: `AuditLogError` when a file destination cannot be opened.
     public init(
         destination: AuditDestination = .standardOutput,
         maxBufferedBytesPerThread: Int = 1 << 20,
-        flushInterval: Duration = .milliseconds(50)
+        flushInterval: Duration = .milliseconds(50),
+        closeTimeout: Duration = .seconds(5)
     ) throws(AuditLogError) {
         self.destination = destination
+        self.closeTimeout = closeTimeout
         self.drainState = Mutex(DrainState(descriptor: try destination.open()))
         self.maxBufferedBytesPerThread = max(maxBufferedBytesPerThread, 4096)
         self.wakeBytes = max(self.maxBufferedBytesPerThread / 16, 2048)
@@ -94,11 +99,19 @@ public final class AuditLog: AuditSink {
     }
 
     /// Writes what is pending, stops the writer thread and closes a file destination. Idempotent.
+    ///
+    /// Waits at most `closeTimeout` for the writer: when the output is stalled (a reader that
+    /// stopped reading stdout), it gives up, leaves the descriptor to the blocked writer and
+    /// returns, so shutdown still ends; the lines not written by then are lost with the process.
     public func close() {
         guard closed.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
         else { return }
         wake.signal()
-        finished.wait()
+        let nanoseconds = min(JSONObjectWriter.microseconds(closeTimeout), Int.max / 1000) * 1000
+        guard finished.wait(timeout: .now() + .nanoseconds(nanoseconds)) == .success else {
+            writeFailures.wrappingAdd(1, ordering: .relaxed)
+            return
+        }
         guard destination.ownsDescriptor else { return }
         drainState.withLock { state in
             DescriptorOutput.close(state.descriptor)
@@ -134,6 +147,7 @@ public final class AuditLog: AuditSink {
                     let fresh = try destination.open()
                     DescriptorOutput.close(state.descriptor)
                     state.descriptor = fresh
+                    state.output.restart()
                 } catch {
                     reopenFailures.wrappingAdd(1, ordering: .relaxed)
                 }
@@ -141,9 +155,11 @@ public final class AuditLog: AuditSink {
             for shard in current {
                 let lines = shard.take(into: &state.spare)
                 guard !state.spare.isEmpty else { continue }
-                if !DescriptorOutput.writeAll(state.spare, to: state.descriptor) {
+                let descriptor = state.descriptor
+                let lost = state.output.write(state.spare, lines: lines) { DescriptorOutput.write($0, to: descriptor) }
+                if lost > 0 || state.output.isMidLine {
                     writeFailures.wrappingAdd(1, ordering: .relaxed)
-                    dropped.wrappingAdd(lines, ordering: .relaxed)
+                    dropped.wrappingAdd(lost, ordering: .relaxed)
                 }
             }
             state.spare.removeAll(keepingCapacity: state.spare.capacity <= 4 * wakeBytes)
@@ -154,5 +170,7 @@ public final class AuditLog: AuditSink {
     private struct DrainState {
         var descriptor: Int32
         var spare: [UInt8] = []
+        /// Whole lines even after a write that failed part-way.
+        var output = LineOutput()
     }
 }

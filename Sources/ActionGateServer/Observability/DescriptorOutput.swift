@@ -10,12 +10,18 @@ enum DescriptorOutput {
     /// `EPIPE` when the reader of stdout went away: `serve` ignores SIGPIPE so this is an error,
     /// not a signal that kills the gateway).
     static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
+        write(bytes, to: descriptor) == bytes.count
+    }
+
+    /// Writes `bytes` as `writeAll` does; returns how many were written before it gave up (all of
+    /// them on success).
+    static func write(_ bytes: [UInt8], to descriptor: Int32) -> Int {
         bytes.withUnsafeBytes { buffer in
-            guard let base = buffer.baseAddress else { return true }
+            guard let base = buffer.baseAddress else { return 0 }
             var offset = 0
             var stalls = 0
             while offset < buffer.count {
-                let written = write(descriptor, base + offset, buffer.count - offset)
+                let written = writeDescriptor(descriptor, base + offset, buffer.count - offset)
                 if written > 0 {
                     offset += written
                     stalls = 0
@@ -26,10 +32,10 @@ enum DescriptorOutput {
                     stalls += 1
                     usleep(10_000)
                 } else {
-                    return false
+                    return offset
                 }
             }
-            return true
+            return offset
         }
     }
 
@@ -42,4 +48,9 @@ enum DescriptorOutput {
 /// `close(2)` (the enum's own `close` hides the C function inside it).
 private func closeDescriptor(_ descriptor: Int32) -> Int32 {
     close(descriptor)
+}
+
+/// `write(2)` (the enum's own `write` hides the C function inside it).
+private func writeDescriptor(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, bytes, count)
 }
