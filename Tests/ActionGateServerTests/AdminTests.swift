@@ -1,7 +1,9 @@
 import ActionGateCore
-import ActionGateServer
 import ActionGateTestSupport
+import NIOPosix
 import Testing
+
+@testable import ActionGateServer
 
 @Suite struct AdminTests {
     @Test func healthAndReadiness() async throws {
@@ -118,5 +120,22 @@ import Testing
             #expect(received < 400 * 64 * 1024 / 2, "\(received) bytes")
             #expect(try await gateway.admin("GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n").status == 200)
         }
+    }
+
+    /// `/readyz` callers that arrive while an upstream probe runs share it: one TCP connect per
+    /// probe however many ask; within the cache time nobody connects.
+    @Test func concurrentProbesShareOneConnect() async throws {
+        let upstream = try await TestUpstream.start()
+        let probe = UpstreamProbe(group: MultiThreadedEventLoopGroup.singleton, cacheDuration: .seconds(60))
+        let settings = [UpstreamSettings(host: "127.0.0.1", port: upstream.port)]
+        let answers = await withTaskGroup(of: Bool.self) { tasks in
+            for _ in 0..<50 { tasks.addTask { await probe.anyReachable(settings) } }
+            return await tasks.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(answers.count == 50 && answers.allSatisfy { $0 })
+        #expect(await probe.anyReachable(settings))
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(upstream.connectionCount == 1)
+        await upstream.stop()
     }
 }

@@ -3,12 +3,20 @@ import NIOPosix
 import Synchronization
 
 /// Answers "is at least one upstream reachable?" for `/readyz` with a TCP connect, caching the
-/// answer for a few seconds so probes cannot turn into a connection flood against the upstreams.
+/// answer for a few seconds so probes cannot turn into a connection flood against the upstreams:
+/// callers that arrive while a probe runs wait for that probe instead of starting their own, and
+/// the answer counts as fresh from the moment the probe ended.
 final class UpstreamProbe: Sendable {
     private let group: any EventLoopGroup
     private let cacheDuration: Duration
     private let connectTimeout: TimeAmount
-    private let cache = Mutex<(at: ContinuousClock.Instant, reachable: Bool)?>(nil)
+    private let state = Mutex<State>(.unknown)
+
+    private enum State {
+        case unknown
+        case probing(Task<Bool, Never>)
+        case known(at: ContinuousClock.Instant, reachable: Bool)
+    }
 
     init(group: any EventLoopGroup, cacheDuration: Duration = .seconds(3), connectTimeout: TimeAmount = .seconds(1)) {
         self.group = group
@@ -19,9 +27,30 @@ final class UpstreamProbe: Sendable {
     /// True when a TCP connection to any of `upstreams` succeeds (or did, within the cache time).
     func anyReachable(_ upstreams: [UpstreamSettings]) async -> Bool {
         let now = ContinuousClock.now
-        if let cached = cache.withLock({ $0 }), now - cached.at < cacheDuration {
-            return cached.reachable
+        let answer: Answer = state.withLock { state in
+            switch state {
+            case .known(let at, let reachable) where now - at < cacheDuration:
+                return .known(reachable)
+            case .probing(let running):
+                return .pending(running)
+            case .known, .unknown:
+                let started = Task { await self.probe(upstreams) }
+                state = .probing(started)
+                return .pending(started)
+            }
         }
+        switch answer {
+        case .known(let reachable): return reachable
+        case .pending(let probe): return await probe.value
+        }
+    }
+
+    private enum Answer {
+        case known(Bool)
+        case pending(Task<Bool, Never>)
+    }
+
+    private func probe(_ upstreams: [UpstreamSettings]) async -> Bool {
         let reachable = await withTaskGroup(of: Bool.self) { tasks in
             for upstream in upstreams {
                 tasks.addTask { await self.connects(to: upstream) }
@@ -32,7 +61,7 @@ final class UpstreamProbe: Sendable {
             }
             return false
         }
-        cache.withLock { $0 = (now, reachable) }
+        state.withLock { $0 = .known(at: ContinuousClock.now, reachable: reachable) }
         return reachable
     }
 
