@@ -122,6 +122,24 @@ import Testing
         }
     }
 
+    /// One response larger than the unread-bytes bound (a big `/metrics`) reaches a slow reader whole.
+    @Test func oneLargeResponseReachesASlowReaderWhole() async throws {
+        let size = 1 << 20
+        let big = AdminRoute(method: "GET", path: "/big") { _ in .text(status: 200, String(repeating: "b", count: size))
+        }
+        let limits = AdminLimits(maxPendingResponseBytes: 64 * 1024)
+        try await GatewayHarness.with(admin: true, adminLimits: limits, adminRoutes: [big]) { gateway in
+            let port = try #require(gateway.server.adminAddress?.port)
+            let client = try LoopbackSocket(port: port, receiveTimeout: 10, receiveBufferSize: 4096)
+            defer { client.close() }
+            try client.send("GET /big HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+            try await Task.sleep(for: .milliseconds(500))
+            let received = try client.readToEnd()
+            let headEnd = received.firstRange(of: Array("\r\n\r\n".utf8))?.upperBound ?? received.count
+            #expect(received.count - headEnd == size)
+        }
+    }
+
     /// `/readyz` callers that arrive while an upstream probe runs share it: one TCP connect per
     /// probe however many ask; within the cache time nobody connects.
     @Test func concurrentProbesShareOneConnect() async throws {

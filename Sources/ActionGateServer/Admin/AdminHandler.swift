@@ -7,8 +7,8 @@ import NIOHTTP1
 ///
 /// Runs behind NIO's `configureHTTPServerPipeline`, which keeps responses in request order. Each
 /// request must arrive whole within `limits.requestTimeout` of the connection's start or of the
-/// previous response; a client whose unread responses pass the write buffer's high-water mark is
-/// disconnected.
+/// previous response; a client that sends another request while its unread responses are past
+/// the write buffer's high-water mark is disconnected.
 final class AdminHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -40,15 +40,16 @@ final class AdminHandler: ChannelInboundHandler {
         deadline = nil
     }
 
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
-        // Responses pile up unread (pipelined requests from a client that does not read): stop.
-        if !context.channel.isWritable { context.close(promise: nil) }
-        context.fireChannelWritabilityChanged()
-    }
-
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
+            guard context.channel.isWritable else {
+                // Another request while earlier responses wait unread past the high-water mark
+                // (pipelining from a client that does not read): stop instead of piling up more.
+                // One large response alone (a big `/metrics`) never gets here.
+                context.close(promise: nil)
+                return
+            }
             self.head = head
             body = []
             bodyTooLarge = false

@@ -10,8 +10,9 @@ public struct AdminLimits: Sendable, Hashable {
     /// (a slow head or body, an idle keep-alive connection): then the connection is closed.
     /// Default 10 s.
     public var requestTimeout: TimeAmount
-    /// Response bytes waiting for a client that does not read them (pipelined requests) before it
-    /// is disconnected. Default 256 KiB.
+    /// Response bytes waiting for a client that does not read them: a further request then
+    /// disconnects it (pipelined requests cannot pile responses up; one large response is
+    /// unaffected). Default 256 KiB.
     public var maxPendingResponseBytes: Int
 
     public init(
