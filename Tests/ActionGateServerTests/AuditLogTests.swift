@@ -250,6 +250,21 @@ import Testing
     }
 }
 
+/// Which descriptors share a file (the audit log then writes under the operational log's lock).
+@Suite struct SharedOutputTests {
+    @Test func descriptorsOnOnePipeAreTheSameFileAndTwoPipesAreNot() {
+        var first: [Int32] = [0, 0]
+        var second: [Int32] = [0, 0]
+        #expect(pipe(&first) == 0 && pipe(&second) == 0)
+        let duplicate = dup(first[1])
+        defer { for fd in first + second + [duplicate] { close(fd) } }
+        #expect(DescriptorOutput.sameFile(first[1], duplicate))
+        #expect(DescriptorOutput.sameFile(first[0], first[1]))
+        #expect(!DescriptorOutput.sameFile(first[1], second[1]))
+        #expect(!DescriptorOutput.sameFile(first[1], -1))
+    }
+}
+
 /// `LineOutput`: a batch that fails part-way leaves no line glued to the next batch.
 @Suite struct LineOutputTests {
     /// A writer that takes at most `budget` bytes per call in total, then fails.

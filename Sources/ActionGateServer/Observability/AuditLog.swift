@@ -19,6 +19,8 @@ public final class AuditLog: AuditSink {
     private let wakeBytes: Int
     private let flushInterval: Duration
     private let closeTimeout: Duration
+    /// Writes to the file the operational log writes to (stderr): each batch under its lock.
+    private let sharesStandardError: Bool
     private let local = ThreadSpecificVariable<AuditShard>()
     private let shards = Mutex<[AuditShard]>([])
     /// Serialises draining (the writer thread and `flush()`); holds the descriptor and the spare buffer.
@@ -47,7 +49,13 @@ public final class AuditLog: AuditSink {
     ) throws(AuditLogError) {
         self.destination = destination
         self.closeTimeout = closeTimeout
-        self.drainState = Mutex(DrainState(descriptor: try destination.open()))
+        let descriptor = try destination.open()
+        self.drainState = Mutex(DrainState(descriptor: descriptor))
+        if case .file = destination {
+            self.sharesStandardError = false
+        } else {
+            self.sharesStandardError = DescriptorOutput.sameFile(descriptor, 2)
+        }
         self.maxBufferedBytesPerThread = max(maxBufferedBytesPerThread, 4096)
         self.wakeBytes = max(self.maxBufferedBytesPerThread / 16, 2048)
         self.flushInterval = flushInterval
@@ -156,7 +164,12 @@ public final class AuditLog: AuditSink {
                 let lines = shard.take(into: &state.spare)
                 guard !state.spare.isEmpty else { continue }
                 let descriptor = state.descriptor
-                let lost = state.output.write(state.spare, lines: lines) { DescriptorOutput.write($0, to: descriptor) }
+                let lost = state.output.write(state.spare, lines: lines) { batch in
+                    guard sharesStandardError else { return DescriptorOutput.write(batch, to: descriptor) }
+                    return DescriptorOutput.standardStreams.withLock { _ in
+                        DescriptorOutput.write(batch, to: descriptor)
+                    }
+                }
                 if lost > 0 || state.output.isMidLine {
                     writeFailures.wrappingAdd(1, ordering: .relaxed)
                     dropped.wrappingAdd(lost, ordering: .relaxed)

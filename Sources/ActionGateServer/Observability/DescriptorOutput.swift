@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -6,6 +8,19 @@
 
 /// Blocking writes to a file descriptor, for the log writers (never called on an EventLoop).
 enum DescriptorOutput {
+    /// Held around each write of the operational log to stderr, and of the audit log when it writes
+    /// to the same file (stderr, or stdout joined to stderr as under systemd's journal): a large
+    /// audit batch is not one atomic write, so a log line could otherwise land inside an audit line.
+    static let standardStreams = Mutex(())
+
+    /// True when descriptors `a` and `b` are open on the same file (or pipe, or socket).
+    static func sameFile(_ a: Int32, _ b: Int32) -> Bool {
+        var first = stat()
+        var second = stat()
+        guard fstat(a, &first) == 0, fstat(b, &second) == 0 else { return false }
+        return first.st_dev == second.st_dev && first.st_ino == second.st_ino
+    }
+
     /// Writes all of `bytes`, retrying partial writes and interruptions; false on an error (e.g.
     /// `EPIPE` when the reader of stdout went away: `serve` ignores SIGPIPE so this is an error,
     /// not a signal that kills the gateway).

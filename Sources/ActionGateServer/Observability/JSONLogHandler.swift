@@ -104,13 +104,11 @@ public final class JSONLogOutput: Sendable {
         self.sink = sink
     }
 
-    /// File descriptor 2; a lock keeps concurrent lines whole.
-    public static let standardError: JSONLogOutput = {
-        let lock = Mutex(())
-        return JSONLogOutput { bytes in
-            lock.withLock { _ in _ = DescriptorOutput.writeAll(bytes, to: 2) }
-        }
-    }()
+    /// File descriptor 2; a lock (shared with the audit log when it writes to the same file) keeps
+    /// concurrent lines whole.
+    public static let standardError = JSONLogOutput { bytes in
+        DescriptorOutput.standardStreams.withLock { _ in _ = DescriptorOutput.writeAll(bytes, to: 2) }
+    }
 
     func write(_ bytes: [UInt8]) {
         sink(bytes)
