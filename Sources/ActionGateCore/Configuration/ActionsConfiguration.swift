@@ -20,9 +20,9 @@ public struct ActionsConfiguration: Sendable, Equatable {
     public let byID: [String: ActionConfiguration]
     /// Actions by `path`.
     public let byPath: [String: ActionConfiguration]
-    /// Actions by `looseKey(path)`: spellings of an action's path that an upstream router may
+    /// Actions by `LoosePath(path)`: spellings of an action's path that an upstream router may
     /// treat as that path (case, a trailing slash, `;` parameters) identify the action too.
-    public let byLoosePath: [String: ActionConfiguration]
+    public let byLoosePath: [LoosePath: ActionConfiguration]
 
     /// The actions section from resolved actions (ids and paths must be unique; later ones win).
     public init(
@@ -39,49 +39,17 @@ public struct ActionsConfiguration: Sendable, Equatable {
         self.list = list
         var byID: [String: ActionConfiguration] = [:]
         var byPath: [String: ActionConfiguration] = [:]
-        var byLoosePath: [String: ActionConfiguration] = [:]
+        var byLoosePath: [LoosePath: ActionConfiguration] = [:]
         for action in list {
             byID[action.id] = action
             if let path = action.path {
                 byPath[path] = action
-                byLoosePath[Self.looseKey(path)] = action
+                byLoosePath[LoosePath(path)] = action
             }
         }
         self.byID = byID
         self.byPath = byPath
         self.byLoosePath = byLoosePath
-    }
-
-    /// True when `looseKey(path) == path`: no upper-case ASCII, no `;`, no trailing slash.
-    public static func isLooseKey(_ path: String) -> Bool {
-        var last: UInt8 = 0
-        var count = 0
-        for byte in path.utf8 {
-            if byte == UInt8(ascii: ";") || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) { return false }
-            last = byte
-            count &+= 1
-        }
-        return count <= 1 || last != UInt8(ascii: "/")
-    }
-
-    /// `path` as a lenient router would match it: ASCII lowercased, each segment cut at its first
-    /// `;` (path parameters, which Tomcat and Spring drop), trailing slashes removed (Express and
-    /// many others ignore one). Two configured paths with the same key are refused at load: an
-    /// upstream could not tell them apart either.
-    public static func looseKey(_ path: String) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(path.utf8.count)
-        var inParameters = false
-        for byte in path.utf8 {
-            if byte == UInt8(ascii: "/") {
-                inParameters = false
-            } else if byte == UInt8(ascii: ";") {
-                inParameters = true
-            }
-            if !inParameters { bytes.append(UInt8.asciiLowercased(byte)) }
-        }
-        while bytes.count > 1, bytes.last == UInt8(ascii: "/") { bytes.removeLast() }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The number of actions imported from the Next.js manifest.

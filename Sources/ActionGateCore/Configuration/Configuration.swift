@@ -89,15 +89,12 @@ public struct Configuration: Sendable {
     }
 
     /// The action whose `path` is `path` (normalised): exactly, or up to what a lenient upstream
-    /// router ignores (`ActionsConfiguration.looseKey`: case, trailing slashes, `;` parameters), so
+    /// router ignores (`LoosePath`: case, trailing slashes, `;` parameters), so
     /// `/actions/DeleteUser/` is still checked as `/actions/deleteUser`.
     public func action(path: String) -> ActionConfiguration? {
         if let exact = actions.byPath[path] { return exact }
         guard !actions.byLoosePath.isEmpty else { return nil }
-        // Most paths are their own loose key (lower case, no `;`, no trailing slash): looked up as
-        // they are, without building a copy.
-        if ActionsConfiguration.isLooseKey(path) { return actions.byLoosePath[path] }
-        return actions.byLoosePath[ActionsConfiguration.looseKey(path)]
+        return actions.byLoosePath[LoosePath(path)]
     }
 
     /// True when `address` is in `trusted_proxies`.

@@ -38,7 +38,7 @@ extension ConfigurationDecoder {
         var actions: [ActionConfiguration] = []
         var idLines: [String: (line: Int, key: String)] = [:]
         var pathKeys: [String: String] = [:]
-        var loosePathKeys: [String: String] = [:]
+        var loosePathKeys: [LoosePath: String] = [:]
         if let listNode = map["list"], let items = sequence(listNode, "actions.list", expected: "actions") {
             for item in items {
                 guard let action = decodeAction(item.node, item.key, defaults, policies, &referenced) else { continue }
@@ -53,14 +53,14 @@ extension ConfigurationDecoder {
                         error(idLine, "\(item.key).path", "the same path as \(first); each path may appear once")
                         continue
                     }
-                    if let first = loosePathKeys[ActionsConfiguration.looseKey(path)] {
+                    if let first = loosePathKeys[LoosePath(path)] {
                         error(
                             idLine, "\(item.key).path",
                             "differs from \(first)'s path only in case, trailing slashes or ;parameters, which "
                                 + "many upstream routers ignore; give the actions paths that differ otherwise")
                         continue
                     }
-                    loosePathKeys[ActionsConfiguration.looseKey(path)] = item.key
+                    loosePathKeys[LoosePath(path)] = item.key
                     pathKeys[path] = item.key
                 }
                 actions.append(action)
