@@ -1,6 +1,7 @@
 import ActionGateCore
 import ActionGateTestSupport
 import NIOPosix
+import Synchronization
 import Testing
 
 @testable import ActionGateServer
@@ -61,7 +62,7 @@ import Testing
     /// A request trickled in (or a keep-alive connection left idle) is cut off at the request
     /// deadline; a prompt request on another connection is served meanwhile.
     @Test func slowAndIdleAdminConnectionsAreClosedAtTheDeadline() async throws {
-        let limits = AdminLimits(requestTimeout: .milliseconds(400))
+        let limits = AdminLimits(requestTimeout: .seconds(2))
         try await GatewayHarness.with(admin: true, adminLimits: limits) { gateway in
             let slow = try await gateway.connectAdmin()
             try await slow.send("GET /healthz HTTP/1.1\r\nHo")
@@ -97,28 +98,70 @@ import Testing
         }
     }
 
-    /// Pipelined requests from a client that never reads its responses: once the unread responses
-    /// pass the bound, the connection is closed instead of buffering them all.
-    @Test func aClientThatDoesNotReadItsResponsesIsDisconnected() async throws {
+    /// Pipelined requests from a client that does not read its responses: once the unread
+    /// responses pass the bound, the next request is held until they drain, so they cannot pile up
+    /// (the handler runs a few times, not once per request sent).
+    @Test func pipelinedRequestsWaitWhileResponsesAreUnread() async throws {
+        let calls = Atomic(0)
         let big = AdminRoute(method: "GET", path: "/big") { _ in
-            .text(status: 200, String(repeating: "b", count: 64 * 1024))
+            calls.wrappingAdd(1, ordering: .relaxed)
+            return .text(status: 200, String(repeating: "b", count: 64 * 1024))
         }
         let limits = AdminLimits(maxPendingResponseBytes: 64 * 1024)
         try await GatewayHarness.with(admin: true, adminLimits: limits, adminRoutes: [big]) { gateway in
             let port = try #require(gateway.server.adminAddress?.port)
             let client = try LoopbackSocket(port: port, receiveTimeout: 10, receiveBufferSize: 4096)
             defer { client.close() }
-            // 400 requests of 64 KiB responses: 25 MiB if they were all buffered.
+            // 400 requests of 64 KiB responses: 25 MiB if they were all answered at once.
             try client.send(String(repeating: "GET /big HTTP/1.1\r\nHost: a\r\n\r\n", count: 400))
             try await Task.sleep(for: .seconds(1))
-            // Reading now: what was sent before the close, then the end (or a reset), long before 25 MiB.
+            let answered = calls.load(ordering: .relaxed)
+            #expect(answered >= 1 && answered < 100, "\(answered) responses made for a client that reads nothing")
+            #expect(try await gateway.admin("GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n").status == 200)
+            // Held, not dropped: once the client reads, every request is answered.
             var received = 0
-            while true {
-                guard let chunk = try? client.receive(upTo: 65536), !chunk.isEmpty else { break }
+            while received < 400 * 64 * 1024, let chunk = try? client.receive(upTo: 1 << 16), !chunk.isEmpty {
                 received += chunk.count
             }
-            #expect(received < 400 * 64 * 1024 / 2, "\(received) bytes")
-            #expect(try await gateway.admin("GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n").status == 200)
+            #expect(received >= 400 * 64 * 1024, "\(received) bytes")
+            #expect(calls.load(ordering: .relaxed) == 400)
+        }
+    }
+
+    /// A client that stops reading a response is disconnected at the response deadline.
+    @Test func aResponseThatDoesNotLeaveInTimeEndsTheConnection() async throws {
+        let big = AdminRoute(method: "GET", path: "/big") { _ in
+            .text(status: 200, String(repeating: "b", count: 4 << 20))
+        }
+        let limits = AdminLimits(responseTimeout: .milliseconds(500))
+        try await GatewayHarness.with(admin: true, adminLimits: limits, adminRoutes: [big]) { gateway in
+            let port = try #require(gateway.server.adminAddress?.port)
+            let client = try LoopbackSocket(port: port, receiveTimeout: 10, receiveBufferSize: 4096)
+            defer { client.close() }
+            try client.send("GET /big HTTP/1.1\r\nHost: a\r\n\r\n")
+            try await Task.sleep(for: .seconds(2))
+            var received = 0
+            while let chunk = try? client.receive(upTo: 65536), !chunk.isEmpty { received += chunk.count }
+            #expect(received < 4 << 20, "closed before the 4 MiB response left: \(received) bytes")
+        }
+    }
+
+    /// A keep-alive client reading a large response slowly gets all of it: the idle deadline starts
+    /// only once the response has left.
+    @Test func aSlowReaderOfAKeepAliveResponseGetsItWhole() async throws {
+        let size = 12 << 20  // more than the kernel's socket buffers hold (tcp_wmem max: 4 MiB)
+        let big = AdminRoute(method: "GET", path: "/big") { _ in .text(status: 200, String(repeating: "b", count: size))
+        }
+        let limits = AdminLimits(requestTimeout: .milliseconds(300))
+        try await GatewayHarness.with(admin: true, adminLimits: limits, adminRoutes: [big]) { gateway in
+            let port = try #require(gateway.server.adminAddress?.port)
+            let client = try LoopbackSocket(port: port, receiveTimeout: 10, receiveBufferSize: 4096)
+            defer { client.close() }
+            try client.send("GET /big HTTP/1.1\r\nHost: a\r\n\r\n")
+            try await Task.sleep(for: .milliseconds(800))
+            let received = try client.readToEnd()  // the idle deadline closes it after the response
+            let headEnd = received.firstRange(of: Array("\r\n\r\n".utf8))?.upperBound ?? received.count
+            #expect(received.count - headEnd == size)
         }
     }
 
@@ -152,7 +195,14 @@ import Testing
         }
         #expect(answers.count == 50 && answers.allSatisfy { $0 })
         #expect(await probe.anyReachable(settings))
-        try await Task.sleep(for: .milliseconds(100))
+        // The upstream counts a connection when its event loop accepts it: wait for that, then
+        // make sure no second one follows.
+        var waited = 0
+        while upstream.connectionCount == 0, waited < 500 {
+            try await Task.sleep(for: .milliseconds(10))
+            waited += 1
+        }
+        try await Task.sleep(for: .milliseconds(200))
         #expect(upstream.connectionCount == 1)
         await upstream.stop()
     }

@@ -5,10 +5,12 @@ import NIOHTTP1
 /// Serves one admin connection: collects a request (body bounded), routes it by exact method and
 /// path, runs the handler as a task and writes its response.
 ///
-/// Runs behind NIO's `configureHTTPServerPipeline`, which keeps responses in request order. Each
-/// request must arrive whole within `limits.requestTimeout` of the connection's start or of the
-/// previous response; a client that sends another request while its unread responses are past
-/// the write buffer's high-water mark is disconnected.
+/// Runs behind NIO's `configureHTTPServerPipeline`, which keeps responses in request order. Bounds
+/// (`AdminLimits`): each request must arrive whole within `requestTimeout` of the connection's
+/// start or of the previous response having left; each response must leave within
+/// `responseTimeout` (a client that stops reading is disconnected); and a pipelined request that
+/// arrives while earlier responses wait past the write buffer's high-water mark is held until they
+/// have drained, so unread responses cannot pile up.
 final class AdminHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -18,7 +20,12 @@ final class AdminHandler: ChannelInboundHandler {
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
     private var bodyTooLarge = false
-    /// Closes the connection unless the next request is complete in time.
+    /// A complete request waiting for the write buffer to drain before it is answered.
+    private var held: HTTPRequestHead?
+    /// A request is complete and its response not yet written (the handler runs, or it is held).
+    private var answering = false
+    /// Closes the connection: unless the next request is complete in time, or while a response
+    /// has not left in time.
     private var deadline: Scheduled<Void>?
 
     init(routes: [AdminRoute], limits: AdminLimits) {
@@ -27,11 +34,11 @@ final class AdminHandler: ChannelInboundHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { armDeadline(context: context) }
+        if context.channel.isActive { arm(limits.requestTimeout, context: context) }
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        armDeadline(context: context)
+        arm(limits.requestTimeout, context: context)
         context.fireChannelActive()
     }
 
@@ -40,16 +47,17 @@ final class AdminHandler: ChannelInboundHandler {
         deadline = nil
     }
 
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable, let request = held {
+            held = nil
+            respond(to: request, context: context)
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
-            guard context.channel.isWritable else {
-                // Another request while earlier responses wait unread past the high-water mark
-                // (pipelining from a client that does not read): stop instead of piling up more.
-                // One large response alone (a big `/metrics`) never gets here.
-                context.close(promise: nil)
-                return
-            }
             self.head = head
             body = []
             bodyTooLarge = false
@@ -63,16 +71,23 @@ final class AdminHandler: ChannelInboundHandler {
         case .end:
             guard let head else { return }
             self.head = nil
-            // Complete: the handler's time is not the client's.
-            deadline?.cancel()
-            deadline = nil
-            respond(to: head, context: context)
+            answering = true
+            if context.channel.isWritable {
+                // Complete: the handler's time is not the client's.
+                deadline?.cancel()
+                deadline = nil
+                respond(to: head, context: context)
+            } else {
+                // Earlier responses still wait for the client past the high-water mark: answer
+                // once they drained (the response deadline running meanwhile bounds the wait).
+                held = head
+            }
         }
     }
 
-    private func armDeadline(context: ChannelHandlerContext) {
+    private func arm(_ timeout: TimeAmount, context: ChannelHandlerContext) {
         deadline?.cancel()
-        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: limits.requestTimeout) {
+        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
             context.close(promise: nil)
         }
     }
@@ -127,9 +142,22 @@ final class AdminHandler: ChannelInboundHandler {
                 promise: nil)
         }
         let keepAlive = request.isKeepAlive
-        if keepAlive { armDeadline(context: context) }
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
-            if !keepAlive { context.close(promise: nil) }
+        answering = false
+        // The response must leave in time; once it has, the next request's time starts (unless the
+        // next one is already complete and being answered).
+        arm(limits.responseTimeout, context: context)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { result in
+            guard case .success = result, keepAlive else {
+                context.close(promise: nil)
+                return
+            }
+            if self.answering {
+                // The next request is complete already: its response arms the next deadline.
+                self.deadline?.cancel()
+                self.deadline = nil
+            } else {
+                self.arm(self.limits.requestTimeout, context: context)
+            }
         }
     }
 

@@ -10,18 +10,21 @@ public struct AdminLimits: Sendable, Hashable {
     /// (a slow head or body, an idle keep-alive connection): then the connection is closed.
     /// Default 10 s.
     public var requestTimeout: TimeAmount
-    /// Response bytes waiting for a client that does not read them: a further request then
-    /// disconnects it (pipelined requests cannot pile responses up; one large response is
-    /// unaffected). Default 256 KiB.
+    /// Longest time a response may take to leave (a client that stops reading is disconnected).
+    /// Default 60 s.
+    public var responseTimeout: TimeAmount
+    /// Response bytes waiting for the client past which a pipelined request is held until they
+    /// drained (unread responses cannot pile up; one large response is unaffected). Default 256 KiB.
     public var maxPendingResponseBytes: Int
 
     public init(
         maxBodyBytes: Int = 64 * 1024, maxConnections: Int = 128, requestTimeout: TimeAmount = .seconds(10),
-        maxPendingResponseBytes: Int = 256 * 1024
+        responseTimeout: TimeAmount = .seconds(60), maxPendingResponseBytes: Int = 256 * 1024
     ) {
         self.maxBodyBytes = maxBodyBytes
         self.maxConnections = maxConnections
         self.requestTimeout = requestTimeout
+        self.responseTimeout = responseTimeout
         self.maxPendingResponseBytes = maxPendingResponseBytes
     }
 }

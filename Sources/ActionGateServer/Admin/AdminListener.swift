@@ -7,9 +7,9 @@ import Synchronization
 /// Binds the admin listener: HTTP/1.1 through NIO's server pipeline, routed by `AdminHandler`.
 ///
 /// It shares the process with the data plane, so it is bounded (`AdminLimits`): a connection cap,
-/// a deadline for each complete request (slow heads and bodies, idle keep-alive connections), a
-/// body limit, and a client that does not read its responses is disconnected once too many bytes
-/// wait for it (pipelined requests cannot pile responses up in memory).
+/// a deadline for each complete request (slow heads and bodies, idle keep-alive connections) and
+/// for each response to leave, a body limit, and pipelined requests wait while earlier responses
+/// are unread past the write buffer's high-water mark (they cannot pile responses up in memory).
 enum AdminListener {
     static func bind(
         _ address: ListenAddress, routes: [AdminRoute], group: any EventLoopGroup, limits: AdminLimits = AdminLimits()

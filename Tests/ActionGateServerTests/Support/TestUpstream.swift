@@ -44,6 +44,7 @@ final class TestUpstream: Sendable {
     var port: Int { channel.localAddress?.port ?? 0 }
     var received: [Received] { state.received }
     var connectionCount: Int { state.connectionCount }
+    var openConnectionCount: Int { state.openConnectionCount }
 
     static func start() async throws -> TestUpstream {
         let state = UpstreamState()
@@ -52,6 +53,7 @@ final class TestUpstream: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let id = state.newConnection()
+                    channel.closeFuture.whenComplete { _ in state.connectionClosed() }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(UpstreamHandler(state: state, connection: id))
                 }
@@ -79,9 +81,16 @@ final class TestUpstream: Sendable {
 final class UpstreamState: Sendable {
     private let log = Mutex<[TestUpstream.Received]>([])
     private let connections = Mutex(0)
+    private let closed = Mutex(0)
 
     var received: [TestUpstream.Received] { log.withLock { $0 } }
     var connectionCount: Int { connections.withLock { $0 } }
+    /// Connections open now (accepted and not yet closed).
+    var openConnectionCount: Int { connections.withLock { $0 } - closed.withLock { $0 } }
+
+    func connectionClosed() {
+        closed.withLock { $0 += 1 }
+    }
 
     func newConnection() -> Int {
         connections.withLock { count in
