@@ -263,6 +263,30 @@ import Testing
         #expect(!DescriptorOutput.sameFile(first[1], second[1]))
         #expect(!DescriptorOutput.sameFile(first[1], -1))
     }
+
+    /// A batch larger than one piece goes out whole and in order, piece by piece under the lock.
+    @Test func aLargeBatchIsWrittenWholeInPieces() throws {
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        defer { close(ends[0]) }
+        let lines = (0..<6000).map { "{\"line\":\($0),\"pad\":\"\(String(repeating: "x", count: $0 % 50))\"}\n" }
+        let batch = Array(lines.joined().utf8)
+        #expect(batch.count > 3 * AuditLog.sharedChunkBytes)
+        let received = Mutex<[UInt8]>([])
+        let done = DispatchSemaphore(value: 0)
+        let reader = ends[0]
+        DispatchQueue.global().async {
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while case let count = read(reader, &buffer, buffer.count), count > 0 {
+                received.withLock { $0.append(contentsOf: buffer[..<count]) }
+            }
+            done.signal()
+        }
+        #expect(AuditLog.writeSharingTheLock(batch, to: ends[1]) == batch.count)
+        close(ends[1])
+        done.wait()
+        #expect(received.withLock { $0 } == batch)
+    }
 }
 
 /// `LineOutput`: a batch that fails part-way leaves no line glued to the next batch.

@@ -166,9 +166,7 @@ public final class AuditLog: AuditSink {
                 let descriptor = state.descriptor
                 let lost = state.output.write(state.spare, lines: lines) { batch in
                     guard sharesStandardError else { return DescriptorOutput.write(batch, to: descriptor) }
-                    return DescriptorOutput.standardStreams.withLock { _ in
-                        DescriptorOutput.write(batch, to: descriptor)
-                    }
+                    return Self.writeSharingTheLock(batch, to: descriptor)
                 }
                 if lost > 0 || state.output.isMidLine {
                     writeFailures.wrappingAdd(1, ordering: .relaxed)
@@ -178,6 +176,26 @@ public final class AuditLog: AuditSink {
             state.spare.removeAll(keepingCapacity: state.spare.capacity <= 4 * wakeBytes)
         }
     }
+
+    /// Writes `batch` to a descriptor the operational log also writes to, in line-aligned pieces
+    /// of at most `sharedChunkBytes`, each under the shared lock: a log line waits for one piece,
+    /// not for a whole batch. Returns the bytes written.
+    static func writeSharingTheLock(_ batch: [UInt8], to descriptor: Int32) -> Int {
+        var start = 0
+        while start < batch.count {
+            var end = min(start + sharedChunkBytes, batch.count)
+            if end < batch.count, let lineEnd = batch[start..<end].lastIndex(of: 0x0A) { end = lineEnd + 1 }
+            let piece = Array(batch[start..<end])
+            let written = DescriptorOutput.standardStreams.withLock { _ in DescriptorOutput.write(piece, to: descriptor)
+            }
+            start += written
+            guard written == piece.count else { break }
+        }
+        return start
+    }
+
+    /// The largest piece written under the lock shared with the operational log.
+    static let sharedChunkBytes = 64 * 1024
 
     /// What only the draining side touches.
     private struct DrainState {
