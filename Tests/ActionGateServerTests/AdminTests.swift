@@ -146,6 +146,58 @@ import Testing
         }
     }
 
+    /// Three large pipelined responses, the client reading the first and then stopping: a later
+    /// response leaving (or waiting) never clears the deadline of the one still unsent, so the
+    /// connection is closed at the response deadline instead of staying open for good.
+    @Test func aClientThatStopsReadingPipelinedResponsesIsClosed() async throws {
+        let size = 8 << 20  // two of them are more than the kernel's socket buffers hold
+        let big = AdminRoute(method: "GET", path: "/big") { _ in .text(status: 200, String(repeating: "b", count: size))
+        }
+        let limits = AdminLimits(responseTimeout: .seconds(1), maxPendingResponseBytes: 64 * 1024)
+        try await GatewayHarness.with(admin: true, adminLimits: limits, adminRoutes: [big]) { gateway in
+            let port = try #require(gateway.server.adminAddress?.port)
+            let client = try LoopbackSocket(port: port, receiveTimeout: 6, receiveBufferSize: 4096)
+            defer { client.close() }
+            try client.send(String(repeating: "GET /big HTTP/1.1\r\nHost: a\r\n\r\n", count: 3))
+            var received = 0
+            while received < size + 64 * 1024, let chunk = try? client.receive(upTo: 1 << 16), !chunk.isEmpty {
+                received += chunk.count
+            }
+            try await Task.sleep(for: .seconds(3))  // not reading: past the response deadline
+            var closed = false
+            while true {
+                guard let chunk = try? client.receive(upTo: 1 << 16) else { break }  // timed out: still open
+                if chunk.isEmpty {
+                    closed = true
+                    break
+                }
+                received += chunk.count
+            }
+            #expect(closed, "the connection is closed by the server")
+            #expect(received < 3 * size)
+        }
+    }
+
+    /// After a request that asks to close the connection, pipelined requests are not handled.
+    @Test func requestsAfterAConnectionCloseAreNotHandled() async throws {
+        let calls = Atomic(0)
+        let count = AdminRoute(method: "GET", path: "/count") { _ in
+            calls.wrappingAdd(1, ordering: .relaxed)
+            return .text(status: 200, "counted")
+        }
+        try await GatewayHarness.with(admin: true, adminRoutes: [count]) { gateway in
+            let client = try await gateway.connectAdmin()
+            try await client.send(
+                "GET /count HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+                    + "GET /count HTTP/1.1\r\nHost: a\r\n\r\nGET /count HTTP/1.1\r\nHost: a\r\n\r\n")
+            #expect(try await client.readResponse().status == 200)
+            #expect(await client.waitForClose())
+            #expect(calls.load(ordering: .relaxed) == 1)
+            // (NIO's parser refuses bytes after a `Connection: close` request: its 400 may follow.)
+            #expect(!String(decoding: client.unread, as: UTF8.self).contains("counted"))
+        }
+    }
+
     /// A keep-alive client reading a large response slowly gets all of it: the idle deadline starts
     /// only once the response has left.
     @Test func aSlowReaderOfAKeepAliveResponseGetsItWhole() async throws {

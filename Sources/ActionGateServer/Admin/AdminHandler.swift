@@ -24,8 +24,16 @@ final class AdminHandler: ChannelInboundHandler {
     private var held: HTTPRequestHead?
     /// A request is complete and its response not yet written (the handler runs, or it is held).
     private var answering = false
-    /// Closes the connection: unless the next request is complete in time, or while a response
-    /// has not left in time.
+    /// Responses written whose end has not left yet. While there are any, the response deadline
+    /// runs (re-armed when one leaves or the buffer drains below its low-water mark); once the last
+    /// has left, the next request's deadline does.
+    private var unsent = 0
+    /// A request asked to close the connection after its response: later ones are not handled.
+    private var closeAfterResponse = false
+    /// The handler left the pipeline (the connection closed): nothing more is written or armed.
+    private var removed = false
+    /// Closes the connection: unless the next request is complete in time, or a response leaves
+    /// (or makes progress) in time.
     private var deadline: Scheduled<Void>?
 
     init(routes: [AdminRoute], limits: AdminLimits) {
@@ -43,14 +51,20 @@ final class AdminHandler: ChannelInboundHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        removed = true
+        held = nil
         deadline?.cancel()
         deadline = nil
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable, let request = held {
-            held = nil
-            respond(to: request, context: context)
+        if context.channel.isWritable {
+            // The client read enough to drain the buffer below its low-water mark: progress.
+            if unsent > 0 { arm(limits.responseTimeout, context: context) }
+            if let request = held {
+                held = nil
+                respond(to: request, context: context)
+            }
         }
         context.fireChannelWritabilityChanged()
     }
@@ -58,6 +72,7 @@ final class AdminHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
+            guard !closeAfterResponse else { return }
             self.head = head
             body = []
             bodyTooLarge = false
@@ -69,13 +84,17 @@ final class AdminHandler: ChannelInboundHandler {
                 part.withUnsafeReadableBytes { body.append(contentsOf: $0) }
             }
         case .end:
-            guard let head else { return }
+            guard let head, !closeAfterResponse else { return }
             self.head = nil
             answering = true
+            if !head.isKeepAlive { closeAfterResponse = true }
             if context.channel.isWritable {
-                // Complete: the handler's time is not the client's.
-                deadline?.cancel()
-                deadline = nil
+                // Complete: the handler's time is not the client's (but earlier responses still
+                // being sent keep their deadline).
+                if unsent == 0 {
+                    deadline?.cancel()
+                    deadline = nil
+                }
                 respond(to: head, context: context)
             } else {
                 // Earlier responses still wait for the client past the high-water mark: answer
@@ -86,6 +105,7 @@ final class AdminHandler: ChannelInboundHandler {
     }
 
     private func arm(_ timeout: TimeAmount, context: ChannelHandlerContext) {
+        guard !removed else { return }
         deadline?.cancel()
         deadline = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
             context.close(promise: nil)
@@ -127,6 +147,7 @@ final class AdminHandler: ChannelInboundHandler {
     }
 
     private func write(_ response: AdminResponse, for request: HTTPRequestHead, context: ChannelHandlerContext) {
+        guard !removed else { return }  // the client left while the handler ran
         var headers = HTTPHeaders()
         for field in response.headers.fields where ResponseHeadWriter.isRelayable(field) {
             headers.add(name: field.name, value: field.value)
@@ -143,19 +164,25 @@ final class AdminHandler: ChannelInboundHandler {
         }
         let keepAlive = request.isKeepAlive
         answering = false
-        // The response must leave in time; once it has, the next request's time starts (unless the
-        // next one is already complete and being answered).
-        arm(limits.responseTimeout, context: context)
+        unsent += 1
+        // The oldest response not yet sent owns the deadline: it must leave (or progress) in time.
+        if unsent == 1 { arm(limits.responseTimeout, context: context) }
         context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { result in
+            guard !self.removed else { return }
+            self.unsent -= 1
             guard case .success = result, keepAlive else {
                 context.close(promise: nil)
                 return
             }
-            if self.answering {
-                // The next request is complete already: its response arms the next deadline.
+            if self.unsent > 0 || self.held != nil {
+                // Another response is still being sent (or waits for the buffer to drain).
+                self.arm(self.limits.responseTimeout, context: context)
+            } else if self.answering {
+                // The next request is complete and its handler runs: its response arms the deadline.
                 self.deadline?.cancel()
                 self.deadline = nil
             } else {
+                // Everything has left: the next request's time starts.
                 self.arm(self.limits.requestTimeout, context: context)
             }
         }

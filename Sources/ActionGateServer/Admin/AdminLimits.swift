@@ -10,8 +10,8 @@ public struct AdminLimits: Sendable, Hashable {
     /// (a slow head or body, an idle keep-alive connection): then the connection is closed.
     /// Default 10 s.
     public var requestTimeout: TimeAmount
-    /// Longest time a response may take to leave (a client that stops reading is disconnected).
-    /// Default 60 s.
+    /// Longest time a response may go without leaving or making progress (the write buffer
+    /// draining below its low-water mark): a client that stops reading is disconnected. Default 60 s.
     public var responseTimeout: TimeAmount
     /// Response bytes waiting for the client past which a pipelined request is held until they
     /// drained (unread responses cannot pile up; one large response is unaffected). Default 256 KiB.
