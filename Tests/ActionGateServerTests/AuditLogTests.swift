@@ -162,18 +162,25 @@ import Testing
         #expect(log.failedReopens == 1)
     }
 
-    @Test func aStalledReaderDropsAndCountsLinesInsteadOfBlocking() throws {
+    /// A FIFO already full (written until it would block), so the audit writer blocks in write(2)
+    /// like on a stalled stdout; its read end is open. Returns the path, the read end and the
+    /// bytes prefilled. Unlink the path when done.
+    static func fullFIFO() throws -> (path: String, reader: Int32, prefilled: Int) {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString).fifo").path
         #expect(mkfifo(path, 0o600) == 0)
-        defer { unlink(path) }
         let reader = open(path, O_RDONLY | O_NONBLOCK)
         #expect(reader >= 0)
-        // Fill the pipe first, so the audit writer blocks in write(2) like on a stalled stdout.
         let filler = open(path, O_WRONLY | O_NONBLOCK)
         let chunk = [UInt8](repeating: UInt8(ascii: "x"), count: 4096)
         var prefilled = 0
         while case let written = write(filler, chunk, chunk.count), written > 0 { prefilled += written }
         close(filler)
+        return (path, reader, prefilled)
+    }
+
+    @Test func aStalledReaderDropsAndCountsLinesInsteadOfBlocking() throws {
+        let (path, reader, prefilled) = try Self.fullFIFO()
+        defer { unlink(path) }
         let log = try AuditLog(
             destination: .file(path), maxBufferedBytesPerThread: 8192, flushInterval: .milliseconds(1))
         let record = Self.record(outcome: .forwarded(status: 200), status: 200, audit: Self.facts)
@@ -216,15 +223,8 @@ import Testing
     /// `close()` at shutdown does not wait forever for a reader that stopped reading: it returns
     /// after its timeout with the writer still blocked (which finishes once the reader drains).
     @Test func closeGivesUpOnAStalledReader() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString).fifo").path
-        #expect(mkfifo(path, 0o600) == 0)
+        let (path, reader, _) = try Self.fullFIFO()
         defer { unlink(path) }
-        let reader = open(path, O_RDONLY | O_NONBLOCK)
-        #expect(reader >= 0)
-        let filler = open(path, O_WRONLY | O_NONBLOCK)
-        let chunk = [UInt8](repeating: UInt8(ascii: "x"), count: 4096)
-        while write(filler, chunk, chunk.count) > 0 {}
-        close(filler)
         let log = try AuditLog(
             destination: .file(path), maxBufferedBytesPerThread: 8192, flushInterval: .milliseconds(1),
             closeTimeout: .milliseconds(300))
