@@ -30,7 +30,7 @@ import Testing
         for (upstream, value) in observations {
             let shard = shards[upstream] ?? histogram.makeShard(upstream)
             shards[upstream] = shard
-            shard.record(nanoseconds: ShardedHistogram.nanoseconds(value))
+            shard.record(nanoseconds: value.nanosecondsClamped)
         }
         var buffer: [UInt8] = []
         histogram.emit(into: &buffer)

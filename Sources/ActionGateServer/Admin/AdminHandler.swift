@@ -53,8 +53,7 @@ final class AdminHandler: ChannelInboundHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         removed = true
         held = nil
-        deadline?.cancel()
-        deadline = nil
+        disarm()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -91,10 +90,7 @@ final class AdminHandler: ChannelInboundHandler {
             if context.channel.isWritable {
                 // Complete: the handler's time is not the client's (but earlier responses still
                 // being sent keep their deadline).
-                if unsent == 0 {
-                    deadline?.cancel()
-                    deadline = nil
-                }
+                if unsent == 0 { disarm() }
                 respond(to: head, context: context)
             } else {
                 // Earlier responses still wait for the client past the high-water mark: answer
@@ -102,6 +98,11 @@ final class AdminHandler: ChannelInboundHandler {
                 held = head
             }
         }
+    }
+
+    private func disarm() {
+        deadline?.cancel()
+        deadline = nil
     }
 
     private func arm(_ timeout: TimeAmount, context: ChannelHandlerContext) {
@@ -179,8 +180,7 @@ final class AdminHandler: ChannelInboundHandler {
                 self.arm(self.limits.responseTimeout, context: context)
             } else if self.answering {
                 // The next request is complete and its handler runs: its response arms the deadline.
-                self.deadline?.cancel()
-                self.deadline = nil
+                self.disarm()
             } else {
                 // Everything has left: the next request's time starts.
                 self.arm(self.limits.requestTimeout, context: context)

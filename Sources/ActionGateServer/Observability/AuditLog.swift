@@ -115,7 +115,7 @@ public final class AuditLog: AuditSink {
         guard closed.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
         else { return }
         wake.signal()
-        let nanoseconds = min(JSONObjectWriter.microseconds(closeTimeout), Int.max / 1000) * 1000
+        let nanoseconds = Int(max(closeTimeout.nanosecondsClamped, 0))
         guard finished.wait(timeout: .now() + .nanoseconds(nanoseconds)) == .success else {
             writeFailures.wrappingAdd(1, ordering: .relaxed)
             return
@@ -185,8 +185,11 @@ public final class AuditLog: AuditSink {
         while start < batch.count {
             var end = min(start + sharedChunkBytes, batch.count)
             if end < batch.count, let lineEnd = batch[start..<end].lastIndex(of: 0x0A) { end = lineEnd + 1 }
-            let piece = Array(batch[start..<end])
-            let written = DescriptorOutput.standardStreams.withLock { _ in DescriptorOutput.write(piece, to: descriptor)
+            let piece = start..<end
+            let written = batch.withUnsafeBytes { bytes in
+                DescriptorOutput.standardStreams.withLock { _ in
+                    DescriptorOutput.write(UnsafeRawBufferPointer(rebasing: bytes[piece]), to: descriptor)
+                }
             }
             start += written
             guard written == piece.count else { break }

@@ -31,27 +31,30 @@ enum DescriptorOutput {
     /// Writes `bytes` as `writeAll` does; returns how many were written before it gave up (all of
     /// them on success).
     static func write(_ bytes: [UInt8], to descriptor: Int32) -> Int {
-        bytes.withUnsafeBytes { buffer in
-            guard let base = buffer.baseAddress else { return 0 }
-            var offset = 0
-            var stalls = 0
-            while offset < buffer.count {
-                let written = writeDescriptor(descriptor, base + offset, buffer.count - offset)
-                if written > 0 {
-                    offset += written
-                    stalls = 0
-                } else if written < 0, errno == EINTR {
-                    continue
-                } else if written < 0, errno == EAGAIN || errno == EWOULDBLOCK, stalls < 100 {
-                    // A non-blocking descriptor inherited from the parent: wait a little, bounded.
-                    stalls += 1
-                    usleep(10_000)
-                } else {
-                    return offset
-                }
+        bytes.withUnsafeBytes { write($0, to: descriptor) }
+    }
+
+    /// `write(_:to:)` for bytes in place (a part of a larger buffer, without copying it).
+    static func write(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32) -> Int {
+        guard let base = buffer.baseAddress else { return 0 }
+        var offset = 0
+        var stalls = 0
+        while offset < buffer.count {
+            let written = writeDescriptor(descriptor, base + offset, buffer.count - offset)
+            if written > 0 {
+                offset += written
+                stalls = 0
+            } else if written < 0, errno == EINTR {
+                continue
+            } else if written < 0, errno == EAGAIN || errno == EWOULDBLOCK, stalls < 100 {
+                // A non-blocking descriptor inherited from the parent: wait a little, bounded.
+                stalls += 1
+                usleep(10_000)
+            } else {
+                return offset
             }
-            return offset
         }
+        return offset
     }
 
     /// Closes `descriptor`, ignoring errors (nothing useful can be done about them at shutdown).

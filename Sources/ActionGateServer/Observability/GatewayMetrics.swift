@@ -70,7 +70,7 @@ public final class GatewayMetrics: AuditSink {
         if let upstream = event.upstream {
             if let latency = event.upstreamLatency {
                 cache.latencyShard(upstream, label: admitUpstream, makeShard: upstreamLatency.makeShard)
-                    .record(nanoseconds: ShardedHistogram.nanoseconds(latency))
+                    .record(nanoseconds: latency.nanosecondsClamped)
             }
             if let kind = MetricLabels.upstreamErrorKind(event) {
                 cache.counter(.upstreamError(upstream: upstream, kind: kind), resolve: resolve).increment()

@@ -25,7 +25,6 @@ public enum ObservabilityBootstrap {
         signal(SIGPIPE, SIG_IGN)
     }
 
-    /// The audit log `log.audit` asks for, or `nil` for `off`.
     /// Why `auditLog(for:)` would fail for `output`, without creating or opening anything (for
     /// `config check`); `nil` when a file destination looks writable (or it is not a file).
     public static func auditProblem(for output: LogConfiguration.AuditOutput) -> String? {
@@ -38,6 +37,7 @@ public enum ObservabilityBootstrap {
             + "check that the folder exists and is writable by the gateway's user, or set `log: { audit: stdout }`"
     }
 
+    /// The audit log `log.audit` asks for, or `nil` for `off`.
     public static func auditLog(for output: LogConfiguration.AuditOutput) throws(AuditLogError) -> AuditLog? {
         switch output {
         case .off: return nil

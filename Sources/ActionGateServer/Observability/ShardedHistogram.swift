@@ -26,7 +26,7 @@ final class ShardedHistogram: Sendable {
         help = descriptor.helpText ?? ""
         self.labelName = labelName
         self.bounds = bounds
-        boundNanoseconds = bounds.map(Self.nanoseconds)
+        boundNanoseconds = bounds.map(\.nanosecondsClamped)
     }
 
     /// A new shard of the series `value`, for the calling thread to keep and record into.
@@ -82,10 +82,5 @@ final class ShardedHistogram: Sendable {
             }
         }
         return out
-    }
-
-    static func nanoseconds(_ duration: Duration) -> Int64 {
-        let (seconds, attoseconds) = duration.components
-        return seconds.multipliedReportingOverflow(by: 1_000_000_000).partialValue &+ attoseconds / 1_000_000_000
     }
 }
