@@ -98,24 +98,43 @@ import Testing
         }
     }
 
+    static let bigRequest = "GET /big HTTP/1.1\r\nHost: a\r\n\r\n"
+
+    /// Runs `body` against an admin listener with `limits` that answers `GET /big` with `size`
+    /// bytes (calling `onCall` each time), and a client socket on it with a 4 KiB receive buffer,
+    /// so the gateway's buffers fill as soon as the client stops reading.
+    static func withBigRoute(
+        size: Int, limits: AdminLimits, receiveTimeout: Int = 10, onCall: @escaping @Sendable () -> Void = {},
+        _ body: (GatewayHarness, LoopbackSocket) async throws -> Void
+    ) async throws {
+        let big = AdminRoute(method: "GET", path: "/big") { _ in
+            onCall()
+            return .text(status: 200, String(repeating: "b", count: size))
+        }
+        try await GatewayHarness.with(admin: true, adminLimits: limits, adminRoutes: [big]) { gateway in
+            let port = try #require(gateway.server.adminAddress?.port)
+            let client = try LoopbackSocket(port: port, receiveTimeout: receiveTimeout, receiveBufferSize: 4096)
+            defer { client.close() }
+            try await body(gateway, client)
+        }
+    }
+
+    /// The length of the body after the first response head in `received`.
+    static func bodyLength(_ received: [UInt8]) -> Int {
+        received.count - (received.firstRange(of: Array("\r\n\r\n".utf8))?.upperBound ?? received.count)
+    }
+
     /// Pipelined requests from a client that does not read its responses: once the unread
     /// responses pass the bound, the next request is held until they drain, so they cannot pile up
     /// (the handler runs a few times, not once per request sent).
     @Test func pipelinedRequestsWaitWhileResponsesAreUnread() async throws {
-        let calls = Atomic(0)
-        let big = AdminRoute(method: "GET", path: "/big") { _ in
-            calls.wrappingAdd(1, ordering: .relaxed)
-            return .text(status: 200, String(repeating: "b", count: 64 * 1024))
-        }
+        let calls = Calls()
         let limits = AdminLimits(maxPendingResponseBytes: 64 * 1024)
-        try await GatewayHarness.with(admin: true, adminLimits: limits, adminRoutes: [big]) { gateway in
-            let port = try #require(gateway.server.adminAddress?.port)
-            let client = try LoopbackSocket(port: port, receiveTimeout: 10, receiveBufferSize: 4096)
-            defer { client.close() }
+        try await Self.withBigRoute(size: 64 * 1024, limits: limits, onCall: calls.add) { gateway, client in
             // 400 requests of 64 KiB responses: 25 MiB if they were all answered at once.
-            try client.send(String(repeating: "GET /big HTTP/1.1\r\nHost: a\r\n\r\n", count: 400))
+            try client.send(String(repeating: Self.bigRequest, count: 400))
             try await Task.sleep(for: .seconds(1))
-            let answered = calls.load(ordering: .relaxed)
+            let answered = calls.value
             #expect(answered >= 1 && answered < 100, "\(answered) responses made for a client that reads nothing")
             #expect(try await gateway.admin("GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n").status == 200)
             // Held, not dropped: once the client reads, every request is answered.
@@ -124,21 +143,15 @@ import Testing
                 received += chunk.count
             }
             #expect(received >= 400 * 64 * 1024, "\(received) bytes")
-            #expect(calls.load(ordering: .relaxed) == 400)
+            #expect(calls.value == 400)
         }
     }
 
     /// A client that stops reading a response is disconnected at the response deadline.
     @Test func aResponseThatDoesNotLeaveInTimeEndsTheConnection() async throws {
-        let big = AdminRoute(method: "GET", path: "/big") { _ in
-            .text(status: 200, String(repeating: "b", count: 4 << 20))
-        }
         let limits = AdminLimits(responseTimeout: .milliseconds(500))
-        try await GatewayHarness.with(admin: true, adminLimits: limits, adminRoutes: [big]) { gateway in
-            let port = try #require(gateway.server.adminAddress?.port)
-            let client = try LoopbackSocket(port: port, receiveTimeout: 10, receiveBufferSize: 4096)
-            defer { client.close() }
-            try client.send("GET /big HTTP/1.1\r\nHost: a\r\n\r\n")
+        try await Self.withBigRoute(size: 4 << 20, limits: limits) { _, client in
+            try client.send(Self.bigRequest)
             try await Task.sleep(for: .seconds(2))
             var received = 0
             while let chunk = try? client.receive(upTo: 65536), !chunk.isEmpty { received += chunk.count }
@@ -151,14 +164,9 @@ import Testing
     /// connection is closed at the response deadline instead of staying open for good.
     @Test func aClientThatStopsReadingPipelinedResponsesIsClosed() async throws {
         let size = 8 << 20  // two of them are more than the kernel's socket buffers hold
-        let big = AdminRoute(method: "GET", path: "/big") { _ in .text(status: 200, String(repeating: "b", count: size))
-        }
         let limits = AdminLimits(responseTimeout: .seconds(1), maxPendingResponseBytes: 64 * 1024)
-        try await GatewayHarness.with(admin: true, adminLimits: limits, adminRoutes: [big]) { gateway in
-            let port = try #require(gateway.server.adminAddress?.port)
-            let client = try LoopbackSocket(port: port, receiveTimeout: 6, receiveBufferSize: 4096)
-            defer { client.close() }
-            try client.send(String(repeating: "GET /big HTTP/1.1\r\nHost: a\r\n\r\n", count: 3))
+        try await Self.withBigRoute(size: size, limits: limits, receiveTimeout: 6) { _, client in
+            try client.send(String(repeating: Self.bigRequest, count: 3))
             var received = 0
             while received < size + 64 * 1024, let chunk = try? client.receive(upTo: 1 << 16), !chunk.isEmpty {
                 received += chunk.count
@@ -180,9 +188,9 @@ import Testing
 
     /// After a request that asks to close the connection, pipelined requests are not handled.
     @Test func requestsAfterAConnectionCloseAreNotHandled() async throws {
-        let calls = Atomic(0)
+        let calls = Calls()
         let count = AdminRoute(method: "GET", path: "/count") { _ in
-            calls.wrappingAdd(1, ordering: .relaxed)
+            calls.add()
             return .text(status: 200, "counted")
         }
         try await GatewayHarness.with(admin: true, adminRoutes: [count]) { gateway in
@@ -192,7 +200,7 @@ import Testing
                     + "GET /count HTTP/1.1\r\nHost: a\r\n\r\nGET /count HTTP/1.1\r\nHost: a\r\n\r\n")
             #expect(try await client.readResponse().status == 200)
             #expect(await client.waitForClose())
-            #expect(calls.load(ordering: .relaxed) == 1)
+            #expect(calls.value == 1)
             // (NIO's parser refuses bytes after a `Connection: close` request: its 400 may follow.)
             #expect(!String(decoding: client.unread, as: UTF8.self).contains("counted"))
         }
@@ -202,36 +210,23 @@ import Testing
     /// only once the response has left.
     @Test func aSlowReaderOfAKeepAliveResponseGetsItWhole() async throws {
         let size = 12 << 20  // more than the kernel's socket buffers hold (tcp_wmem max: 4 MiB)
-        let big = AdminRoute(method: "GET", path: "/big") { _ in .text(status: 200, String(repeating: "b", count: size))
-        }
         let limits = AdminLimits(requestTimeout: .milliseconds(300))
-        try await GatewayHarness.with(admin: true, adminLimits: limits, adminRoutes: [big]) { gateway in
-            let port = try #require(gateway.server.adminAddress?.port)
-            let client = try LoopbackSocket(port: port, receiveTimeout: 10, receiveBufferSize: 4096)
-            defer { client.close() }
-            try client.send("GET /big HTTP/1.1\r\nHost: a\r\n\r\n")
+        try await Self.withBigRoute(size: size, limits: limits) { _, client in
+            try client.send(Self.bigRequest)
             try await Task.sleep(for: .milliseconds(800))
-            let received = try client.readToEnd()  // the idle deadline closes it after the response
-            let headEnd = received.firstRange(of: Array("\r\n\r\n".utf8))?.upperBound ?? received.count
-            #expect(received.count - headEnd == size)
+            // The idle deadline closes the connection once the response has left.
+            #expect(Self.bodyLength(try client.readToEnd()) == size)
         }
     }
 
     /// One response larger than the unread-bytes bound (a big `/metrics`) reaches a slow reader whole.
     @Test func oneLargeResponseReachesASlowReaderWhole() async throws {
         let size = 1 << 20
-        let big = AdminRoute(method: "GET", path: "/big") { _ in .text(status: 200, String(repeating: "b", count: size))
-        }
         let limits = AdminLimits(maxPendingResponseBytes: 64 * 1024)
-        try await GatewayHarness.with(admin: true, adminLimits: limits, adminRoutes: [big]) { gateway in
-            let port = try #require(gateway.server.adminAddress?.port)
-            let client = try LoopbackSocket(port: port, receiveTimeout: 10, receiveBufferSize: 4096)
-            defer { client.close() }
+        try await Self.withBigRoute(size: size, limits: limits) { _, client in
             try client.send("GET /big HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
             try await Task.sleep(for: .milliseconds(500))
-            let received = try client.readToEnd()
-            let headEnd = received.firstRange(of: Array("\r\n\r\n".utf8))?.upperBound ?? received.count
-            #expect(received.count - headEnd == size)
+            #expect(Self.bodyLength(try client.readToEnd()) == size)
         }
     }
 
@@ -257,5 +252,14 @@ import Testing
         try await Task.sleep(for: .milliseconds(200))
         #expect(upstream.connectionCount == 1)
         await upstream.stop()
+    }
+}
+
+extension AdminTests {
+    /// Handler calls counted across threads.
+    final class Calls: Sendable {
+        private let count = Atomic(0)
+        var value: Int { count.load(ordering: .relaxed) }
+        @Sendable func add() { count.wrappingAdd(1, ordering: .relaxed) }
     }
 }
