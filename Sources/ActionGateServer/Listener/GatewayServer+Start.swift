@@ -55,8 +55,10 @@ extension GatewayServer {
             var admin: (any Channel)?
             do {
                 for address in [settings.listen] + settings.additionalListen {
-                    listeners.append(
-                        try await bindClientListener(address, settings: settings, contexts: contexts, group: group))
+                    let listener = try await bindClientListener(
+                        address, settings: settings, contexts: contexts, group: group)
+                    listeners.append(listener)
+                    try await AcceptErrorLogger.addLast(to: listener, address: address, logger: logger)
                 }
                 if let address = settings.admin {
                     admin = try await AdminListener.bind(
@@ -88,7 +90,7 @@ extension GatewayServer {
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.allowRemoteHalfClosure, value: true)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     guard let loop = byLoop[ObjectIdentifier(channel.eventLoop)]?.value else {

@@ -144,7 +144,7 @@ final class UpstreamPool {
         let pool = NIOLoopBound(self, eventLoop: eventLoop)
         let future = ClientBootstrap(group: eventLoop)
             .connectTimeout(.nanoseconds(settings.connectTimeout.nanosecondsClamped))
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
