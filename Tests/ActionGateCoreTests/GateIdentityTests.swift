@@ -192,6 +192,29 @@ import Testing
         #expect(plan.headers.values("X-Forwarded-Proto") == ["http"])
     }
 
+    /// A trusted proxy relaying a client it writes as something other than an address (`unknown`,
+    /// junk): the client is unknown, so a `source_ip` rule for the proxies' own network does not let
+    /// it in (it was the proxy's address, and every such client passed an "internal" rule).
+    @Test func aClientTheTrustedProxyCannotNameIsNotTheProxy() throws {
+        let yaml = GateFixture.yaml
+            .replacingOccurrences(
+                of: "- { id: login,",
+                with: "- { id: report, path: /actions/report, policy: internal }\n    - { id: login,"
+            )
+            .replacingOccurrences(
+                of: "public: { allow: [ { anyone: true } ] }",
+                with: "public: { allow: [ { anyone: true } ] }\n  internal: { allow: [ { source_ip: [10.0.0.0/8] } ] }")
+        let fixture = try GateFixture(yaml: yaml)
+        func decide(_ forwardedFor: String) -> Verdict {
+            fixture.decide(post("/actions/report", extra: [("X-Forwarded-For", forwardedFor)], peer: "10.0.0.1"))
+        }
+        #expect(decide("10.0.0.7").plan != nil)
+        #expect(decide("10.0.0.7:4711").plan != nil)
+        for outside in ["203.0.113.9", "203.0.113.9:4711", "[2001:db8::1]:4711", "unknown", "junk, 10.0.0.5", ""] {
+            #expect(decide(outside).rejection?.reason == .unauthenticated, "X-Forwarded-For: \(outside)")
+        }
+    }
+
     @Test func theSessionHeaderIssuesACookieOnlyForIssuingActions() throws {
         let login = try #require(fixture.decide(post("/actions/login")).plan)
         let upstream = HeaderFields([
