@@ -107,6 +107,43 @@ import Testing
         #expect(testCase.criterion.matches(identity: testCase.identity, clientAddress: address) == testCase.matches)
     }
 
+    /// Subjects, claim names and claim values compare byte for byte: Swift's `String ==` holds
+    /// canonically equivalent spellings equal (U+212A KELVIN SIGN and `K`; `e` + U+0308 and `ë`), so a
+    /// user who picks such a name would pass a rule written for someone else's. Checked with the
+    /// compiled evaluator and with the criterion-by-criterion one it falls back to.
+    @Test func lookAlikeSpellingsAreNotTheSame() {
+        let kelvin = "\u{212A}ate"
+        let combining = "Zoe\u{0308}"
+        #expect(kelvin == "Kate" && combining == "Zo\u{00EB}", "Swift String equality is canonical")
+        let cases: [(PolicyCriterion, Identity, Bool)] = [
+            (.subject(["Kate"]), Identity(subject: kelvin), false),
+            (.subject([kelvin]), Identity(subject: kelvin), true),
+            (
+                .claims([Self.claim("org", "Zo\u{00EB}")]), Identity(subject: "u", claims: ["org": .string(combining)]),
+                false
+            ),
+            (
+                .claims([Self.claim("team", "Kops")]),
+                Identity(subject: "u", claims: ["team": .array([.string("\u{212A}ops")])]), false
+            ),
+            (
+                .claims([Self.claim("team", "Kops")]),
+                Identity(subject: "u", claims: ["team": .array([.string("Kops")])]), true
+            ),
+            (.claims([Self.claim("\u{212A}ind", "x")]), Identity(subject: "u", claims: ["Kind": .string("x")]), false),
+            (.claims([Self.claim("Kind", "x")]), Identity(subject: "u", claims: ["\u{212A}ind": .string("x")]), false),
+        ]
+        for (criterion, identity, matches) in cases {
+            #expect(criterion.matches(identity: identity, clientAddress: nil) == matches, "\(criterion)")
+            let policy = Policy(name: "p", allow: [PolicyRule([criterion])])
+            #expect(
+                policy.evaluate(identity: identity, clientAddress: nil).isAllowed == matches, "compiled: \(criterion)")
+            #expect(
+                (policy.evaluateCriteria(identity: identity, clientAddress: nil) == .allowRule(0)) == matches,
+                "fallback: \(criterion)")
+        }
+    }
+
     /// `admins` from DESIGN.md: admins allowed, suspended users denied even when admins.
     static let admins = Policy(
         name: "admins",

@@ -48,7 +48,9 @@ struct CompiledPolicy: Sendable, Equatable {
         guard !needsFallback else { return nil }
         var subjectBits: UInt64 = 0
         if let identity {
-            for index in subjects.indices where subjects[index] == identity.subject { subjectBits |= 1 << index }
+            for index in subjects.indices where ClaimRequirement.sameBytes(subjects[index], identity.subject) {
+                subjectBits |= 1 << index
+            }
         }
         return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: claimNames.count) { masks in
             for slot in claimNames.indices {
@@ -69,15 +71,17 @@ struct CompiledPolicy: Sendable, Equatable {
 
     /// The bits of the values of claim `slot` that the identity's claim equals or contains.
     private func claimMask(_ slot: Int, _ identity: Identity?) -> UInt64 {
-        guard let claim = identity?.claims[claimNames[slot]] else { return 0 }
+        guard let identity, let claim = ClaimRequirement.claim(claimNames[slot], in: identity.claims) else { return 0 }
         let values = claimValues[slot]
         var mask: UInt64 = 0
         if case .array(let elements) = claim {
             for element in elements {
-                for index in values.indices where values[index] == element { mask |= 1 << index }
+                for index in values.indices where ClaimRequirement.sameValue(values[index], element) {
+                    mask |= 1 << index
+                }
             }
         } else {
-            for index in values.indices where values[index] == claim { mask |= 1 << index }
+            for index in values.indices where ClaimRequirement.sameValue(values[index], claim) { mask |= 1 << index }
         }
         return mask
     }
@@ -156,8 +160,15 @@ struct CompiledPolicy: Sendable, Equatable {
             index < 64 ? 1 << UInt64(index) : 0
         }
 
-        private func index<Value: Equatable>(of value: Value, in list: inout [Value]) -> Int {
-            if let found = list.firstIndex(of: value) { return found }
+        /// Constants are told apart byte for byte, as requests are matched against them.
+        private func index(of value: String, in list: inout [String]) -> Int {
+            if let found = list.firstIndex(where: { ClaimRequirement.sameBytes($0, value) }) { return found }
+            list.append(value)
+            return list.count - 1
+        }
+
+        private func index(of value: JSONValue, in list: inout [JSONValue]) -> Int {
+            if let found = list.firstIndex(where: { ClaimRequirement.sameValue($0, value) }) { return found }
             list.append(value)
             return list.count - 1
         }

@@ -34,7 +34,7 @@ public enum PolicyCriterion: Sendable, Equatable {
             return identity != nil
         case .subject(let subjects):
             guard let identity else { return false }
-            return subjects.contains(identity.subject)
+            return subjects.contains { ClaimRequirement.sameBytes($0, identity.subject) }
         case .claims(let requirements):
             guard let identity else { return false }
             for requirement in requirements where !requirement.matches(identity.claims) {
@@ -53,7 +53,9 @@ public enum PolicyCriterion: Sendable, Equatable {
 
 /// One `claims:` entry: the claim `name` must equal one of `values`; an array claim matches when any
 /// of its elements does. Values are strings, numbers or booleans and compare without conversion
-/// (`true` never equals `"true"`, `1` equals `1.0`).
+/// (`true` never equals `"true"`, `1` equals `1.0`); strings (and claim names, and subjects) compare
+/// byte for byte, never as Swift `String`s do: those are equal when canonically equivalent, so a user
+/// named `\u{212A}ate` (KELVIN SIGN) would pass a rule for `Kate`.
 public struct ClaimRequirement: Sendable, Equatable {
     /// The claim's name in the session.
     public let name: String
@@ -69,13 +71,36 @@ public struct ClaimRequirement: Sendable, Equatable {
     /// True when `claims[name]` is, or (for an array) contains, one of `values`.
     @inline(__always)
     public func matches(_ claims: [String: JSONValue]) -> Bool {
-        guard let claim = claims[name] else { return false }
+        guard let claim = Self.claim(name, in: claims) else { return false }
         if case .array(let elements) = claim {
-            for element in elements where values.contains(element) {
+            for element in elements where values.contains(where: { Self.sameValue($0, element) }) {
                 return true
             }
             return false
         }
-        return values.contains(claim)
+        return values.contains { Self.sameValue($0, claim) }
+    }
+
+    /// The claim whose name is `name` byte for byte (a dictionary lookup alone would also find a
+    /// canonically equivalent spelling).
+    @inline(__always)
+    static func claim(_ name: String, in claims: [String: JSONValue]) -> JSONValue? {
+        guard let index = claims.index(forKey: name), sameBytes(claims[index].key, name) else { return nil }
+        return claims[index].value
+    }
+
+    /// `JSONValue` equality with strings compared byte for byte.
+    @inline(__always)
+    static func sameValue(_ a: JSONValue, _ b: JSONValue) -> Bool {
+        if case .string(let x) = a {
+            guard case .string(let y) = b else { return false }
+            return sameBytes(x, y)
+        }
+        return a == b
+    }
+
+    @inline(__always)
+    static func sameBytes(_ a: String, _ b: String) -> Bool {
+        a.utf8.elementsEqual(b.utf8)
     }
 }
