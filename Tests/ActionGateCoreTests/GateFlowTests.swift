@@ -71,6 +71,9 @@ import Testing
         Case("missing origin", h("POST", "/actions/login", [host, json], [], "203.0.113.9", nil), "origin_rejected"),
         Case("missing origin, same-origin fetch", h("POST", "/actions/login", [host, json, ("Sec-Fetch-Site", "same-origin")], [], "203.0.113.9", nil), "forward"),
         Case("missing origin, cross-site fetch", h("POST", "/actions/login", [host, json, ("Sec-Fetch-Site", "cross-site")], [], "203.0.113.9", nil), "origin_rejected"),
+        Case("missing origin, two Sec-Fetch-Site fields", h("POST", "/actions/login", [host, json, ("Sec-Fetch-Site", "same-origin"), ("Sec-Fetch-Site", "cross-site")], [], "203.0.113.9", nil), "origin_rejected"),
+        Case("missing origin, Sec-Fetch-Site twice the same", h("POST", "/actions/login", [host, json, ("Sec-Fetch-Site", "same-origin"), ("sec-fetch-site", "same-origin")], [], "203.0.113.9", nil), "origin_rejected"),
+        Case("missing origin allowed, two Sec-Fetch-Site fields", h("POST", "/actions/search", [host, json, ("Sec-Fetch-Site", "same-origin"), ("Sec-Fetch-Site", "cross-site")], [], "203.0.113.9", nil), "forward"),
         Case("missing origin allowed by the action", h("POST", "/actions/search", [host, json], [], "203.0.113.9", nil), "forward"),
         Case("default port is the same origin", h("POST", "/actions/login", [host, ("Origin", "https://APP.example.com:443"), json], [], "203.0.113.9", nil), "forward"),
         // 8 body limit (createPost: 256 bytes)

@@ -71,7 +71,7 @@ struct RequestHeaderRulesTests {
     @Test func connectionCannotRemoveDecisionInputs() {
         let inputs = [
             ("Host", "a"), ("Content-Type", "text/plain"), ("Content-Encoding", "gzip"), ("Cookie", "a=1"),
-            ("Origin", "https://a"), ("Next-Action", "x"), ("Action-Bound", "t"),
+            ("Origin", "https://a"), ("Sec-Fetch-Site", "same-origin"), ("Next-Action", "x"), ("Action-Bound", "t"),
         ]
         let listed = inputs.map(\.0).joined(separator: ", ").uppercased()
         let headers = HeaderFields([("Connection", listed)] + inputs)

@@ -133,8 +133,11 @@ public struct Gate: RequestGate {
             return Rejection(.malformedRequest, detail: "several content-type fields", action: action.id)
         }
         let origins = head.headers.firstValue("Origin")
+        // A browser sends one Sec-Fetch-Site; several say nothing the gateway and the upstream would
+        // read alike (the first here, perhaps the last or all there), so they count as none.
+        let sites = origins.count == 0 ? head.headers.firstValue("Sec-Fetch-Site") : (value: nil, count: 0)
         let decision = configuration.originMatcher.check(
-            firstOrigin: origins.value, originCount: origins.count, secFetchSite: head.headers.first("Sec-Fetch-Site"),
+            firstOrigin: origins.value, originCount: origins.count, secFetchSite: sites.count == 1 ? sites.value : nil,
             missingOrigin: action.missingOrigin)
         if let reason = decision.rejectionReason {
             return Rejection(reason, detail: "origin: \(decision.code)", action: action.id)

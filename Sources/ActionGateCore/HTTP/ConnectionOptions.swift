@@ -15,8 +15,8 @@
 struct ConnectionOptions {
     static let maxNames = 32
     static let protectedNames: [[UInt8]] = [
-        "host", "content-type", "content-encoding", "cookie", "origin", "next-action", "action-bound",
-        "forwarded", "x-real-ip",
+        "host", "content-type", "content-encoding", "cookie", "origin", "sec-fetch-site", "next-action",
+        "action-bound", "forwarded", "x-real-ip",
     ].map { Array($0.utf8) }
     private static let forwardedPrefix: [UInt8] = Array("x-forwarded-".utf8)
     private static let close: [UInt8] = Array("close".utf8)
