@@ -94,7 +94,8 @@ struct RequestHeaderRulesTests {
             ("Transfer-Encoding", "chunked"), ("Content-Length", "5"), ("Expect", "100-continue"),
             ("TE", "trailers"), ("Proxy-Authorization", "Basic x"), ("x-invoke-path", "/admin"),
             ("x-now-route-matches", "1"), ("Next-Resume", "1"), ("x-nextjs-data", "1"), ("X-Matched-Path", "/x"),
-            ("x-action-forwarded", "1"), ("X-Real-IP", "1.2.3.4"),
+            ("x-action-forwarded", "1"), ("X-Real-IP", "1.2.3.4"), ("X-Original-URL", "/admin"),
+            ("X-Rewrite-URL", "/admin"), ("x-original-uri", "/admin"),
         ])
         #expect(
             RequestHeaderRules.sanitize(headers, peerIsTrustedProxy: false)
@@ -107,7 +108,8 @@ struct RequestHeaderRulesTests {
         let families = Set(RequestHeaderRules.stripRules.map(\.family))
         #expect(
             families == [
-                "hop-by-hop", "framing", "gateway", "underscore", "nextjs-internal", "method-override", "forwarding",
+                "hop-by-hop", "framing", "gateway", "underscore", "nextjs-internal", "method-override", "path-override",
+                "forwarding",
             ])
         #expect(RequestHeaderRules.stripRules.contains { $0.pattern == .listedInConnection })
         #expect(

@@ -45,6 +45,12 @@ public enum RequestHeaderRules {
         for name in ["x-http-method-override", "x-http-method", "x-method-override"] {
             rules.append(HeaderStripRule(family: "method-override", pattern: .exact(name), reason: override))
         }
+        let pathOverride =
+            "path override: the gateway decided on the request target; upstreams that route by these "
+            + "(Symfony, Zend, IIS URL Rewrite) must see no other"
+        for name in ["x-original-url", "x-rewrite-url", "x-original-uri"] {
+            rules.append(HeaderStripRule(family: "path-override", pattern: .exact(name), reason: pathOverride))
+        }
         let forwarding = "client-asserted addresses: only trusted proxies may say where a request came from"
         rules.append(
             HeaderStripRule(
