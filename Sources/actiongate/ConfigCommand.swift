@@ -115,6 +115,12 @@ struct ConfigCommand: ParsableCommand {
             lines.append("upstreams: \(upstreams.count) (\(upstreams.joined(separator: ", ")))")
             let routes = config.routes.map { "\($0.pathPrefix) \($0.mode.rawValue) → \($0.upstream)" }
             lines.append("routes: \(routes.count) (\(routes.joined(separator: ", ")))")
+            switch config.log.audit {
+            case .standardOutput: lines.append("audit log: standard output")
+            case .standardError: lines.append("audit log: standard error")
+            case .off: lines.append("audit log: off")
+            case .file(let file): lines.append("audit log: \(file)")
+            }
             let manifest = config.actions.manifestCount
             let imported = manifest > 0 ? " (\(manifest) from the Next.js manifest)" : ""
             lines.append("actions: \(config.actions.list.count)\(imported); policies: \(config.policies.count)")

@@ -36,6 +36,14 @@ import Testing
         ("log: { audit: \"\" }", "config.yaml:8: log.audit", "the path is empty"),
         ("log: { audit: \"${NOPE}/a.log\" }", "config.yaml:8: log.audit", "environment variable NOPE is not set"),
         ("log: stdout", "config.yaml:8: log", "expected a mapping with keys audit, level"),
+        // Mistyped switches and streams are not taken for file names.
+        ("log: { audit: STDOUT }", "config.yaml:8: log.audit", "write stdout in lower case"),
+        ("log: { audit: Stderr }", "config.yaml:8: log.audit", "write stderr in lower case"),
+        ("log: { audit: OFF }", "config.yaml:8: log.audit", "write off in lower case"),
+        ("log: { audit: false }", "config.yaml:8: log.audit", "write off to turn the audit log off"),
+        ("log: { audit: no }", "config.yaml:8: log.audit", "\"no\" is not an output"),
+        ("log: { audit: none }", "config.yaml:8: log.audit", "\"none\" is not an output"),
+        ("log: { audit: \"-\" }", "config.yaml:8: log.audit", "\"-\" is not an output"),
     ]
 
     @Test(arguments: broken)

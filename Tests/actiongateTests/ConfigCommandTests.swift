@@ -48,6 +48,7 @@ import Testing
         #expect(result.stdout.hasPrefix("config.yaml.example: ok\n"))
         #expect(result.stdout.contains("allowed origins: 3 entries from"))
         #expect(result.stdout.contains("actions: 4; policies: 4"))
+        #expect(result.stdout.contains("\naudit log: standard output\n"))
         #expect(!result.stderr.contains("error"))
     }
 

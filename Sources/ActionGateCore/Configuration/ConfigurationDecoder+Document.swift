@@ -115,6 +115,11 @@ extension ConfigurationDecoder {
         return AdminConfiguration(listen: listen, tokenFile: tokenFile)
     }
 
+    /// Values of `log.audit` that are refused rather than taken as a file name.
+    static let notAFileName: Set<String> = [
+        "false", "true", "no", "yes", "on", "none", "null", "~", "disabled", "enabled", "-", "stdin", "1", "0",
+    ]
+
     /// `log: { audit: stdout | stderr | off | <path>, level: info }`.
     private func decodeLog(_ node: Node) -> LogConfiguration? {
         guard let map = mapping(node, "log", allowed: ["audit", "level"]) else { return nil }
@@ -128,6 +133,20 @@ extension ConfigurationDecoder {
             case "stderr": audit = .standardError
             case "off": audit = .off
             default:
+                // A word meant as a switch or a stream, mistyped, would otherwise be a file of that name.
+                let lower = text.lowercased()
+                if ["stdout", "stderr", "off"].contains(lower) {
+                    error(
+                        line(auditNode), "log.audit", "write \(lower) in lower case (\"\(text)\" would be a file name)")
+                    return nil
+                }
+                if Self.notAFileName.contains(lower) {
+                    error(
+                        line(auditNode), "log.audit",
+                        "\"\(text)\" is not an output: write off to turn the audit log off, stdout or stderr, "
+                            + "or a path such as /var/log/actiongate/audit.log")
+                    return nil
+                }
                 guard let file = path(auditNode, "log.audit") else { return nil }
                 audit = .file(file)
             }
