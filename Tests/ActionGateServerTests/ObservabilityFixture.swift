@@ -68,7 +68,7 @@ struct ObservabilityFixture: Sendable {
         let port = upstreamDown ? try await TestUpstream.closedPort() : upstream.port
         let configPath = folder.appendingPathComponent("config.yaml").path
         try config(upstreamPort: port).write(toFile: configPath, atomically: false, encoding: .utf8)
-        try FileReplacement.write(adminToken, to: folder.appendingPathComponent("admin.token"))
+        try FileReplacement.write(adminToken, to: folder.appendingPathComponent("admin.token"), mode: 0o600)
         let auditLog = try AuditLog(destination: .file(folder.appendingPathComponent("audit.log").path))
         let metrics = GatewayMetrics(registry: PrometheusCollectorRegistry())
         metrics.observe(auditLog: auditLog)

@@ -105,6 +105,10 @@ import Testing
             "admin token is shorter than 16 characters"
         ),
         (
+            "admin token readable by others", "", "admin: { token_file: ./shared.token }\n",
+            "shared.token: admin.token_file is readable by group or others (mode 644); run `chmod 600"
+        ),
+        (
             "audit folder missing", "", "log: { audit: ./no/such/folder/audit.log }\n",
             "the audit log could not be opened for appending"
         ),
@@ -113,7 +117,12 @@ import Testing
         try withTemporaryFolder { folder in
             let config = Self.valid.replacingOccurrences(of: remove.isEmpty ? "\u{0}" : remove, with: "") + "\n" + add
             try Self.writeWithKeyring(
-                ["config.yaml": config, "origins.txt": "", "short.token": "0123456789\n"], in: folder)
+                [
+                    "config.yaml": config, "origins.txt": "", "short.token": "0123456789\n",
+                    "shared.token": "0123456789abcdef0123456789abcdef\n",
+                ], in: folder)
+            chmod(folder.appendingPathComponent("short.token").path, 0o600)
+            chmod(folder.appendingPathComponent("shared.token").path, 0o644)
             let result = try ActionGateProcess.run(["config", "check"], directory: folder)
             #expect(result.status == 1, "\(name): \(result.stdout)\(result.stderr)")
             #expect(result.stdout.contains("config.yaml: ok"), "\(name)")

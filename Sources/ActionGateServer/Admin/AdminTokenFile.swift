@@ -1,6 +1,7 @@
 import Foundation
 
-/// `admin.token_file`: the bearer token `POST /v1/seal` requires.
+/// `admin.token_file`: the bearer token `POST /v1/seal` requires. Like the keyring, the file must
+/// not be readable by group or others (`0600` or `0400`).
 public enum AdminTokenFile {
     /// The shortest token accepted.
     public static let minimumLength = 16
@@ -8,8 +9,18 @@ public enum AdminTokenFile {
     /// The token in the file at `path`: its contents without surrounding whitespace, at least
     /// `minimumLength` characters.
     ///
-    /// - Throws: `GatewayLoadError` saying how to create or fix the file.
+    /// - Throws: `GatewayLoadError` saying how to create or fix the file (missing, readable by
+    ///   group or others, too short).
     public static func read(_ path: String) throws(GatewayLoadError) -> [UInt8] {
+        // Whoever reads the token can have any value sealed for any action: the keyring's rule.
+        var status = stat()
+        if stat(path, &status) == 0, status.st_mode & 0o077 != 0 {
+            let mode = String(UInt32(status.st_mode) & 0o777, radix: 8)
+            throw GatewayLoadError(
+                description:
+                    "\(path): admin.token_file is readable by group or others (mode \(mode)); "
+                    + "run `chmod 600 \(path)` (only the gateway's user may read the token)")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw GatewayLoadError(
                 description:

@@ -54,7 +54,7 @@ struct RunningGateway: Sendable {
         let configPath = folder.appendingPathComponent("config.yaml").path
         try yaml(upstreamPort: upstream.port).write(toFile: configPath, atomically: false, encoding: .utf8)
         let tokenPath = folder.appendingPathComponent("admin.token").path
-        try FileReplacement.write(adminToken, toPath: tokenPath)
+        try FileReplacement.write(adminToken, toPath: tokenPath, mode: 0o600)
         try KeyringFile.create(
             Keyring.initial(now: Date(), randomBytes: Keyring.secureRandomBytes),
             at: folder.appendingPathComponent("keys.json").path)
