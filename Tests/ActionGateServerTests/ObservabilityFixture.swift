@@ -3,6 +3,7 @@ import ActionGateCrypto
 import ActionGateServer
 import ActionGateTestSupport
 import Foundation
+import Logging
 import NIOCore
 import Prometheus
 import Testing
@@ -56,7 +57,10 @@ struct ObservabilityFixture: Sendable {
 
     /// Writes the files, starts an upstream (or points at a closed port) and the gateway, runs
     /// `body`, and stops everything whatever happens.
-    static func with(upstreamDown: Bool = false, _ body: (ObservabilityFixture) async throws -> Void) async throws {
+    static func with(
+        upstreamDown: Bool = false, logger: Logger = Logger(label: "actiongate"),
+        _ body: (ObservabilityFixture) async throws -> Void
+    ) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("obs-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -78,7 +82,8 @@ struct ObservabilityFixture: Sendable {
                 configPath: configPath, loader: ConfigurationLoader(environment: [:], publicSuffixes: nil),
                 listenOverride: ListenAddress(host: "127.0.0.1", port: 0),
                 adminOverride: ListenAddress(host: "127.0.0.1", port: 0),
-                pollInterval: .seconds(3600), reloadsOnSIGHUP: false, audit: auditLog, metrics: metrics)
+                pollInterval: .seconds(3600), reloadsOnSIGHUP: false, audit: auditLog, metrics: metrics,
+                logger: logger)
         } catch {
             auditLog.close()
             await upstream.stop()

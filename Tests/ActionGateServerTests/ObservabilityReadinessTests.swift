@@ -1,6 +1,8 @@
 import ActionGateCrypto
 import ActionGateServer
 import Foundation
+import Logging
+import Synchronization
 import Testing
 
 /// `/readyz` tells the truth, and reloads, seals and connections show in `/metrics`.
@@ -19,6 +21,35 @@ import Testing
             try await Task.sleep(for: .milliseconds(100))
         }
         return false
+    }
+
+    /// A reload applies what it can and says which changed settings wait for a restart (listeners,
+    /// server limits, logs), instead of a bare "configuration reloaded".
+    @Test func aReloadNamesTheChangedSettingsThatWaitForARestart() async throws {
+        let lines = Mutex<[String]>([])
+        let output = JSONLogOutput { bytes in lines.withLock { $0.append(String(decoding: bytes, as: UTF8.self)) } }
+        let logger = Logger(label: "actiongate") { JSONLogHandler(label: $0, level: .info, output: output) }
+        try await Fixture.with(logger: logger) { fixture in
+            let reloader = try #require(fixture.gateway.server.reloader)
+            let good = try String(contentsOfFile: fixture.configPath, encoding: .utf8)
+            func warnings() -> [String] {
+                lines.withLock { $0 }.filter { $0.contains("take effect only at the next restart") }
+            }
+
+            // Only reloadable settings changed: no warning.
+            try fixture.writeConfig(good.replacingOccurrences(of: "policy: public }", with: "policy: signed-in }"))
+            #expect(reloader.reloadNow(trigger: "test"))
+            #expect(warnings().isEmpty)
+
+            try fixture.writeConfig(
+                good + "\nlimits: { idle_timeout: 5s, max_connections: 10 }\nlog: { level: debug }\n")
+            #expect(reloader.reloadNow(trigger: "test"))
+            let warned = warnings()
+            #expect(warned.count == 1, "\(lines.withLock { $0 })")
+            #expect(
+                warned.first?.contains(#""settings":"limits.idle_timeout, limits.max_connections, log.level""#) == true,
+                "\(warned)")
+        }
     }
 
     @Test func aFailedReloadCountsAndFailsReadinessUntilFixed() async throws {

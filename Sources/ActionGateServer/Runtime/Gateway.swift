@@ -64,6 +64,13 @@ public final class Gateway: Sendable {
                 throw error
             }
             box.value = loaded
+            let ignored = RestartOnlySettings.changed(
+                from: initial.snapshot.configuration, to: loaded.snapshot.configuration)
+            if !ignored.isEmpty {
+                logger.warning(
+                    "changed settings take effect only at the next restart; the running values stay in force",
+                    metadata: ["settings": "\(ignored.joined(separator: ", "))"])
+            }
             metrics?.snapshotLoaded(loaded.snapshot)
             metrics?.reloadSucceeded()
             return ReloadInputs.Loaded(snapshot: loaded.gatewaySnapshot, watchedFiles: loaded.watchedFiles)
