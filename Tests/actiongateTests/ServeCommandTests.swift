@@ -117,6 +117,43 @@ import Testing
         }
     }
 
+    /// A port another process holds: the error names the address, the setting and what to do.
+    @Test func aPortInUseIsNamedWithTheSetting() throws {
+        try withTemporaryFolder { folder in
+            let holder = try LongRunning(
+                "/usr/bin/env",
+                [
+                    "python3", "-u", "-c",
+                    "import socket, time\ns = socket.socket()\ns.bind(('127.0.0.1', 0))\ns.listen()\n"
+                        + "print('port %d' % s.getsockname()[1], flush=True)\ntime.sleep(60)",
+                ], directory: folder)
+            defer { holder.stop() }
+            let port = try #require(Int(try holder.readLine(containing: "port ").split(separator: " ").last ?? ""))
+            #expect(
+                try ActionGateProcess.run([
+                    "keys", "init", "--keyring", folder.appendingPathComponent("keys.json").path,
+                ]).status == 0)
+            let config = folder.appendingPathComponent("config.yaml").path
+            try """
+            listen: 127.0.0.1:\(port)
+            admin: { listen: 127.0.0.1:0 }
+            public_origins: [http://app.test]
+            keyring: ./keys.json
+            upstreams: { app: { url: "http://127.0.0.1:9" } }
+            routes: [ { path_prefix: /, upstream: app, mode: actions } ]
+            session: { cookie: ag, secure: false }
+            actions: { default_policy: public, list: [ { id: login, path: /actions/login } ] }
+            policies: { public: { allow: [ { anyone: true } ] } }
+            """.write(toFile: config, atomically: false, encoding: .utf8)
+            let result = try ActionGateProcess.run(["serve", "--config", config])
+            #expect(result.status == 2)
+            #expect(
+                result.stderr.contains(
+                    "cannot listen on 127.0.0.1:\(port) (listen): Address already in use; another process"),
+                "\(result.stderr)")
+        }
+    }
+
     static let slowUpstream = """
         import http.server, time, sys
         class H(http.server.BaseHTTPRequestHandler):

@@ -55,14 +55,17 @@ extension GatewayServer {
             var admin: (any Channel)?
             do {
                 for address in [settings.listen] + settings.additionalListen {
-                    let listener = try await bindClientListener(
-                        address, settings: settings, contexts: contexts, group: group)
+                    let listener = try await GatewayStartError.binding("listen", address) {
+                        try await bindClientListener(address, settings: settings, contexts: contexts, group: group)
+                    }
                     listeners.append(listener)
                     try await AcceptErrorLogger.addLast(to: listener, address: address, logger: logger)
                 }
                 if let address = settings.admin {
-                    admin = try await AdminListener.bind(
-                        address, routes: readiness.routes + adminRoutes, group: group, limits: settings.adminLimits)
+                    admin = try await GatewayStartError.binding("admin.listen", address) {
+                        try await AdminListener.bind(
+                            address, routes: readiness.routes + adminRoutes, group: group, limits: settings.adminLimits)
+                    }
                 }
             } catch {
                 for listener in listeners { try? await listener.close() }

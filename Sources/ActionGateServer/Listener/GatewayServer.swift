@@ -144,11 +144,3 @@ public final class GatewayServer: Sendable {
         await upstreamStats().mapValues(\.connections)
     }
 }
-
-/// Why `GatewayServer.start` failed after binding.
-public enum GatewayStartError: Error, Equatable {
-    /// The listener socket reported no local address.
-    case noLocalAddress
-    /// The EventLoopGroup has no EventLoops.
-    case noEventLoops
-}
