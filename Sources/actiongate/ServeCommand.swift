@@ -29,7 +29,12 @@ struct ServeCommand: AsyncParsableCommand {
         }
         // Logging is set up before the gateway loads; a configuration that does not load gets the
         // defaults here and its errors from Gateway.start below.
-        let log = (try? ConfigurationLoader().load(contentsOf: path))?.log ?? LogConfiguration()
+        // A file that cannot be read is exit 2, as for `config check`: not an invalid configuration.
+        let log: LogConfiguration
+        do { log = try ConfigurationLoader().load(contentsOf: path).log } catch {
+            if case .unreadable(_, let reason) = error { throw StandardStreams.usageError("\(path): \(reason)") }
+            log = LogConfiguration()
+        }
         let metrics = GatewayMetrics()
         ObservabilityBootstrap.bootstrap(level: log.level, metrics: metrics)
         let logger = Logger(label: "actiongate")

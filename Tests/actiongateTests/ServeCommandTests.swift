@@ -95,15 +95,7 @@ import Testing
             actions: { default_policy: public, list: [ { id: login, path: /actions/login } ] }
             policies: { public: { allow: [ { anyone: true } ] } }
             """.write(toFile: config, atomically: false, encoding: .utf8)
-            let serve = [ActionGateProcess.executable.path, "serve", "--config", config]
-            let unprivileged =
-                geteuid() == 0
-                ? [
-                    "/usr/bin/setpriv", "--no-new-privs", "--inh-caps=-all", "--ambient-caps=-all",
-                    "--bounding-set=-all",
-                ]
-                    + serve
-                : serve
+            let unprivileged = Self.withoutPrivilege([ActionGateProcess.executable.path, "serve", "--config", config])
             let gateway = try LongRunning(
                 unprivileged[0], Array(unprivileged.dropFirst()), directory: folder, readStderr: true)
             defer { gateway.stop() }
@@ -114,6 +106,30 @@ import Testing
                 "/usr/bin/env", ["python3", "-u", "-c", Self.client(port: port, path: "/fast")], directory: folder)
             defer { client.stop() }
             #expect(try client.readLine(containing: "status ") == "status 200 body fast")
+        }
+    }
+
+    /// `command` as the docs' deployments run it: as root, with every capability dropped (so file
+    /// permissions hold for it too); otherwise as it is.
+    static func withoutPrivilege(_ command: [String]) -> [String] {
+        guard geteuid() == 0 else { return command }
+        return ["/usr/bin/setpriv", "--no-new-privs", "--inh-caps=-all", "--ambient-caps=-all", "--bounding-set=-all"]
+            + command
+    }
+
+    /// A configuration the gateway's user cannot read is exit 2 with the reason, as for `config check`
+    /// (it was "the configuration is not valid", exit 1).
+    @Test func anUnreadableConfigurationIsExitTwoWithTheReason() throws {
+        try withTemporaryFolder { folder in
+            let config = folder.appendingPathComponent("config.yaml").path
+            try "listen: 127.0.0.1:0\n".write(toFile: config, atomically: false, encoding: .utf8)
+            chmod(config, 0)
+            let command = Self.withoutPrivilege([ActionGateProcess.executable.path, "serve", "--config", config])
+            let result = try ChildProcess.run(
+                command[0], Array(command.dropFirst()), environment: ActionGateProcess.environment())
+            #expect(result.status == 2, "\(result.stderr)")
+            #expect(result.stderr.contains("\(config): "), "\(result.stderr)")
+            #expect(!result.stderr.contains("not valid"), "\(result.stderr)")
         }
     }
 
