@@ -89,6 +89,10 @@ import Testing
         Case("page render", h("GET", "/dashboard?tab=1", [host], [], "203.0.113.9", nil), "forward"),
         Case("page render with a body", h("GET", "/dashboard", [host, json], [], "203.0.113.9", 2), body: "{}", "malformed_request"),
         Case("unreadable content type on an unidentified body", h("POST", "/uploads/x", [host, ("Content-Type", "multipart/form-data;;")], [], "203.0.113.9", 2), body: "{}", "malformed_request"),
+        Case("multipart/form-data2 is a form to Next.js", h("POST", "/uploads/x", [host, ("Content-Type", "multipart/form-data2; boundary=X")], [], "203.0.113.9", 2), body: "{}", "malformed_request"),
+        Case("multipart/form-data-x is a form to busboy", h("POST", "/uploads/x", [host, ("Content-Type", "multipart/form-data-x; boundary=X")], [], "203.0.113.9", 2), body: "{}", "malformed_request"),
+        Case("boundary*= frames another body upstream", h("POST", "/uploads/x", [host, ("Content-Type", "multipart/form-data; boundary*=utf-8''A; boundary=B")], [], "203.0.113.9", 59), body: "--B\r\nContent-Disposition: form-data; name=\"t\"\r\n\r\nx\r\n--B--\r\n", "malformed_request"),
+        Case("the same body framed by boundary= alone passes", h("POST", "/uploads/x", [host, ("Content-Type", "multipart/form-data; boundary=B")], [], "203.0.113.9", 59), body: "--B\r\nContent-Disposition: form-data; name=\"t\"\r\n\r\nx\r\n--B--\r\n", "forward"),
     ]
 
     @Test(arguments: cases)

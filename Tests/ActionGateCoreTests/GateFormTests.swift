@@ -60,6 +60,21 @@ import Testing
         }
     }
 
+    /// undici (Next.js's form parser) drops a byte order mark before a field name; React runs the last
+    /// marker. A public id then a BOM-prefixed admin id must not pass as the public action, nor a
+    /// BOM-prefixed marker alone pass a passthrough route as no action.
+    @Test func aMarkerBehindAByteOrderMarkIsRefused() {
+        let hidden = Self.multipart([("$ACTION_ID_\(GateFixture.nextID)", ""), ("\u{FEFF}$ACTION_ID_deleteUser", "")])
+        #expect(decide(formPost("/page", hidden)).outcome == "malformed_request")
+        let reference = Self.multipart([
+            ("$ACTION_ID_\(GateFixture.nextID)", ""), ("\u{FEFF}$ACTION_REF_1", ""),
+            ("$ACTION_1:0", #"{"id":"deleteUser","bound":null}"#),
+        ])
+        #expect(decide(formPost("/page", reference)).outcome == "malformed_request")
+        let alone = Self.multipart([("\u{FEFF}$ACTION_ID_deleteUser", "")])
+        #expect(decide(formPost("/uploads/x", alone)).outcome == "malformed_request")
+    }
+
     @Test func unknownIDsInFieldsAre404() {
         #expect(
             decide(formPost("/page", Self.multipart([("$ACTION_ID_\(String(repeating: "c", count: 40))", "")]))).outcome

@@ -162,6 +162,22 @@ struct MultipartFormTests {
             text: body([("Content-Disposition: form-data; name=\"a\"; filename*=utf-8''x", "1")]),
             error: .invalidContentDisposition),
         Refused(
+            label: "RFC 2231 name*0 continuation",
+            text: body([("Content-Disposition: form-data; name=\"x\"; name*0=utf-8''%24ACTION_ID_adm", "1")]),
+            error: .invalidContentDisposition),
+        Refused(
+            label: "RFC 2231 name*0*",
+            text: body([("Content-Disposition: form-data; name=\"x\"; name*0*=utf-8''%24ACTION_ID_adm", "1")]),
+            error: .invalidContentDisposition),
+        Refused(
+            label: "byte order mark before an action marker (undici drops it)",
+            text: body([("Content-Disposition: form-data; name=\"\u{FEFF}$ACTION_ID_adm\"", "")]),
+            error: .ambiguousContentDisposition),
+        Refused(
+            label: "byte order mark before any name",
+            text: body([("Content-Disposition: form-data; name=\"\u{FEFF}title\"", "x")]),
+            error: .ambiguousContentDisposition),
+        Refused(
             label: "unterminated name", text: body([("Content-Disposition: form-data; name=\"a", "1")]),
             error: .invalidContentDisposition),
         Refused(

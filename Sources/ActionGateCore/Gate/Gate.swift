@@ -168,7 +168,17 @@ public struct Gate: RequestGate {
         guard values.count == 1, let type = try? ContentType(parsing: value) else { return .unreadable }
         if type.mediaType == "multipart/form-data" || type.mediaType == "application/x-www-form-urlencoded" {
             // An encoded form hides its `$ACTION_` fields from the gateway, not from an upstream that decodes it.
-            return isEncoded(headers) ? .unreadable : .form(type)
+            // RFC 2231 parameters (`boundary*=`) are read as the plain one by @fastify/busboy (undici 5),
+            // which would then frame the body with another boundary.
+            if isEncoded(headers) || type.parameters.contains(where: { $0.name.contains("*") }) { return .unreadable }
+            return .form(type)
+        }
+        // Next.js, undici 5 and busboy test a prefix (`startsWith("multipart/form-data")`, `/^multipart\/form-data/i`):
+        // `multipart/form-data2` or `multipart/form-data-x` is a form to them, so it must not pass unread.
+        if type.mediaType.hasPrefix("multipart/form-data")
+            || type.mediaType.hasPrefix("application/x-www-form-urlencoded")
+        {
+            return .unreadable
         }
         return .other
     }

@@ -3,7 +3,8 @@
 /// The name is read as WHATWG's multipart/form-data parser reads it (undici, so Next.js): a quoted
 /// value ends at the next `"`, then `%0A`, `%0D` (any case) and `%22` decode to LF, CR and `"`. When
 /// the value holds a `\`, it is also read with RFC 9110 escapes (busboy); both readings must agree
-/// on the name and on file-ness, or the part is ambiguous and refused.
+/// on the name and on file-ness, or the part is ambiguous and refused. So is a name that begins with
+/// a byte order mark (undici drops it) and any RFC 2231 parameter (`name*`, `name*0`).
 struct ContentDisposition {
     var name: String
     var isFile: Bool
@@ -12,6 +13,7 @@ struct ContentDisposition {
     private static let formData: [UInt8] = Array("form-data".utf8)
     private static let nameParameter: [UInt8] = Array("name".utf8)
     private static let filenameParameter: [UInt8] = Array("filename".utf8)
+    private static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     /// A reading of the parameters: the name's raw bytes (before WHATWG decoding) and file-ness.
     private struct Reading: Equatable {
@@ -40,6 +42,9 @@ struct ContentDisposition {
         case .failure(let error):
             return .failure(error)
         case .success(let reading):
+            // undici (so Next.js) decodes names with TextDecoder, which drops a leading BOM: a name
+            // `\u{FEFF}$ACTION_ID_x` is a marker there and would be an ordinary field here.
+            if reading.name.starts(with: byteOrderMark) { return .failure(.ambiguousContentDisposition) }
             let name = decodeName(reading.name)
             guard name.utf8.count <= limits.maxFieldNameBytes else { return .failure(.fieldNameTooLong) }
             let isAction = reading.name.starts(with: FormFields.actionPrefixBytes)
@@ -59,8 +64,10 @@ struct ContentDisposition {
         var failure: MultipartFormError?
         let scanFailure = scanner.scan(from: start, limit: 64) { parameter in
             let parameterName = value.slice(parameter.name)
-            if parameterName[parameterName.count &- 1] == 0x2A {
-                failure = .invalidContentDisposition  // `name*` / `filename*`
+            if parameterName.contains(0x2A) {
+                // `name*`, `filename*`, and RFC 2231 continuations `name*0`, `name*0*`: @fastify/busboy
+                // (undici 5, Node 18) reads `name*0` as the name, over the plain `name`.
+                failure = .invalidContentDisposition
             } else if ASCII.equalsLowercase(parameterName, nameParameter) {
                 if name != nil {
                     failure = .invalidContentDisposition
