@@ -215,6 +215,22 @@ import Testing
         #expect(Self.decode(Array(text.utf8).map { [$0] }).error?.violation == .parseError, "one byte at a time")
     }
 
+    /// A header value must reach the upstream as it came: bytes that are not UTF-8 (ISO-8859-1
+    /// `café`, a cut 4-byte sequence) cannot be held unchanged, so the request is refused rather
+    /// than forwarded with U+FFFD in their place. UTF-8 text passes byte for byte.
+    @Test func headerValuesThatAreNotUTF8AreRefused() {
+        let prefix = Array("GET / HTTP/1.1\r\nHost: a\r\nX: ".utf8)
+        let suffix = Array("\r\n\r\n".utf8)
+        for value: [UInt8] in [[0x63, 0x61, 0x66, 0xE9], [0xF0, 0x9F, 0x98], [0xC0, 0xAF], [0xED, 0xA0, 0x80]] {
+            let message = prefix + value + suffix
+            #expect(Self.decode([message]).error?.violation == .parseError, "\(value)")
+            #expect(Self.decode(message.map { [$0] }).error?.violation == .parseError, "\(value), one byte at a time")
+        }
+        let utf8 = Self.decode([prefix + Array("caf\u{E9} \u{1F600}".utf8) + suffix])
+        #expect(utf8.error == nil)
+        #expect(utf8.heads.first?.fields.first("X").map { Array($0.utf8) } == Array("caf\u{E9} \u{1F600}".utf8))
+    }
+
     @Test func headLimitCoversRequestLineAndFields() {
         let big = "GET /" + String(repeating: "a", count: 200) + " HTTP/1.1\r\nHost: a\r\n\r\n"
         #expect(Self.decode([Array(big.utf8)], maxHeadBytes: 100).error?.violation == .headTooLarge)

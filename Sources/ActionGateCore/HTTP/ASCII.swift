@@ -139,6 +139,13 @@ extension UnsafeBufferPointer<UInt8> {
         String(decoding: UnsafeBufferPointer(rebasing: self[range]), as: UTF8.self)
     }
 
+    /// A `String` of the bytes in `range`, or nil when they are not well-formed UTF-8: for values
+    /// that are forwarded, which a repair (U+FFFD) would change on the way.
+    @inline(__always)
+    func validString(_ range: Range<Int>) -> String? {
+        String(validating: UnsafeBufferPointer(rebasing: self[range]), as: UTF8.self)
+    }
+
     /// The bytes in `range`, rebased so that indices start at zero.
     @inline(__always)
     func slice(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {

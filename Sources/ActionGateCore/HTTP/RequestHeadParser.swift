@@ -42,7 +42,12 @@ enum RequestHeadParser {
                 throw RequestDecodingError(.tooManyHeaderFields, "more than \(maxHeaderCount) fields")
             }
             facts.add(name: head.slice(name), value: head.slice(value), isHTTP10: minorVersion == 0)
-            fields.append(HeaderFields.Field(name: head.string(name), value: head.string(value)))
+            // Bytes that are not UTF-8 (obs-text in ISO-8859-1, say) cannot be kept as they came in a
+            // `String`; repaired they would reach the upstream changed, so the request is refused.
+            guard let text = head.validString(value) else {
+                throw RequestDecodingError(.parseError, "a header value that is not UTF-8")
+            }
+            fields.append(HeaderFields.Field(name: head.string(name), value: text))
         }
         guard position == head.count else { throw RequestDecodingError(.parseError, "bytes after the head") }
         // A CONNECT turns the rest of the connection into a tunnel for llhttp: the gateway, which never
