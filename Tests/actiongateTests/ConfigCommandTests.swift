@@ -106,7 +106,7 @@ import Testing
         ),
         (
             "admin token readable by others", "", "admin: { token_file: ./shared.token }\n",
-            "shared.token: admin.token_file is readable by group or others (mode 644); run `chmod 600"
+            "shared.token: admin.token_file is open to every user (mode 644); run `chmod 600"
         ),
         (
             "audit folder missing", "", "log: { audit: ./no/such/folder/audit.log }\n",
@@ -127,6 +127,19 @@ import Testing
             #expect(result.status == 1, "\(name): \(result.stdout)\(result.stderr)")
             #expect(result.stdout.contains("config.yaml: ok"), "\(name)")
             #expect(result.stderr.contains(message), "\(name): \(result.stderr)")
+        }
+    }
+
+    /// The handlers that seal need the admin token too: a group may share it; every user may not.
+    @Test func anAdminTokenSharedWithAGroupPasses() throws {
+        try withTemporaryFolder { folder in
+            let config = Self.valid + "\nadmin: { token_file: ./group.token }\n"
+            try Self.writeWithKeyring(
+                ["config.yaml": config, "origins.txt": "", "group.token": "0123456789abcdef0123456789abcdef\n"],
+                in: folder)
+            chmod(folder.appendingPathComponent("group.token").path, 0o640)
+            let result = try ActionGateProcess.run(["config", "check"], directory: folder)
+            #expect(result.status == 0, "\(result.stderr)")
         }
     }
 

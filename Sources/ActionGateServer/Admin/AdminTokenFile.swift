@@ -1,7 +1,7 @@
 import Foundation
 
-/// `admin.token_file`: the bearer token `POST /v1/seal` requires. Like the keyring, the file must
-/// not be readable by group or others (`0600` or `0400`).
+/// `admin.token_file`: the bearer token `POST /v1/seal` requires. Other users may not access the
+/// file (`0600`, `0640`, `0400`, `0440`: a group may share it with the handlers that seal).
 public enum AdminTokenFile {
     /// The shortest token accepted.
     public static let minimumLength = 16
@@ -9,17 +9,18 @@ public enum AdminTokenFile {
     /// The token in the file at `path`: its contents without surrounding whitespace, at least
     /// `minimumLength` characters.
     ///
-    /// - Throws: `GatewayLoadError` saying how to create or fix the file (missing, readable by
-    ///   group or others, too short).
+    /// - Throws: `GatewayLoadError` saying how to create or fix the file (missing, open to every
+    ///   user, too short).
     public static func read(_ path: String) throws(GatewayLoadError) -> [UInt8] {
-        // Whoever reads the token can have any value sealed for any action: the keyring's rule.
+        // Whoever reads the token can have any value sealed for any action. The handlers that seal
+        // need it too, so a group may share it (`0640`); others may not.
         var status = stat()
-        if stat(path, &status) == 0, status.st_mode & 0o077 != 0 {
+        if stat(path, &status) == 0, status.st_mode & 0o007 != 0 {
             let mode = String(UInt32(status.st_mode) & 0o777, radix: 8)
             throw GatewayLoadError(
                 description:
-                    "\(path): admin.token_file is readable by group or others (mode \(mode)); "
-                    + "run `chmod 600 \(path)` (only the gateway's user may read the token)")
+                    "\(path): admin.token_file is open to every user (mode \(mode)); run `chmod 600 \(path)`, "
+                    + "or `chmod 640` with a group shared by the gateway and the handlers that seal")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw GatewayLoadError(
