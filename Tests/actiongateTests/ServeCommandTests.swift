@@ -28,35 +28,12 @@ import Testing
 
     @Test func sigtermLetsAnInFlightRequestFinish() throws {
         try withTemporaryFolder { folder in
-            let upstream = try LongRunning(
-                "/usr/bin/env",
-                ["python3", "-u", "-c", Self.slowUpstream], directory: folder)
+            let (upstream, config) = try Self.prepare(in: folder)
             defer { upstream.stop() }
-            let upstreamPort = try #require(
-                Int(try upstream.readLine(containing: "port ").split(separator: " ").last ?? ""))
-            #expect(
-                try ActionGateProcess.run([
-                    "keys", "init", "--keyring", folder.appendingPathComponent("keys.json").path,
-                ]).status == 0)
-            let config = folder.appendingPathComponent("config.yaml").path
-            try """
-            listen: 127.0.0.1:0
-            admin: { listen: 127.0.0.1:0 }
-            public_origins: [http://app.test]
-            keyring: ./keys.json
-            upstreams: { app: { url: "http://127.0.0.1:\(upstreamPort)" } }
-            routes: [ { path_prefix: /, upstream: app, mode: actions } ]
-            session: { cookie: ag, secure: false }
-            actions: { default_policy: public, list: [ { id: login, path: /actions/login } ] }
-            policies: { public: { allow: [ { anyone: true } ] } }
-            """.write(toFile: config, atomically: false, encoding: .utf8)
             let gateway = try LongRunning(
                 ActionGateProcess.executable.path, ["serve", "--config", config], directory: folder, readStderr: true)
             defer { gateway.stop() }
-            // The operational log is JSON on stderr: {"message":"serving",…,"listen":"127.0.0.1:PORT",…}.
-            let banner = try gateway.readLine(containing: "\"serving\"")
-            let listen = try #require(banner.range(of: "\"listen\":\"127.0.0.1:"))
-            let port = try #require(Int(banner[listen.upperBound...].prefix { $0.isNumber }))
+            let port = try Self.servingPort(gateway)
             // A page render the upstream answers after 1.5 s.
             let client = try LongRunning(
                 "/usr/bin/env", ["python3", "-u", "-c", Self.client(port: port)], directory: folder)
@@ -69,15 +46,11 @@ import Testing
         }
     }
 
-    /// The deployments the docs describe run `serve` as a service user, or as root with every
-    /// capability dropped: the data plane must need no privilege (a socket option that asks for
-    /// `CAP_NET_ADMIN` once made every accepted connection close unanswered while `/readyz` said
-    /// ready). As root the gateway runs here with every capability dropped; otherwise as it is.
-    @Test func servesWithoutAnyPrivilege() throws {
-        try withTemporaryFolder { folder in
-            let upstream = try LongRunning(
-                "/usr/bin/env", ["python3", "-u", "-c", Self.slowUpstream], directory: folder)
-            defer { upstream.stop() }
+    /// Starts the Python upstream, creates a keyring and writes a configuration for both (client
+    /// listener on `listen`, admin on a free port); returns the upstream and the configuration's path.
+    static func prepare(in folder: URL, listen: String = "127.0.0.1:0") throws -> (LongRunning, String) {
+        let upstream = try LongRunning("/usr/bin/env", ["python3", "-u", "-c", Self.slowUpstream], directory: folder)
+        do {
             let upstreamPort = try #require(
                 Int(try upstream.readLine(containing: "port ").split(separator: " ").last ?? ""))
             #expect(
@@ -86,7 +59,8 @@ import Testing
                 ]).status == 0)
             let config = folder.appendingPathComponent("config.yaml").path
             try """
-            listen: 127.0.0.1:0
+            listen: \(listen)
+            admin: { listen: 127.0.0.1:0 }
             public_origins: [http://app.test]
             keyring: ./keys.json
             upstreams: { app: { url: "http://127.0.0.1:\(upstreamPort)" } }
@@ -95,13 +69,34 @@ import Testing
             actions: { default_policy: public, list: [ { id: login, path: /actions/login } ] }
             policies: { public: { allow: [ { anyone: true } ] } }
             """.write(toFile: config, atomically: false, encoding: .utf8)
+            return (upstream, config)
+        } catch {
+            upstream.stop()
+            throw error
+        }
+    }
+
+    /// The client port from the `serving` line of the operational log (JSON on stderr:
+    /// {"message":"serving",…,"listen":"127.0.0.1:PORT",…}).
+    static func servingPort(_ gateway: LongRunning) throws -> Int {
+        let banner = try gateway.readLine(containing: "\"serving\"")
+        let listen = try #require(banner.range(of: "\"listen\":\"127.0.0.1:"))
+        return try #require(Int(banner[listen.upperBound...].prefix { $0.isNumber }))
+    }
+
+    /// The deployments the docs describe run `serve` as a service user, or as root with every
+    /// capability dropped: the data plane must need no privilege (a socket option that asks for
+    /// `CAP_NET_ADMIN` once made every accepted connection close unanswered while `/readyz` said
+    /// ready). As root the gateway runs here with every capability dropped; otherwise as it is.
+    @Test func servesWithoutAnyPrivilege() throws {
+        try withTemporaryFolder { folder in
+            let (upstream, config) = try Self.prepare(in: folder)
+            defer { upstream.stop() }
             let unprivileged = Self.withoutPrivilege([ActionGateProcess.executable.path, "serve", "--config", config])
             let gateway = try LongRunning(
                 unprivileged[0], Array(unprivileged.dropFirst()), directory: folder, readStderr: true)
             defer { gateway.stop() }
-            let banner = try gateway.readLine(containing: "\"serving\"")
-            let listen = try #require(banner.range(of: "\"listen\":\"127.0.0.1:"))
-            let port = try #require(Int(banner[listen.upperBound...].prefix { $0.isNumber }))
+            let port = try Self.servingPort(gateway)
             let client = try LongRunning(
                 "/usr/bin/env", ["python3", "-u", "-c", Self.client(port: port, path: "/fast")], directory: folder)
             defer { client.stop() }
@@ -145,22 +140,8 @@ import Testing
                 ], directory: folder)
             defer { holder.stop() }
             let port = try #require(Int(try holder.readLine(containing: "port ").split(separator: " ").last ?? ""))
-            #expect(
-                try ActionGateProcess.run([
-                    "keys", "init", "--keyring", folder.appendingPathComponent("keys.json").path,
-                ]).status == 0)
-            let config = folder.appendingPathComponent("config.yaml").path
-            try """
-            listen: 127.0.0.1:\(port)
-            admin: { listen: 127.0.0.1:0 }
-            public_origins: [http://app.test]
-            keyring: ./keys.json
-            upstreams: { app: { url: "http://127.0.0.1:9" } }
-            routes: [ { path_prefix: /, upstream: app, mode: actions } ]
-            session: { cookie: ag, secure: false }
-            actions: { default_policy: public, list: [ { id: login, path: /actions/login } ] }
-            policies: { public: { allow: [ { anyone: true } ] } }
-            """.write(toFile: config, atomically: false, encoding: .utf8)
+            let (upstream, config) = try Self.prepare(in: folder, listen: "127.0.0.1:\(port)")
+            defer { upstream.stop() }
             let result = try ActionGateProcess.run(["serve", "--config", config])
             #expect(result.status == 2)
             #expect(
