@@ -128,6 +128,20 @@ import Testing
         }
     }
 
+    /// A head whose first chunk is already broken in the same read: nothing of the response was
+    /// handed to the client yet, so it gets a 502 (it got an empty reply, audited as a 200).
+    @Test func brokenChunkRightAfterTheHeadIs502() async throws {
+        let reply = ScriptedUpstream.Reply(
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nSet-Cookie: a=1\r\n\r\nZZ\r\nmore\r\n0\r\n\r\n")
+        try await Self.with({ _, _ in reply }) { gateway, _ in
+            let response = try await gateway.roundTrip("GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+            #expect(response.status == 502 && response.bodyText.contains("\"error\":\"upstream_unavailable\""))
+            #expect(!response.bodyText.contains("more"))
+            #expect(await gateway.eventually { !gateway.audit.all.isEmpty })
+            #expect(gateway.audit.all.first?.status == 502)
+        }
+    }
+
     @Test func brokenChunkAfterTheHeadClosesTheClient() async throws {
         let reply = ScriptedUpstream.Reply(pieces: [
             "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n", "ZZ\r\nmore\r\n0\r\n\r\n",

@@ -85,6 +85,12 @@ extension ClientConnectionHandler: UpstreamExchange {
             return
         }
         switch machine.phase {
+        case .inFlight(_, _, .relaying) where unsentResponseHead != nil:
+            // Nothing of the response reached the channel yet: answer as if the head had not come.
+            unsentResponseHead = nil
+            request?.sessionEvent = nil
+            machine.responseProgress(.upstream)
+            respond(failure.rejection)
         case .inFlight(_, _, .relaying):
             abort(failure.detail)
         case .inFlight(_, _, .upstream):
@@ -137,11 +143,21 @@ extension ClientConnectionHandler: UpstreamExchange {
             keepAliveForHTTP10: request.http10KeepAlive, into: &buffer
         )
         loop.clientResponseHeads.keep(buffer)
-        context.write(wrapOutboundOut(buffer), promise: nil)
+        unsentResponseHead = buffer
+    }
+
+    /// Hands the response head to the channel, once.
+    @inline(__always)
+    private func writeResponseHead(_ context: ChannelHandlerContext) {
+        if let head = unsentResponseHead {
+            unsentResponseHead = nil
+            context.write(wrapOutboundOut(head), promise: nil)
+        }
     }
 
     func upstreamResponseBody(_ part: ByteBuffer) {
         guard let context, let framing = request?.responseFraming, framing.carriesBody else { return }
+        writeResponseHead(context)
         request?.bytesOut &+= part.readableBytes
         if framing == .chunked {
             guard part.readableBytes > 0 else { return }
@@ -157,14 +173,16 @@ extension ClientConnectionHandler: UpstreamExchange {
     }
 
     func upstreamReadComplete() {
-        guard case .inFlight(_, _, .relaying) = machine.phase else { return }
-        context?.flush()
+        guard case .inFlight(_, _, .relaying) = machine.phase, let context else { return }
+        writeResponseHead(context)
+        context.flush()
         upstreamDeadline = .now() + .nanoseconds(requestTimeoutNanos)
         updateDeadline()
     }
 
     func upstreamResponseEnd() {
         guard let context, let connection = upstream else { return }
+        writeResponseHead(context)
         if request?.responseFraming == .chunked {
             context.write(wrapOutboundOut(ChunkFraming.lastChunk), promise: nil)
         }

@@ -38,6 +38,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     var request: InFlightRequest?
     var collector: BodyCollector?
     var upstream: UpstreamConnection?
+    /// The response head, rewritten, not yet handed to the channel: it goes out with the first body
+    /// bytes or at the end of the upstream read, so an upstream that fails in the same read (a
+    /// malformed chunk right after the head) gets the client a 502 instead of a cut response.
+    var unsentResponseHead: ByteBuffer?
     var waitingPool: UpstreamPool?
     /// The wait in `waitingPool` is for a connection the pool is opening (not for a busy one).
     var waitsForConnect = false
