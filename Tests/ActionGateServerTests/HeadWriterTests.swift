@@ -38,6 +38,19 @@ import Testing
         }
     }
 
+    /// A Latin-1 field is written back as the bytes it was read from; a scalar above U+00FF, or one
+    /// standing for CR, LF or NUL, leaves nothing.
+    @Test func latin1ValuesAreWrittenAsTheirBytes() {
+        func write(_ value: String) -> [UInt8] {
+            var buffer = ByteBuffer()
+            buffer.writeHead(estimatedSize: 8) { $0.appendField(name: "X", value: value, isLatin1: true) }
+            return Array(buffer.readableBytesView)
+        }
+        #expect(write("caf\u{E9} \u{FF}\u{80}") == Array("X: caf".utf8) + [0xE9, 0x20, 0xFF, 0x80, 0x0D, 0x0A])
+        #expect(write("\u{100}").isEmpty)
+        #expect(write("a\rb").isEmpty && write("a\u{0}").isEmpty)
+    }
+
     @Test func decimalsAndLiterals() {
         var buffer = ByteBuffer()
         buffer.writeHead(estimatedSize: 0) { head in

@@ -142,6 +142,27 @@ import Testing
         }
     }
 
+    /// A legacy upstream's ISO-8859-1 header value reaches the client byte for byte (it reached it
+    /// with U+FFFD in place of each such byte).
+    @Test func aHeaderValueThatIsNotUTF8IsRelayedUnchanged() async throws {
+        let disposition =
+            Array("Content-Disposition: attachment; filename=\"r".utf8) + [0xE9] + Array("sum".utf8)
+            + [0xE9, 0xFF] + Array(".pdf\"".utf8)
+        let reply = ScriptedUpstream.Reply(
+            bytes: Array("HTTP/1.1 200 OK\r\n".utf8) + disposition + Array("\r\nContent-Length: 2\r\n\r\nok".utf8))
+        try await Self.with({ _, _ in reply }) { gateway, _ in
+            let client = try await gateway.connect()
+            try await client.send("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+            #expect(await client.waitForClose())
+            let bytes = client.unread
+            #expect(bytes.starts(with: Array("HTTP/1.1 200 OK\r\n".utf8)))
+            let line = disposition + Array("\r\n".utf8)
+            #expect(
+                bytes.indices.contains { bytes[$0...].starts(with: line) },
+                "\(String(decoding: bytes, as: UTF8.self).debugDescription)")
+        }
+    }
+
     @Test func brokenChunkAfterTheHeadClosesTheClient() async throws {
         let reply = ScriptedUpstream.Reply(pieces: [
             "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n", "ZZ\r\nmore\r\n0\r\n\r\n",

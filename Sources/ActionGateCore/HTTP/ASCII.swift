@@ -146,6 +146,13 @@ extension UnsafeBufferPointer<UInt8> {
         String(validating: UnsafeBufferPointer(rebasing: self[range]), as: UTF8.self)
     }
 
+    /// A `String` holding each byte in `range` as the scalar of the same number (ISO-8859-1).
+    func latin1String(_ range: Range<Int>) -> String {
+        var scalars = String.UnicodeScalarView()
+        for byte in self[range] { scalars.append(Unicode.Scalar(byte)) }
+        return String(scalars)
+    }
+
     /// The bytes in `range`, rebased so that indices start at zero.
     @inline(__always)
     func slice(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {

@@ -9,11 +9,16 @@ public struct HeaderFields: Sendable, Equatable, Sequence {
         public var name: String
         /// The value as received; the data plane has already refused CR, LF and NUL.
         public var value: String
+        /// The value's bytes were not UTF-8 (ISO-8859-1 `obs-text` from a legacy upstream): each byte
+        /// is held as the scalar of the same number (U+0000–U+00FF) and written back as that one byte,
+        /// so the value leaves exactly as it came. Request values are never such (they are refused).
+        public var isLatin1: Bool
 
         /// A field.
-        public init(name: String, value: String) {
+        public init(name: String, value: String, isLatin1: Bool = false) {
             self.name = name
             self.value = value
+            self.isLatin1 = isLatin1
         }
     }
 

@@ -42,7 +42,13 @@ enum ResponseHeadParser {
             default:
                 break
             }
-            fields.append(HeaderFields.Field(name: head.string(name), value: head.string(value)))
+            // A value that is not UTF-8 (a legacy upstream's ISO-8859-1 filename) is kept byte for byte.
+            if let text = head.validString(value) {
+                fields.append(HeaderFields.Field(name: head.string(name), value: text))
+            } else {
+                fields.append(
+                    HeaderFields.Field(name: head.string(name), value: head.latin1String(value), isLatin1: true))
+            }
         }
         guard position == head.count else { throw .invalidField }
 

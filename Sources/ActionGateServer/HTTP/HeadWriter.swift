@@ -53,20 +53,27 @@ struct HeadWriter: ~Copyable {
 
     /// Appends `name: value` and CRLF when `name` is a token and `value` holds no CR, LF or NUL
     /// (`HeaderFieldSafety.isSafe`); otherwise appends nothing. Returns whether it appended.
+    /// With `isLatin1` each of the value's scalars is written as the one byte it stands for
+    /// (`HeaderFields.Field.isLatin1`).
     @discardableResult
-    mutating func appendField(name: String, value: String) -> Bool {
+    mutating func appendField(name: String, value: String, isLatin1: Bool = false) -> Bool {
         let start = count
         var name = name
         var value = value
         let safe = name.withUTF8 { name in
-            value.withUTF8 { value in
+            value.withUTF8 { utf8 in
                 guard !name.isEmpty else { return false }
-                guard reserve(name.count &+ value.count &+ 4) else { return true }  // overflowed: rerun
+                // A Latin-1 value takes at most as many bytes as its UTF-8 form.
+                guard reserve(name.count &+ utf8.count &+ 4) else { return true }  // overflowed: rerun
                 guard copy(name, where: HeaderFieldSafety.isTokenByte) else { return false }
                 base[count] = UInt8(ascii: ":")
                 base[count &+ 1] = UInt8(ascii: " ")
                 count &+= 2
-                guard copy(value, where: HeaderFieldSafety.isValueByte) else { return false }
+                if isLatin1 {
+                    guard copyLatin1(utf8) else { return false }
+                } else {
+                    guard copy(utf8, where: HeaderFieldSafety.isValueByte) else { return false }
+                }
                 base[count] = UInt8(ascii: "\r")
                 base[count &+ 1] = UInt8(ascii: "\n")
                 count &+= 2
@@ -75,6 +82,30 @@ struct HeadWriter: ~Copyable {
         }
         if !safe { count = start }
         return safe && !overflowed
+    }
+
+    /// Writes each scalar of the UTF-8 text `bytes` as one byte (room already reserved); false for a
+    /// scalar above U+00FF or a byte `HeaderFieldSafety.isValueByte` refuses.
+    private mutating func copyLatin1(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        while index < bytes.count {
+            let lead = bytes[index]
+            let byte: UInt8
+            if lead < 0x80 {
+                byte = lead
+                index &+= 1
+            } else if lead & 0xE0 == 0xC0, lead <= 0xC3, index &+ 1 < bytes.count {
+                // U+0080–U+00FF: two bytes, 110000xx 10xxxxxx.
+                byte = (lead & 0x03) << 6 | (bytes[index &+ 1] & 0x3F)
+                index &+= 2
+            } else {
+                return false
+            }
+            guard HeaderFieldSafety.isValueByte(byte) else { return false }
+            base[count] = byte
+            count &+= 1
+        }
+        return true
     }
 
     /// Copies `bytes` (room already reserved) while each passes `isAllowed`; false at the first that

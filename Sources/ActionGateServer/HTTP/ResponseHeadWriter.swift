@@ -27,7 +27,7 @@ enum ResponseHeadWriter {
         buffer.writeHead(estimatedSize: estimate) { head in
             writeStatusLine(status, reason: reason, into: &head)
             for field in headers.fields where isRelayable(name: field.name) {
-                head.appendField(name: field.name, value: field.value)
+                head.appendField(name: field.name, value: field.value, isLatin1: field.isLatin1)
             }
             switch framing {
             case .none(let advertisedLength?):

@@ -22,6 +22,12 @@ final class ScriptedUpstream: Sendable {
             self.close = close
         }
 
+        /// These bytes, whole (for bytes a `String` cannot hold).
+        init(bytes: [UInt8], close: Bool = false) {
+            pieces = [bytes]
+            self.close = close
+        }
+
         /// These pieces, in order.
         init(pieces: [String], close: Bool = false) {
             self.pieces = pieces.map { Array($0.utf8) }
