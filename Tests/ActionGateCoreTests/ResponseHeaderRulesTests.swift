@@ -44,6 +44,19 @@ struct ResponseHeaderRulesTests {
         }
     }
 
+    /// A session directive that was not UTF-8 (held as Latin-1 by the decoder) is malformed, never
+    /// read as claims; other Latin-1 fields are kept as they are, flag included.
+    @Test func aSessionDirectiveThatIsNotUTF8IsMalformed() {
+        let headers = HeaderFields(fields: [
+            HeaderFields.Field(name: "X-ActionGate-Session", value: #"{"sub":"\#u{E9}"}"#, isLatin1: true),
+            HeaderFields.Field(name: "Content-Disposition", value: "r\u{E9}sum\u{E9}", isLatin1: true),
+        ])
+        let result = ResponseHeaderRules.rewrite(
+            status: 200, headers: headers, isAction: true, sessionCookieName: Self.cookie, gatewaySetCookies: [])
+        #expect(result.session == .malformed)
+        #expect(result.headers.fields.first { $0.name == "Content-Disposition" }?.isLatin1 == true)
+    }
+
     @Test(arguments: ResponseHeaderRules.stripRules.compactMap(\.example))
     func stripsEveryFamilyInEveryCase(_ example: String) {
         for name in [example, example.uppercased()] {

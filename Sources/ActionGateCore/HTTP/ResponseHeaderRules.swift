@@ -49,7 +49,8 @@ public enum ResponseHeaderRules {
         let table = Self.table
         for field in headers.fields {
             if field.name.asciiCaseInsensitiveEquals(sessionHeader) {
-                sessionValues.append(field.value)
+                // Claims must be UTF-8 JSON: a value that is not (held as Latin-1) is malformed.
+                sessionValues.append(field.isLatin1 ? "" : field.value)
                 continue
             }
             let strip = field.name.withUTF8Buffer { name in
@@ -86,7 +87,8 @@ public enum SessionDirective: Sendable, Equatable {
     case issue(claims: String)
     /// `clear`: log out (expire the cookie).
     case clear
-    /// Empty, or more than one header line: ignored by the gateway and logged as an upstream error.
+    /// Empty, not UTF-8, or more than one header line: ignored by the gateway and logged as an
+    /// upstream error.
     case malformed
 
     /// The directive of the header's values; nil when there are none.
