@@ -28,6 +28,9 @@ import Testing
         // 1 (target normalisation; framing is the data plane's)
         Case("dot-dot segment", h("POST", "/actions/../actions/login", nil, [], "203.0.113.9", nil), "malformed_request"),
         Case("encoded slash", h("POST", "/actions%2Flogin", nil, [], "203.0.113.9", nil), "malformed_request"),
+        Case("Next.js internal query key", h("GET", "/dashboard?__nextLocale=en", nil, [], "203.0.113.9", nil), "malformed_request"),
+        Case("Next.js route parameter key, encoded", h("GET", "/blog/x?nxt%50slug=admin", nil, [], "203.0.113.9", nil), "malformed_request"),
+        Case("an ordinary query", h("GET", "/blog/x?slug=a&nxtP=1&_rsc=abc", nil, [], "203.0.113.9", nil), "forward"),
         Case("absolute-form target", h("POST", "http://app.example.com/actions/login", nil, [], "203.0.113.9", nil), "malformed_request"),
         // 2 host
         Case("unknown host", h("POST", "/actions/login", [("Host", "evil.com"), origin, json], [], "203.0.113.9", nil), "unknown_host"),

@@ -47,6 +47,7 @@ struct RequestHeaderRulesTests {
     static let kept = [
         "Host", "Cookie", "Content-Type", "Origin", "Accept", "Accept-Language", "User-Agent", "Referer",
         "Authorization", "Sec-Fetch-Site", "Next-Action", "Next-Router-State-Tree", "RSC", "Next-Url",
+        "Next-Router-Prefetch", "Next-Router-Segment-Prefetch", "X-Deployment-Id", "Purpose", "Prefer",
         "Action-Bound", "X-Requested-With", "X-Custom-Thing", "If-None-Match", "Cache-Control",
     ]
 
@@ -95,7 +96,11 @@ struct RequestHeaderRulesTests {
             ("TE", "trailers"), ("Proxy-Authorization", "Basic x"), ("x-invoke-path", "/admin"),
             ("x-now-route-matches", "1"), ("Next-Resume", "1"), ("x-nextjs-data", "1"), ("X-Matched-Path", "/x"),
             ("x-action-forwarded", "1"), ("X-Real-IP", "1.2.3.4"), ("X-Original-URL", "/admin"),
-            ("X-Rewrite-URL", "/admin"), ("x-original-uri", "/admin"),
+            ("X-Rewrite-URL", "/admin"), ("x-original-uri", "/admin"), ("Location", "http://169.254.169.254/"),
+            ("x-vercel-sc-host", "evil.example"), ("x-prerender-revalidate", "id"),
+            ("x-prerender-revalidate-if-generated", "1"), ("x-next-revalidated-tags", "t"),
+            ("x-next-revalidate-tag-token", "id"), ("x-next-resume-state-length", "9"),
+            ("x-next-internal-variants", "a"), ("next-test-proxy-port", "1"), ("x-nextjs-request-id", "1"),
         ])
         #expect(
             RequestHeaderRules.sanitize(headers, peerIsTrustedProxy: false)

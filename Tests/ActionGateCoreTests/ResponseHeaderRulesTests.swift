@@ -65,6 +65,21 @@ struct ResponseHeaderRulesTests {
         }
     }
 
+    /// Next.js middleware internals leave no response (`x-middleware-set-cookie` hands HttpOnly cookies
+    /// to page scripts), except `x-middleware-skip`, which the Pages Router reads (unless listed in
+    /// `Connection`, like any header).
+    @Test func middlewareHeadersAreStrippedButSkip() {
+        let result = Self.rewrite(
+            [
+                ("x-middleware-set-cookie", "sid=secret; HttpOnly"), ("X-Middleware-Rewrite", "/internal"),
+                ("x-middleware-skip", "1"), ("x-nextjs-rewrite", "/a"), ("ETag", "e"),
+            ], isAction: false)
+        #expect(
+            result.headers == HeaderFields([("x-middleware-skip", "1"), ("x-nextjs-rewrite", "/a"), ("ETag", "e")]))
+        let listed = Self.rewrite([("Connection", "x-middleware-skip"), ("x-middleware-skip", "1")], isAction: false)
+        #expect(listed.headers == HeaderFields())
+    }
+
     @Test func stripsWhatConnectionLists() {
         let result = Self.rewrite([("Connection", "X-Internal"), ("x-internal", "1"), ("ETag", "e")], isAction: false)
         #expect(result.headers == HeaderFields([("ETag", "e")]))

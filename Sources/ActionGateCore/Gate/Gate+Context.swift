@@ -6,6 +6,9 @@ extension Gate {
         do { target = try RequestPath(parsing: head.target) } catch {
             return .failure(Rejection(.malformedRequest, detail: "target: \(error.rawValue)"))
         }
+        if let query = target.query, let key = NextInternalQuery.internalKey(in: query) {
+            return .failure(Rejection(.malformedRequest, detail: "query: Next.js internal parameter \(key)"))
+        }
         let peer = IPAddress(head.peerAddress)
         let trusted = peer.map { configuration.isTrustedProxy($0) } ?? false
         let hosts = head.headers.firstValue("Host")

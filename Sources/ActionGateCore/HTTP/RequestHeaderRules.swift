@@ -31,14 +31,26 @@ public enum RequestHeaderRules {
             HeaderStripRule(
                 family: "underscore", pattern: .containsUnderscore,
                 reason: "`_` names alias `-` names in CGI-style servers (X_ActionGate_Subject)"))
+        // Next.js reads these as its own signals (CVE-2025-29927 and kin): `x-nextjs-*` (data
+        // requests, CVE-2026-44572), on-demand revalidation and its cache tags (`x-prerender-revalidate*`,
+        // `x-next-revalidate*`: the preview id they need is every draft-mode user's cookie), resume
+        // state (`next-resume`, `x-next-resume-state-length`), `x-next-internal-*` (reserved: "must be
+        // removed from client requests"), the test proxy (`next-test-*`), the headers of Vercel's edge
+        // (`x-vercel-*`: the suspense cache's host and token in minimal mode, geolocation), and
+        // `Location`, a response header that middleware copying request headers into its response turns
+        // into a server-side redirect (CVE-2025-57822). No browser sends any of them.
         let nextInternal = "Next.js internal: trusted by Next.js as if sent by itself (CVE-2025-29927)"
         for name in [
             "x-middleware-subrequest", "x-middleware-subrequest-id", "x-action-forwarded", "next-resume",
-            "x-nextjs-data", "x-now-route-matches", "x-matched-path",
+            "x-next-resume-state-length", "x-now-route-matches", "x-matched-path", "location",
         ] {
             rules.append(HeaderStripRule(family: "nextjs-internal", pattern: .exact(name), reason: nextInternal))
         }
-        for prefix in ["x-invoke-", "x-middleware-"] {
+        for prefix in [
+            "x-invoke-", "x-middleware-", "x-nextjs-", "x-next-internal-", "x-next-revalidate",
+            "x-prerender-revalidate",
+            "next-test-", "x-vercel-",
+        ] {
             rules.append(HeaderStripRule(family: "nextjs-internal", pattern: .prefix(prefix), reason: nextInternal))
         }
         let override = "method override: the gateway decided on the request method; upstreams must see no other"

@@ -11,8 +11,18 @@ public enum ResponseHeaderRules {
             HeaderStripRule(
                 family: "gateway", pattern: .prefix("x-actiongate"),
                 reason: "gateway headers are instructions to the gateway (sessions), never for clients"))
+        // `x-middleware-set-cookie` copies every Set-Cookie where page scripts can read it (undoing
+        // HttpOnly), `x-middleware-rewrite` shows rewrite targets. `x-middleware-skip`, which the
+        // Pages Router reads, is kept (`keptMiddlewareHeader`).
+        rules.append(
+            HeaderStripRule(
+                family: "nextjs-internal", pattern: .prefix("x-middleware-"),
+                reason: "Next.js middleware internals: x-middleware-set-cookie exposes HttpOnly cookies to scripts"))
         return rules
     }()
+
+    /// The one `x-middleware-*` response header browsers read (the Pages Router's prefetch bail-out).
+    static let keptMiddlewareHeader: [UInt8] = Array("x-middleware-skip".utf8)
 
     static let table = StripTable(stripRules)
 
@@ -54,7 +64,7 @@ public enum ResponseHeaderRules {
                 continue
             }
             let strip = field.name.withUTF8Buffer { name in
-                table.matches(name, trusted: false)
+                (table.matches(name, trusted: false) && !ASCII.equalsLowercase(name, keptMiddlewareHeader))
                     || (!listed.isEmpty && listed.contains(name))
             }
             if strip { continue }
