@@ -124,6 +124,13 @@ import Testing
             name: "__Host- cookie without Secure", yaml: base + "session:\n  secure: false\n",
             location: "config.yaml:9: session.secure", message: "rename the cookie (e.g. cookie: actiongate)"),
         Case(
+            name: "__host- (any case) cookie without Secure",
+            yaml: base + "session:\n  cookie: __host-ag\n  secure: false\n",
+            location: "config.yaml:10: session.secure", message: "browsers refuse a __Host- cookie without Secure"),
+        Case(
+            name: "__SECURE- cookie without Secure", yaml: base + "session:\n  cookie: __SECURE-ag\n  secure: false\n",
+            location: "config.yaml:10: session.secure", message: "browsers refuse a __Secure- cookie without Secure"),
+        Case(
             name: "refresh after the token expired", yaml: base + "session: { ttl: 1h, refresh_after: 2h }\n",
             location: "config.yaml:8: session.refresh_after", message: "must be shorter than ttl (1h)"),
         Case(

@@ -42,6 +42,7 @@ import Testing
         (#"{"action":"deleteNote","args":1,"ttl":"1m","subjet":"alice"}"#, "invalid_request"),
         (#"{"action":"deleteNote","args":1,"ttl":"1m","subject":"has space"}"#, "invalid_subject"),
         (#"{"action":"deleteNote","args":1,"ttl":"1m","subject":7}"#, "invalid_request"),
+        (#"{"action":"deleteNote","args":1,"ttl":"1m","subject":null}"#, "invalid_request"),
         (#"[1,2]"#, "invalid_request"),
         (#"{"action":"deleteNote","args":1,"ttl":"1m""#, "invalid_request"),
         ("", "invalid_request"),

@@ -35,8 +35,11 @@ public struct SealRequest: Sendable, Equatable {
         do { ttl = try ConfigDuration(parsing: ttlText) } catch { throw .invalidTTL }
         var subject: String?
         switch members["subject"] {
-        case nil, .null?: subject = nil
+        case nil: subject = nil
         case .string(let value)?: subject = value
+        case .null?:
+            // A handler whose user lookup came back empty must not get a token any user can replay.
+            throw .invalidRequest("\"subject\" is null; leave the member out to seal a token not bound to a user")
         default: throw .invalidRequest("\"subject\" must be a string")
         }
         self.action = action

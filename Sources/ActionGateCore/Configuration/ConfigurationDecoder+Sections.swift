@@ -125,10 +125,12 @@ extension ConfigurationDecoder {
             map["clock_skew"].flatMap { duration($0, "session.clock_skew", positive: false) }
             ?? defaults.clockSkew
         let secureLine = map["secure"].map(line) ?? map.line
-        if !secure && (cookie.hasPrefix("__Host-") || cookie.hasPrefix("__Secure-")) {
+        // Browsers match the prefixes in any case (RFC 6265bis): `__host-` is `__Host-` to them.
+        let lowercased = cookie.lowercased()
+        if !secure && (lowercased.hasPrefix("__host-") || lowercased.hasPrefix("__secure-")) {
             error(
                 secureLine, "session.secure",
-                "browsers refuse a \(cookie.hasPrefix("__Host-") ? "__Host-" : "__Secure-") cookie without Secure: "
+                "browsers refuse a \(lowercased.hasPrefix("__host-") ? "__Host-" : "__Secure-") cookie without Secure: "
                     + "rename the cookie (e.g. cookie: actiongate) for local plain-HTTP work, or set secure: true")
         }
         if refreshAfter >= ttl {
