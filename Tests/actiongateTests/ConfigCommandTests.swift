@@ -105,8 +105,16 @@ import Testing
             "admin token is shorter than 16 characters"
         ),
         (
+            "admin token writable by its group", "", "admin: { token_file: ./group.token }\n",
+            "group.token: admin.token_file is open to every user or writable by its group (mode 660)"
+        ),
+        (
+            "admin token of binary bytes", "", "admin: { token_file: ./binary.token }\n",
+            "binary.token: the admin token must be printable ASCII without spaces"
+        ),
+        (
             "admin token readable by others", "", "admin: { token_file: ./shared.token }\n",
-            "shared.token: admin.token_file is open to every user (mode 644); run `chmod 600"
+            "shared.token: admin.token_file is open to every user or writable by its group (mode 644); run `chmod 600"
         ),
         (
             "audit folder missing", "", "log: { audit: ./no/such/folder/audit.log }\n",
@@ -123,6 +131,11 @@ import Testing
                 ], in: folder)
             chmod(folder.appendingPathComponent("short.token").path, 0o600)
             chmod(folder.appendingPathComponent("shared.token").path, 0o644)
+            try Self.write(["group.token": "0123456789abcdef0123456789abcdef\n"], in: folder)
+            chmod(folder.appendingPathComponent("group.token").path, 0o660)
+            // Six bytes that are not UTF-8 became 18 bytes of U+FFFD, past the 16-character minimum.
+            try Data([0xFF, 0xFE, 0xFD, 0xFC, 0xFB, 0xFA]).write(to: folder.appendingPathComponent("binary.token"))
+            chmod(folder.appendingPathComponent("binary.token").path, 0o600)
             let result = try ActionGateProcess.run(["config", "check"], directory: folder)
             #expect(result.status == 1, "\(name): \(result.stdout)\(result.stderr)")
             #expect(result.stdout.contains("config.yaml: ok"), "\(name)")

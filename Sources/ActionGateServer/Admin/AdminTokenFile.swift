@@ -6,21 +6,27 @@ public enum AdminTokenFile {
     /// The shortest token accepted.
     public static let minimumLength = 16
 
+    private static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+    }
+
     /// The token in the file at `path`: its contents without surrounding whitespace, at least
-    /// `minimumLength` characters.
+    /// `minimumLength` printable ASCII characters.
     ///
     /// - Throws: `GatewayLoadError` saying how to create or fix the file (missing, open to every
-    ///   user, too short).
+    ///   user or writable by its group, bytes other than printable ASCII, too short).
     public static func read(_ path: String) throws(GatewayLoadError) -> [UInt8] {
         // Whoever reads the token can have any value sealed for any action. The handlers that seal
         // need it too, so a group may share it (`0640`); others may not.
+        // Nobody but its owner may replace it either.
         var status = stat()
-        if stat(path, &status) == 0, status.st_mode & 0o007 != 0 {
+        if stat(path, &status) == 0, status.st_mode & 0o027 != 0 {
             let mode = String(UInt32(status.st_mode) & 0o777, radix: 8)
             throw GatewayLoadError(
                 description:
-                    "\(path): admin.token_file is open to every user (mode \(mode)); run `chmod 600 \(path)`, "
-                    + "or `chmod 640` with a group shared by the gateway and the handlers that seal")
+                    "\(path): admin.token_file is open to every user or writable by its group (mode \(mode)); "
+                    + "run `chmod 600 \(path)`, or `chmod 640` with a group shared by the gateway and the handlers "
+                    + "that seal")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw GatewayLoadError(
@@ -28,12 +34,22 @@ public enum AdminTokenFile {
                     "\(path): cannot read admin.token_file; create it (e.g. `openssl rand -hex 32 > \(path)`, "
                     + "`chmod 600 \(path)`) or remove the key to turn /v1/seal off")
         }
-        let trimmed = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard trimmed.utf8.count >= minimumLength else {
+        // The token travels in an Authorization header: visible ASCII only. Other bytes would be
+        // compared after a lossy decoding on both sides (any invalid byte matching any other).
+        var bytes = data[...]
+        while let first = bytes.first, Self.isWhitespace(first) { bytes = bytes.dropFirst() }
+        while let last = bytes.last, Self.isWhitespace(last) { bytes = bytes.dropLast() }
+        guard bytes.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw GatewayLoadError(
+                description:
+                    "\(path): the admin token must be printable ASCII without spaces (it is sent in an "
+                    + "Authorization header); use e.g. `openssl rand -hex 32 > \(path)`")
+        }
+        guard bytes.count >= minimumLength else {
             throw GatewayLoadError(
                 description:
                     "\(path): admin token is shorter than \(minimumLength) characters; use e.g. `openssl rand -hex 32`")
         }
-        return Array(trimmed.utf8)
+        return Array(bytes)
     }
 }
