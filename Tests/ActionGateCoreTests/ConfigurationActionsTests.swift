@@ -104,6 +104,11 @@ import Testing
             location: "config.yaml:11: policies.p.allow[0].role",
             message: "unknown criterion; expected one of anyone, authenticated, subject, claims, source_ip"),
         Case(
+            name: "a claim number beyond 2^53",
+            yaml: config(actions: "  list: []", policies: "  p: { allow: [ { claims: { uid: 9007199254740993 } } ] }"),
+            location: "config.yaml:11: policies.p.allow[0].claims.uid",
+            message: "9007199254740993 is beyond 2^53, where numbers are no longer exact"),
+        Case(
             name: "empty rule", yaml: config(actions: "  list: []", policies: "  p: { allow: [ {} ] }"),
             location: "config.yaml:11: policies.p.allow[0]", message: "a rule needs at least one criterion"),
         Case(

@@ -273,6 +273,38 @@ import Testing
         #expect(!result.headers.contains("Set-Cookie"))
     }
 
+    /// Numbers past 2^53 are not exact (9007199254740993 became 9007199254740992.0 in the cookie, one
+    /// user id passing for another, in policies too), and claims nested 64 deep were sealed into a
+    /// cookie whose payload (one level deeper) never opened: both are refused at issuance. The
+    /// largest exact integer and 63 levels are issued, and the cookie opens.
+    @Test func inexactNumbersAndTooDeepClaimsAreRefusedAtIssuance() throws {
+        let login = try #require(fixture.decide(post("/actions/login")).plan)
+        func issue(_ claims: String) -> ResponseRewrite {
+            fixture.gate.rewriteResponse(
+                status: 200, headers: HeaderFields([("X-ActionGate-Session", claims)]), plan: login,
+                now: GateFixture.now)
+        }
+        func nested(_ depth: Int) -> String {
+            #"{"sub":"alice","n":"# + String(repeating: "[", count: depth - 1)
+                + String(repeating: "]", count: depth - 1)
+                + "}"
+        }
+        for claims in [
+            #"{"sub":"alice","uid":9007199254740993}"#, #"{"sub":"alice","ids":[1,-9007199254740992]}"#,
+            #"{"sub":"alice","x":{"y":1e300}}"#,
+        ] {
+            #expect(issue(claims).sessionEvent == .refused(reason: "session_inexact_number"), "\(claims)")
+        }
+        #expect(issue(nested(64)).sessionEvent == .refused(reason: "session_claims_too_deep"))
+        for claims in [#"{"sub":"alice","uid":9007199254740991,"f":0.1}"#, nested(63)] {
+            let result = issue(claims)
+            #expect(result.sessionEvent == .issued, "\(claims.prefix(60))")
+            let cookie = try #require(result.headers.first("Set-Cookie")?.split(separator: ";").first.map(String.init))
+            let plan = try #require(fixture.decide(post("/actions/createPost", cookie: cookie)).plan)
+            #expect(plan.headers.first("X-ActionGate-Subject") == "alice")
+        }
+    }
+
     @Test func actionResponsesAreNotCachedUnlessTheHandlerSaysSo() throws {
         let plan = try #require(fixture.decide(post("/actions/login")).plan)
         #expect(

@@ -127,7 +127,16 @@ extension ConfigurationDecoder {
         case "false", "False", "FALSE": return .bool(false)
         default: break
         }
-        if ConfigurationDecoder.isDecimalNumber(text), let number = Double(text) { return .number(number) }
+        if ConfigurationDecoder.isDecimalNumber(text), let number = Double(text) {
+            guard number.magnitude <= SessionCodec.maximumExactNumber else {
+                error(
+                    line(node), key,
+                    "\(text) is beyond 2^53, where numbers are no longer exact (two ids would match as one): "
+                        + "quote it and have the handler send the claim as a string")
+                return nil
+            }
+            return .number(number)
+        }
         return .string(text)
     }
 

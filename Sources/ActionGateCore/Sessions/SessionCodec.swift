@@ -120,7 +120,27 @@ public struct SessionCodec: Sendable {
         guard case .string(let subject)? = members["sub"], Self.isValidSubject(subject) else {
             throw .invalidSubject
         }
+        try Self.checkStructure(claims, depth: 1)
         return try cookie(data: claims.serialized(), authTime: now, keys: keys, now: now)
+    }
+
+    /// The largest magnitude a claim number may have: 2^53 − 1 (`Number.MAX_SAFE_INTEGER`).
+    public static let maximumExactNumber: Double = 9_007_199_254_740_991
+
+    /// Claims whose numbers are exact and which the token payload can nest one level deeper.
+    private static func checkStructure(_ value: JSONValue, depth: Int) throws(SessionIssueError) {
+        switch value {
+        case .number(let number):
+            guard number.magnitude <= maximumExactNumber else { throw .inexactNumber }
+        case .array(let elements):
+            guard depth < JSONValue.maximumDepth else { throw .tooDeep }
+            for element in elements { try checkStructure(element, depth: depth + 1) }
+        case .object(let members):
+            guard depth < JSONValue.maximumDepth else { throw .tooDeep }
+            for member in members.values { try checkStructure(member, depth: depth + 1) }
+        default:
+            break
+        }
     }
 
     /// The `Set-Cookie` value for a sliding refresh of `session`, or nil when none is due: the cookie
