@@ -54,6 +54,7 @@ extension ClientConnectionHandler {
                 return
             }
             request?.pending = pending
+            request?.head = requestHead
             collector = BodyCollector(
                 limit: pending.limit, expectedLength: request?.declaredLength, counters: loop.counters)
             machine.bodyMode(framing.body == .none ? .none : .collect)
@@ -147,13 +148,35 @@ extension ClientConnectionHandler {
 
     /// The collected body is complete: the Gate's body verdict.
     private func decideWithBody() {
-        guard let pending = request?.pending, let snapshot = request?.snapshot, var body = collector else { return }
+        guard let request, var pending = request.pending, var snapshot = request.snapshot, var body = collector
+        else { return }
         let bytes = body.take()
         collector = body
         _ = machine.requestEnded()
-        switch snapshot.snapshot.gate.evaluateBody(
-            pending, body: bytes, now: unixNow(), sessionCache: snapshot.sessions)
-        {
+        let now = unixNow()
+        if loop.current !== snapshot, let head = request.head {
+            // A reload came while the body did: decide under the snapshot in force now, so that a key
+            // retired (after a leak), a policy tightened or an action removed meanwhile applies to this
+            // request too — not only to those that start after it.
+            snapshot = loop.current
+            request.snapshot = snapshot
+            switch snapshot.snapshot.gate.evaluateHead(head, now: now, sessionCache: snapshot.sessions) {
+            case .reject(let rejection):
+                respond(rejection)
+                return
+            case .forward(var plan):
+                if case .stream = plan.body { plan.body = .buffered(bytes) }
+                dispatch(plan)
+                return
+            case .needBody(let again):
+                guard bytes.count <= again.limit else {
+                    respond(Rejection(.bodyTooLarge, detail: "\(bytes.count) bytes, limit \(again.limit)"))
+                    return
+                }
+                pending = again
+            }
+        }
+        switch snapshot.snapshot.gate.evaluateBody(pending, body: bytes, now: now, sessionCache: snapshot.sessions) {
         case .reject(let rejection):
             respond(rejection)
         case .forward(var plan):

@@ -13,10 +13,13 @@ final class InFlightRequest {
     /// The validated framing; `nil` when the head failed the boundary checks.
     let framing: RequestFraming?
     let startedAt: NIODeadline
-    /// The snapshot the request started with; it keeps it to the end.
-    let snapshot: LoopSnapshot?
+    /// The snapshot the request is decided and forwarded under: the one it started with, or — for a
+    /// request whose body was still arriving when a reload came — the one in force once it arrived.
+    var snapshot: LoopSnapshot?
     /// `needBody`: what the Gate needs back with the body.
     var pending: PendingRequest?
+    /// `needBody`: the head, to decide again if the snapshot changes before the body is complete.
+    var head: RequestHead?
     var plan: ForwardPlan?
     /// `discard`: the rejection that waits for the rest of the body.
     var pendingRejection: Rejection?

@@ -100,6 +100,34 @@ import Testing
         }
     }
 
+    /// A request whose head arrived before a forced retirement, and whose body arrives after the
+    /// reload, is decided under the keyring in force then: its session no longer opens (it was
+    /// accepted under the head's snapshot, for up to the body timeout after the retirement).
+    @Test func aRetirementAppliesToARequestWhoseBodyWasStillArriving() async throws {
+        try await RunningGateway.with { gateway in
+            let cookie = try await gateway.signIn(#"{"sub":"alice"}"#)
+            let oldKey = try gateway.keyring().active.id
+            try gateway.updateKeyring { $0 = try $0.rotating(now: Date(), randomBytes: Keyring.secureRandomBytes) }
+            let connection = try await RawConnection.connect(to: gateway.gateway.server.listenAddress)
+            defer { Task { await connection.close() } }
+            try await connection.send(
+                "POST /actions/createNote HTTP/1.1\r\nHost: app.test\r\nOrigin: \(RunningGateway.origin)\r\n"
+                    + "Content-Type: application/json\r\nCookie: \(cookie)\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: 2\r\n\r\n")
+            // The head was decided (the gateway asks for the body) under the snapshot with the old key.
+            #expect(try await connection.readResponse().status == 100)
+            try gateway.updateKeyring { $0 = try $0.retiring(id: oldKey, now: Date(), minimumAge: .zero, force: true) }
+            // A task on every event loop, queued after the new snapshot's installation: once it ran,
+            // every loop has the new snapshot (the body must not race the installation).
+            _ = await gateway.gateway.server.upstreamConnectionCounts()
+            let before = gateway.upstream.received.count
+            try await connection.send("{}")
+            let response = try await connection.readResponse()
+            #expect(response.status == 401, "\(response.status) \(response.bodyText)")
+            #expect(gateway.upstream.received.count == before, "nothing reached the upstream")
+        }
+    }
+
     @Test func clearLogsOutAndClientIdentityHeadersNeverReachTheUpstream() async throws {
         try await RunningGateway.with { gateway in
             let cookie = try await gateway.signIn(#"{"sub":"alice"}"#)
