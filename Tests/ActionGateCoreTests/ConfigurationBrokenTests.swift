@@ -160,6 +160,10 @@ import Testing
             name: "body limit above the buffer cap", yaml: base + "limits: { max_body: 128MiB }\n",
             location: "config.yaml:8: limits.max_body", message: "must not exceed max_buffered_body_bytes (64MiB)"),
         Case(
+            name: "buffered bodies beyond 1GiB (one buffer traps at 4 GiB)",
+            yaml: base + "limits: { max_buffered_body_bytes: 5GiB }\n",
+            location: "config.yaml:8: limits.max_buffered_body_bytes", message: "at most 1GiB"),
+        Case(
             name: "tiny header limit", yaml: base + "limits: { max_header_bytes: 100 }\n",
             location: "config.yaml:8: limits.max_header_bytes", message: "between 1KiB and 1MiB"),
         Case(

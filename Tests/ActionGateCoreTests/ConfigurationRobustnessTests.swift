@@ -4,22 +4,23 @@ import Testing
 
 /// Mutated configurations never crash the loader, and every refusal says where and what.
 @Suite struct ConfigurationRobustnessTests {
-    static let text = ConfigurationFixture.minimal + """
-        listen: [0.0.0.0:8080, "[::]:8081"]
-        trusted_proxies: [10.0.0.0/8]
-        session: { cookie: sid, ttl: 1h, refresh_after: 10m, secure: false }
-        limits: { max_body: 2MiB, header_timeout: 5s }
-        actions:
-          default_policy: p
-          list:
-            - { id: a, path: /a, max_body: 1KiB, content_types: [application/json] }
-            - { id: b, policy: q, missing_origin: allow, bound_args: required, enforce: false }
-        policies:
-          p: { allow: [ { anyone: true } ] }
-          q:
-            allow: [ { claims: { roles: [admin, 3, true] }, source_ip: ["fd00::/8"] } ]
-            deny: [ { subject: [eve] } ]
-        """
+    static let text =
+        ConfigurationFixture.minimal + """
+            listen: [0.0.0.0:8080, "[::]:8081"]
+            trusted_proxies: [10.0.0.0/8]
+            session: { cookie: sid, ttl: 1h, refresh_after: 10m, secure: false }
+            limits: { max_body: 2MiB, header_timeout: 5s }
+            actions:
+              default_policy: p
+              list:
+                - { id: a, path: /a, max_body: 1KiB, content_types: [application/json] }
+                - { id: b, policy: q, missing_origin: allow, bound_args: required, enforce: false }
+            policies:
+              p: { allow: [ { anyone: true } ] }
+              q:
+                allow: [ { claims: { roles: [admin, 3, true] }, source_ip: ["fd00::/8"] } ]
+                deny: [ { subject: [eve] } ]
+            """
 
     static let alphabet = Array("{}[]:,-&*!|>'\"#%@`? \n\t0123456789abcxyz/.\\".unicodeScalars)
 
@@ -96,11 +97,26 @@ import Testing
         #expect(configuration.upstreams.count == 2)
     }
 
+    /// Yams builds the tree recursively: 999 nested flow mappings (within libyaml's own bound) took
+    /// 2–4 MiB of stack and crashed a reload on a 2 MiB thread stack. Refused past 64 levels first.
+    @Test func deepNestingIsRefusedBeforeTheTreeIsBuilt() throws {
+        try YAMLExpansionLimit.standard.check(
+            String(repeating: "{a: ", count: 64) + "1" + String(repeating: "}", count: 64))
+        let deep = "extra: " + String(repeating: "{a: ", count: 999) + "1" + String(repeating: "}", count: 999) + "\n"
+        #expect(throws: YAMLExpansionLimit.Exceeded(line: 1, limit: .depth(64))) {
+            try YAMLExpansionLimit.standard.check(deep)
+        }
+        let issues = ConfigurationFixture.issues(ConfigurationFixture.minimal + deep)
+        #expect(issues.contains { $0.contains("nests more than 64 levels deep") }, "\(issues)")
+        let block = (0..<70).map { String(repeating: "  ", count: $0) + "k\($0):" }.joined(separator: "\n") + " 1\n"
+        #expect(throws: YAMLExpansionLimit.Exceeded.self) { try YAMLExpansionLimit.standard.check(block) }
+    }
+
     @Test func theLimitCountsExpandedValues() throws {
         let limit = YAMLExpansionLimit(maximumNodes: 20)
         // 1 mapping + key/value pairs: a (1 key + 1 seq + 3 scalars) and b, c aliases of 4 each.
         try limit.check("a: &x [1, 2, 3]\nb: *x\nc: *x\n")
-        #expect(throws: YAMLExpansionLimit.Exceeded(line: 4, maximumNodes: 20)) {
+        #expect(throws: YAMLExpansionLimit.Exceeded(line: 4, limit: .nodes(20))) {
             try limit.check("a: &x [1, 2, 3]\nb: *x\nc: *x\nd: *x\ne: *x\n")
         }
         // Syntax errors are left to the parser proper.

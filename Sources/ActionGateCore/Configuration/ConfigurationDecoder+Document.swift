@@ -13,10 +13,15 @@ extension ConfigurationDecoder {
         do throws(YAMLExpansionLimit.Exceeded) {
             try YAMLExpansionLimit.standard.check(text)
         } catch {
-            self.error(
-                error.line, nil,
-                "the document is too large: its aliases expand it past \(error.maximumNodes) values; "
-                    + "write the repeated values out or nest fewer aliases")
+            switch error.limit {
+            case .nodes(let maximum):
+                self.error(
+                    error.line, nil,
+                    "the document is too large: its aliases expand it past \(maximum) values; "
+                        + "write the repeated values out or nest fewer aliases")
+            case .depth(let maximum):
+                self.error(error.line, nil, "the document nests more than \(maximum) levels deep")
+            }
             return nil
         }
         do {

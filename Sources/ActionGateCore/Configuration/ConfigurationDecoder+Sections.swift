@@ -166,9 +166,18 @@ extension ConfigurationDecoder {
             error(line(headerNode), "limits.max_header_bytes", "must be between 1KiB and 1MiB")
             maxHeader = d.maxHeaderBytes
         }
-        let buffered =
+        var buffered =
             map["max_buffered_body_bytes"].flatMap { positiveSize($0, "limits.max_buffered_body_bytes") }
             ?? d.maxBufferedBodyBytes
+        // Every body the gateway reads whole is held in one buffer, and SwiftNIO's buffers stop (trap)
+        // at 4 GiB: a body that size would end the process. 1 GiB bounds them with room to spare.
+        if let node = map["max_buffered_body_bytes"], buffered.bytes > LimitsConfiguration.maximumBufferedBodyBytes {
+            error(
+                line(node), "limits.max_buffered_body_bytes",
+                "at most 1GiB: bodies the gateway reads are held whole in memory; "
+                    + "stream larger uploads through a passthrough route")
+            buffered = d.maxBufferedBodyBytes
+        }
         if maxBody > buffered {
             error(
                 map["max_body"].map(line) ?? map.line, "limits.max_body",

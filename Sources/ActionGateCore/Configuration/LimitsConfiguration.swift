@@ -16,6 +16,10 @@ public struct LimitsConfiguration: Sendable, Equatable {
     /// (503 `overloaded` beyond), so many slow bodies cannot exhaust memory.
     public let maxBufferedBodyBytes: ByteSize
 
+    /// The largest `max_buffered_body_bytes`, 1GiB: a body read whole lives in one SwiftNIO buffer,
+    /// whose capacity ends (with a trap) at 4 GiB.
+    public static let maximumBufferedBodyBytes = 1 << 30
+
     /// The limits; the defaults are DESIGN.md's.
     public init(
         maxBody: ByteSize = ByteSize(bytes: 1 << 20),

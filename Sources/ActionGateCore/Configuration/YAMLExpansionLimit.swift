@@ -1,6 +1,7 @@
 import CYaml
 
-/// Bounds how far YAML aliases may expand a document before anything builds a tree from it.
+/// Bounds how far YAML aliases may expand a document, and how deep it may nest, before anything
+/// builds a tree from it.
 ///
 /// An alias (`*name`) stands for a copy of the anchored node, so nested aliases grow a 500-byte
 /// file into billions of nodes ("billion laughs"). Yams builds its `Node` tree with aliases shared,
@@ -15,14 +16,26 @@ struct YAMLExpansionLimit: Sendable {
     /// comes near it, and walking this many nodes takes milliseconds.
     static let standard = YAMLExpansionLimit(maximumNodes: 250_000)
 
-    /// What `check` found when the document expands past the limit.
+    /// What `check` found when the document expands past the limit, or nests too deep.
     struct Exceeded: Error, Equatable, Sendable {
-        /// 1-based line of the alias that went over the limit.
+        enum Limit: Equatable, Sendable {
+            /// More than this many values after alias expansion.
+            case nodes(Int)
+            /// Collections nested more than this deep.
+            case depth(Int)
+        }
+
+        /// 1-based line of the event that went over the limit.
         let line: Int
-        let maximumNodes: Int
+        let limit: Limit
     }
 
     let maximumNodes: Int
+    /// Collections nested deeper than this are refused before any tree is built: the YAML library
+    /// builds it recursively, one stack frame pair per level, and libyaml's own bound (1,000 levels)
+    /// overflows a thread stack of 2 MiB (what glibc gives threads under `ulimit -s unlimited`) — a
+    /// crash at the next reload. No configuration nests past a handful of levels.
+    var maximumDepth = 64
 
     /// Throws `Exceeded` when aliases expand `text` past `maximumNodes`. Syntax errors are not
     /// reported here: the check returns and the YAML parser proper names them with their line.
@@ -61,9 +74,11 @@ struct YAMLExpansionLimit: Sendable {
             case YAML_SEQUENCE_START_EVENT:
                 total += 1
                 open.append((Self.string(event.data.sequence_start.anchor), total - 1))
+                if open.count > maximumDepth { return Exceeded(line: line, limit: .depth(maximumDepth)) }
             case YAML_MAPPING_START_EVENT:
                 total += 1
                 open.append((Self.string(event.data.mapping_start.anchor), total - 1))
+                if open.count > maximumDepth { return Exceeded(line: line, limit: .depth(maximumDepth)) }
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 guard let collection = open.popLast() else { return nil }
                 if let anchor = collection.anchor { anchors[anchor] = total - collection.startTotal }
@@ -75,7 +90,7 @@ struct YAMLExpansionLimit: Sendable {
             default:
                 break
             }
-            if total > maximumNodes { return Exceeded(line: line, maximumNodes: maximumNodes) }
+            if total > maximumNodes { return Exceeded(line: line, limit: .nodes(maximumNodes)) }
         }
     }
 
