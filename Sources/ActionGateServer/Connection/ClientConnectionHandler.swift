@@ -177,6 +177,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         if case .inFlight(_, _, .relaying) = machine.phase {
             upstream?.setReadsPaused(!context.channel.isWritable)
         }
+        if context.channel.isWritable, !queue.isEmpty, machine.acceptsHead {
+            // Pipelined requests held while the client was not reading its responses.
+            drainQueueAndRead()
+        }
         context.fireChannelWritabilityChanged()
     }
 
@@ -267,7 +271,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     private func consume(_ event: Event) -> Bool {
         switch event {
         case .part(.head(let head)):
-            guard machine.acceptsHead else { return false }
+            // A client that sends requests without reading the responses must not make the gateway
+            // hold its answers without bound: the next request waits (and, queued, stops the reads)
+            // while the responses already written are above the channel's high-water mark.
+            guard machine.acceptsHead, context?.channel.isWritable ?? true else { return false }
             headBytes = 0
             headDeadline = .distantFuture
             receivedHead(head)

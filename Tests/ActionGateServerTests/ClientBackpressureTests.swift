@@ -1,0 +1,51 @@
+import ActionGateCore
+import Logging
+import NIOCore
+import NIOEmbedded
+import Testing
+
+@testable import ActionGateServer
+
+/// A client that pipelines requests without reading the responses: the gateway must stop taking
+/// requests while its answers wait above the channel's high-water mark (one connection grew the
+/// process by ~70 MB a second, answering 404s nobody read).
+@Suite struct ClientBackpressureTests {
+    static func connection() throws -> (EmbeddedChannel, RecordingAuditSink) {
+        let channel = EmbeddedChannel()
+        let audit = RecordingAuditSink()
+        let loop = LoopContext(
+            eventLoop: channel.embeddedEventLoop, loopIndex: 0, eventLoopCount: 1, limits: ServerLimits(),
+            counters: GatewayCounters(maxBufferedBodyBytes: 1 << 20), audit: audit,
+            snapshot: GatewaySnapshot(gate: TestGate(), upstreams: [:]), logger: Logger(label: "test"))
+        try channel.pipeline.syncOperations.addHandler(ClientConnectionHandler(loop: loop))
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 40000)).wait()
+        return (channel, audit)
+    }
+
+    static func responses(_ channel: EmbeddedChannel) throws -> [String] {
+        var text = ""
+        while let part = try channel.readOutbound(as: ByteBuffer.self) { text += String(buffer: part) }
+        return text.components(separatedBy: "HTTP/1.1 ").filter { !$0.isEmpty }
+    }
+
+    @Test func pipelinedRequestsWaitUntilTheClientReadsAgain() throws {
+        let (channel, audit) = try Self.connection()
+        let request = "GET /reject/forbidden HTTP/1.1\r\nHost: a\r\n\r\n"
+        try channel.writeInbound(ByteBuffer(string: request))
+        #expect(try Self.responses(channel).count == 1, "writable: answered at once")
+
+        // The client stopped reading: the answers so far fill the outbound buffer.
+        channel.isWritable = false
+        channel.pipeline.fireChannelWritabilityChanged()
+        try channel.writeInbound(ByteBuffer(string: String(repeating: request, count: 3)))
+        #expect(try Self.responses(channel).isEmpty, "no request is taken while the answers wait")
+        #expect(audit.all.count == 1)
+
+        channel.isWritable = true
+        channel.pipeline.fireChannelWritabilityChanged()
+        let answered = try Self.responses(channel)
+        #expect(answered.count == 3 && answered.allSatisfy { $0.hasPrefix("403 ") }, "\(answered)")
+        #expect(audit.all.count == 4)
+        _ = try? channel.finish()
+    }
+}
