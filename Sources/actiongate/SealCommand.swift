@@ -37,8 +37,14 @@ struct SealCommand: ParsableCommand {
                 throw KeysCommand.Failure("--data is not valid JSON (\(error)).")
             }
             if context.purpose == .session {
-                guard case .object(let claims) = value, case .string? = claims["sub"] else {
+                guard case .object(let claims) = value, case .string(let subject)? = claims["sub"] else {
                     throw KeysCommand.Failure("session --data must be a JSON object with a string \"sub\".")
+                }
+                // What the gateway would refuse when the cookie comes back is refused here too.
+                guard SessionCodec.isValidSubject(subject) else {
+                    throw KeysCommand.Failure(
+                        "session \"sub\" must be 1-256 bytes of printable ASCII without spaces (the gateway "
+                            + "refuses any other).")
                 }
             }
             let keyring = try KeyringFile.load(from: resolved.keyringPath)
@@ -111,7 +117,12 @@ extension SealCommand {
                     throw KeysCommand.Failure(
                         "--action and --subject are for --purpose bound-args; sessions use --cookie.")
                 }
-                return .session(cookieName: cookie ?? defaultCookie)
+                let name = cookie ?? defaultCookie
+                guard SetCookie.isValidName(name) else {
+                    throw KeysCommand.Failure(
+                        "--cookie must be a cookie name (letters, digits and !#$%&'*+-.^_`|~), not \"\(name)\".")
+                }
+                return .session(cookieName: name)
             case .boundArgs:
                 guard cookie == nil else {
                     throw KeysCommand.Failure("--cookie is for --purpose session; bound arguments use --action.")

@@ -41,7 +41,7 @@ public enum SetCookie {
     }
 
     /// RFC 6265 `cookie-name`: a non-empty token.
-    static func isValidName(_ name: String) -> Bool {
+    public static func isValidName(_ name: String) -> Bool {
         name.withUTF8Buffer { bytes in !bytes.isEmpty && bytes.allSatisfy(ASCII.isTokenByte) }
     }
 
