@@ -19,6 +19,8 @@ final class UpstreamConnection: ChannelDuplexHandler {
     private var pendingHead: ByteBuffer?
     /// The current request body goes out chunked (the gateway adds the chunk framing).
     private var requestChunked = false
+    /// A chunked body's parts not yet written: they leave as one chunk (`writeBody`).
+    private var unsentChunk: ByteBuffer?
     private weak var pool: UpstreamPool?
     private var exchange: (any UpstreamExchange)?
     private var headReceived = false
@@ -60,25 +62,47 @@ final class UpstreamConnection: ChannelDuplexHandler {
         responseKeepAlive = false
         readsPaused = false
         requestChunked = chunked
+        unsentChunk = nil
         decoder.expectResponse(isHEAD: isHEAD)
         context?.write(wrapOutboundOut(head), promise: nil)
     }
 
     /// Writes part of a streamed body (chunk-framed when the request is chunked).
+    ///
+    /// Chunked, the parts of one client read leave as one chunk (at `flush` or `endRequest`, or
+    /// every `maximumChunk` bytes): a client sending one-byte chunks made the gateway frame and
+    /// write each one (about 250 ns of CPU per byte sent); it now costs a copy.
     func writeBody(_ part: ByteBuffer) {
         // An empty chunk would end a chunked body early; an empty write is nothing.
         guard let context, part.readableBytes > 0 else { return }
-        if requestChunked {
-            ChunkFraming.writeChunk(part, allocator: context.channel.allocator) {
-                context.write(wrapOutboundOut($0), promise: nil)
-            }
-        } else {
+        guard requestChunked else {
             context.write(wrapOutboundOut(part), promise: nil)
+            return
+        }
+        if unsentChunk == nil {
+            unsentChunk = part
+        } else {
+            var part = part
+            unsentChunk?.writeBuffer(&part)
+        }
+        if let size = unsentChunk?.readableBytes, size >= Self.maximumChunk { writeUnsentChunk(context) }
+    }
+
+    /// The most body bytes gathered into one chunk before it is written.
+    static let maximumChunk = 64 * 1024
+
+    private func writeUnsentChunk(_ context: ChannelHandlerContext) {
+        guard let chunk = unsentChunk else { return }
+        unsentChunk = nil
+        ChunkFraming.writeChunk(chunk, allocator: context.channel.allocator) {
+            context.write(wrapOutboundOut($0), promise: nil)
         }
     }
 
     func flush() {
-        context?.flush()
+        guard let context else { return }
+        writeUnsentChunk(context)
+        context.flush()
     }
 
     /// Ends the request (and flushes).
@@ -86,6 +110,7 @@ final class UpstreamConnection: ChannelDuplexHandler {
         requestComplete = true
         guard let context else { return }
         if requestChunked {
+            writeUnsentChunk(context)
             context.write(wrapOutboundOut(ChunkFraming.lastChunk), promise: nil)
         }
         context.flush()

@@ -22,6 +22,8 @@ final class TestUpstream: Sendable {
         var version: HTTPVersion
         var headers: [(String, String)]
         var body: [UInt8]
+        /// How many body parts the HTTP decoder delivered (about one per chunk of a chunked body).
+        var bodyParts = 0
         var connection: Int
 
         func header(_ name: String) -> String? {

@@ -13,6 +13,7 @@ final class UpstreamHandler: ChannelInboundHandler {
     /// Set by `/arm-stale`: the next request on this connection is dropped, like a keep-alive
     /// connection the upstream closes just as the gateway reuses it.
     private var armedStale = false
+    private var bodyParts = 0
 
     init(state: UpstreamState, connection: Int) {
         self.state = state
@@ -24,14 +25,17 @@ final class UpstreamHandler: ChannelInboundHandler {
         case .head(let head):
             self.head = head
             body = []
+            bodyParts = 0
         case .body(let part):
             body.append(contentsOf: part.readableBytesView)
+            bodyParts += 1
         case .end:
             guard let head else { return }
             state.append(
                 TestUpstream.Received(
                     method: head.method.rawValue, target: head.uri, version: head.version,
-                    headers: head.headers.map { ($0.name, $0.value) }, body: body, connection: connection
+                    headers: head.headers.map { ($0.name, $0.value) }, body: body, bodyParts: bodyParts,
+                    connection: connection
                 )
             )
             respond(to: head, context: context)
