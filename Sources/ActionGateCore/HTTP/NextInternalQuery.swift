@@ -23,11 +23,11 @@ enum NextInternalQuery {
             var start = 0
             while start <= bytes.count {
                 var end = start
-                while end < bytes.count && bytes[end] != UInt8(ascii: "&") { end &+= 1 }
+                while end < bytes.count && bytes[end] != ASCII.ampersand { end &+= 1 }
                 var keyEnd = start
-                while keyEnd < end && bytes[keyEnd] != UInt8(ascii: "=") { keyEnd &+= 1 }
+                while keyEnd < end && bytes[keyEnd] != ASCII.equals { keyEnd &+= 1 }
                 let raw = UnsafeBufferPointer(rebasing: bytes[start..<keyEnd])
-                if raw.contains(UInt8(ascii: "%")) || raw.contains(UInt8(ascii: "+")) {
+                if raw.contains(ASCII.percent) || raw.contains(ASCII.plus) {
                     let key = decoded(raw)
                     if isInternal(key[...]) { return String(decoding: key, as: UTF8.self) }
                 } else if isInternal(raw[...]) {
@@ -44,18 +44,19 @@ enum NextInternalQuery {
         return prefixes.contains { key.count > $0.count && key.starts(with: $0) }
     }
 
-    /// `application/x-www-form-urlencoded` key decoding: `+` is a space, `%XX` a byte, a `%` not
-    /// followed by two hex digits stays as it is.
+    /// `application/x-www-form-urlencoded` key decoding as WHATWG does it: `+` is a space, `%XX` a
+    /// byte, a `%` not followed by two hex digits stays as it is (`URLEncodedForm` refuses such a
+    /// body instead; a query is forwarded raw and only looked at here).
     private static func decoded(_ raw: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)
         var index = 0
         while index < raw.count {
             let byte = raw[index]
-            if byte == UInt8(ascii: "+") {
-                out.append(UInt8(ascii: " "))
-            } else if byte == UInt8(ascii: "%"), index &+ 2 < raw.count,
-                let high = hexValue(raw[index &+ 1]), let low = hexValue(raw[index &+ 2])
+            if byte == ASCII.plus {
+                out.append(ASCII.space)
+            } else if byte == ASCII.percent, index &+ 2 < raw.count,
+                let high = ASCII.hexValue(raw[index &+ 1]), let low = ASCII.hexValue(raw[index &+ 2])
             {
                 out.append(high << 4 | low)
                 index &+= 3
@@ -66,14 +67,5 @@ enum NextInternalQuery {
             index &+= 1
         }
         return out
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte &- UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte &- UInt8(ascii: "a") &+ 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte &- UInt8(ascii: "A") &+ 10
-        default: nil
-        }
     }
 }
