@@ -9,6 +9,7 @@
 let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)] = [
     ("crypto", "AES-256-GCM and sealed tokens against `openssl speed`", CryptoBenchmark.run),
     ("gate", "the Gate's decision per request, and a ten-rule policy", GateBenchmark.run),
+    ("http", "the HTTP/1.1 request and response decoders on the benchmark's heads", HTTPBenchmark.run),
     ("relay", "serve a bare NIO relay (tcp | http) for bench/run.sh --floors", RelayBenchmark.run),
 ]
 

@@ -71,7 +71,7 @@ public struct CookieHeader: Sendable, Equatable {
         var found: String?
         // By bytes: `String` equality is canonical equivalence, under which a name spelled with
         // U+212A KELVIN SIGN equals one with `K`; a browser keeps those as two different cookies.
-        for pair in pairs where pair.name.utf8.elementsEqual(name.utf8) {
+        for pair in pairs where pair.name.hasSameBytes(as: name) {
             if found != nil { return .duplicated }
             found = pair.value
         }
@@ -87,7 +87,7 @@ public struct CookieHeader: Sendable, Equatable {
         for pair in pairs { capacity &+= pair.name.utf8.count &+ pair.value.utf8.count &+ 3 }
         var result = ""
         result.reserveCapacity(capacity)
-        for pair in pairs where !pair.name.utf8.elementsEqual(name.utf8) {
+        for pair in pairs where !pair.name.hasSameBytes(as: name) {
             if !result.isEmpty { result += "; " }
             result += pair.name
             result += "="

@@ -75,6 +75,16 @@ enum HTTPHeadSyntax {
         guard index < head.count, index > start else { throw .invalid }
         let colon = index
         index &+= 1
+        // Eight bytes at a time while none is a control byte (CR and HTAB included) or DEL, which is
+        // nearly all of a value: the bytes loop below takes the word that has one.
+        if let base = head.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while index &+ 8 <= head.count,
+                !hasControlOrDelete(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            {
+                index &+= 8
+            }
+        }
         while index < head.count, head[index] != ASCII.cr {
             guard isFieldValueByte(head[index]) else { throw .invalid }
             index &+= 1
@@ -83,6 +93,19 @@ enum HTTPHeadSyntax {
         guard head[index &+ 1] == ASCII.lf else { throw .bareCR }
         position = index &+ 2
         return (start..<colon, ASCII.trimmedOWS(head, (colon &+ 1)..<index))
+    }
+
+    /// True when one of the eight bytes of `word` is below 0x20 or is 0x7F (bytes of obs-text,
+    /// 0x80–0xFF, are neither). Exact as an answer for the word: a subtraction's borrow can flag a
+    /// byte wrongly only after a byte that is truly below the threshold started it.
+    @inline(__always)
+    static func hasControlOrDelete(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let belowSpace = (word &- ones &* 0x20) & ~word & highs
+        let delete = word ^ (ones &* 0x7F)
+        let isDelete = (delete &- ones) & ~delete & highs
+        return belowSpace | isDelete != 0
     }
 
     /// HTAB, SP, visible ASCII and obs-text (RFC 9110 field-content): no other control byte.

@@ -101,6 +101,6 @@ public struct ClaimRequirement: Sendable, Equatable {
 
     @inline(__always)
     static func sameBytes(_ a: String, _ b: String) -> Bool {
-        a.utf8.elementsEqual(b.utf8)
+        a.hasSameBytes(as: b)
     }
 }

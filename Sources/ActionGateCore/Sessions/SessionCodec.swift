@@ -63,7 +63,7 @@ public struct SessionCodec: Sendable {
             // Only ASCII values use the cache: `String` equality is Unicode canonical equivalence,
             // which would let a non-ASCII spelling (U+212A KELVIN SIGN for `K`) hit the entry of the
             // ASCII value opening refuses it as; among ASCII strings it is byte equality.
-            guard let cache, token.utf8.allSatisfy({ $0 < 0x80 }) else {
+            guard let cache, token.isASCII else {
                 return open(token: token, keys: keys, now: now)
             }
             if let session = cache.session(for: token) {
