@@ -59,7 +59,9 @@ extension ClientConnectionHandler {
             collector.release()
             self.collector = nil
         }
-        backlog.removeAll()
+        // Only when something is queued: `CircularBuffer.removeAll()` frees its storage and
+        // allocates a new one even when empty, a malloc and a free on every request.
+        if !backlog.isEmpty { backlog.removeAll() }
         guard let request else { return }
         self.request = nil
         let record = RequestRecord(
