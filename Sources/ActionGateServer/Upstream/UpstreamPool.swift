@@ -133,7 +133,7 @@ final class UpstreamPool {
 
     private func connectFailed(_ error: any Error) {
         openCount -= 1
-        waiters.popFirst()?.upstreamFailed(.connectFailed("\(error)"))
+        waiters.popFirst()?.upstreamFailed(.connectFailed(ConnectFailureReason.describe(error)))
         if !waiters.isEmpty, openCount < maxConnections {
             connect()
         }
