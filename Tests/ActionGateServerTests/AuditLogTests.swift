@@ -1,6 +1,7 @@
 import ActionGateCore
 import ActionGateCrypto
 import Foundation
+import Logging
 import Synchronization
 import Testing
 
@@ -160,6 +161,58 @@ import Testing
         log.reopen()
         log.flush()
         #expect(log.failedReopens == 1)
+    }
+
+    /// The JSON lines an operational logger wrote.
+    final class LogLines: Sendable {
+        let lines = Mutex<[String]>([])
+        var all: [String] { lines.withLock { $0 } }
+
+        var logger: Logger {
+            let output = JSONLogOutput { bytes in
+                self.lines.withLock { $0.append(String(decoding: bytes, as: UTF8.self)) }
+            }
+            return Logger(label: "actiongate.audit") { JSONLogHandler(label: $0, level: .info, output: output) }
+        }
+    }
+
+    /// A full disk (`/dev/full` answers every write with ENOSPC): the lines are counted as dropped,
+    /// and the operational log says so — once per interval, with the reason and the lines lost.
+    @Test func failingWritesAreSaidOnTheOperationalLog() throws {
+        let lines = LogLines()
+        let log = try AuditLog(destination: .file("/dev/full"), flushInterval: .seconds(3600), logger: lines.logger)
+        defer { log.close() }
+        let record = Self.record(outcome: .forwarded(status: 200), status: 200, audit: Self.facts)
+        for _ in 0..<3 { log.record(record) }
+        log.flush()
+        for _ in 0..<2 { log.record(record) }
+        log.flush()
+        #expect(log.droppedLines == 5)
+        let written = lines.all
+        #expect(written.count == 1, "one line within the interval: \(written)")
+        let line = try #require(written.first)
+        #expect(line.contains("writing the audit log failed; lines are dropped"), "\(line)")
+        #expect(line.contains("No space left on device"), "\(line)")
+        #expect(line.contains("\"lines_lost\":\"3\""), "\(line)")
+        #expect(line.contains("\"audit\":\"/dev/full\""), "\(line)")
+    }
+
+    /// A reopen that fails (the folder moved away after rotation) is said every time, with why.
+    @Test func aFailedReopenIsSaidOnTheOperationalLog() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString)").path
+        #expect(mkdir(folder, 0o700) == 0)
+        defer { try? FileManager.default.removeItem(atPath: folder + ".old") }
+        let lines = LogLines()
+        let log = try AuditLog(
+            destination: .file(folder + "/audit.log"), flushInterval: .seconds(3600), logger: lines.logger)
+        defer { log.close() }
+        #expect(rename(folder, folder + ".old") == 0)
+        log.reopen()
+        log.flush()
+        #expect(log.failedReopens == 1)
+        let line = try #require(lines.all.first)
+        #expect(line.contains("reopening the audit log failed; lines still go to the file opened before"), "\(line)")
+        #expect(line.contains("cannot open the audit log for appending (No such file or directory)"), "\(line)")
     }
 
     /// A FIFO already full (written until it would block), so the audit writer blocks in write(2)

@@ -31,6 +31,15 @@ public enum AuditDestination: Sendable, Equatable {
         }
     }
 
+    /// `stdout`, `stderr` or the path, as the configuration names it.
+    var name: String {
+        switch self {
+        case .standardOutput: "stdout"
+        case .standardError: "stderr"
+        case .file(let path): path
+        }
+    }
+
     /// Whether the gateway opened the descriptor (and so closes it).
     var ownsDescriptor: Bool {
         if case .file = self { return true }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Logging
 import NIOPosix
 import Synchronization
 
@@ -11,8 +12,10 @@ import Synchronization
 /// each `flushInterval`, or sooner when one passes `wakeBytes`, and writes it with `write(2)`. The
 /// queue is bounded: a thread's buffer never grows past `maxBufferedBytesPerThread`; beyond it
 /// lines are dropped and counted (`droppedLines`, metric `actiongate_audit_lines_dropped_total`),
-/// because a gateway that stalls when its log reader stalls hands attackers a lever. Call `close()`
-/// at shutdown (it writes what is pending); `flush()` writes pending lines now (tests).
+/// because a gateway that stalls when its log reader stalls hands attackers a lever. Failed writes
+/// and failed reopens are also said on the operational log (`logger`), at most once per
+/// `problemInterval` with the number since. Call `close()` at shutdown (it writes what is
+/// pending); `flush()` writes pending lines now (tests).
 public final class AuditLog: AuditSink {
     private let destination: AuditDestination
     private let maxBufferedBytesPerThread: Int
@@ -32,6 +35,10 @@ public final class AuditLog: AuditSink {
     private let closed = Atomic(false)
     private let dropped = Atomic(0)
     private let writeFailures = Atomic(0)
+    private let logger: Logger?
+
+    /// The least time between two operational log lines about failing audit writes.
+    static let problemInterval: Duration = .seconds(10)
 
     /// Opens `destination` and starts the writer thread.
     ///
@@ -40,15 +47,18 @@ public final class AuditLog: AuditSink {
     ///   - flushInterval: the longest a line waits before it is written (default 50 ms).
     ///   - closeTimeout: how long `close()` waits for the pending lines to be written (default 5 s):
     ///     a reader that stopped reading must not keep the process from exiting.
+    ///   - logger: where failing writes and reopens are reported (nil: only counted).
     /// - Throws: `AuditLogError` when a file destination cannot be opened.
     public init(
         destination: AuditDestination = .standardOutput,
         maxBufferedBytesPerThread: Int = 1 << 20,
         flushInterval: Duration = .milliseconds(50),
-        closeTimeout: Duration = .seconds(5)
+        closeTimeout: Duration = .seconds(5),
+        logger: Logger? = nil
     ) throws(AuditLogError) {
         self.destination = destination
         self.closeTimeout = closeTimeout
+        self.logger = logger
         let descriptor = try destination.open()
         self.drainState = Mutex(DrainState(descriptor: descriptor))
         if case .file = destination {
@@ -158,23 +168,51 @@ public final class AuditLog: AuditSink {
                     state.output.restart()
                 } catch {
                     reopenFailures.wrappingAdd(1, ordering: .relaxed)
+                    // Every time: a reopen follows a reload or SIGHUP, never a flood.
+                    logger?.error(
+                        "reopening the audit log failed; lines still go to the file opened before",
+                        metadata: [
+                            "audit": "\(destination.name)",
+                            "error": "\((error as? AuditLogError)?.description ?? "\(error)")",
+                        ])
                 }
             }
             for shard in current {
                 let lines = shard.take(into: &state.spare)
                 guard !state.spare.isEmpty else { continue }
                 let descriptor = state.descriptor
+                var failure: Int32 = 0
                 let lost = state.output.write(state.spare, lines: lines) { batch in
-                    guard sharesStandardError else { return DescriptorOutput.write(batch, to: descriptor) }
-                    return Self.writeSharingTheLock(batch, to: descriptor)
+                    let written =
+                        sharesStandardError
+                        ? Self.writeSharingTheLock(batch, to: descriptor)
+                        : DescriptorOutput.write(batch, to: descriptor)
+                    if written < batch.count { failure = errno }
+                    return written
                 }
                 if lost > 0 || state.output.isMidLine {
                     writeFailures.wrappingAdd(1, ordering: .relaxed)
                     dropped.wrappingAdd(lost, ordering: .relaxed)
+                    report(failure: failure, lost: lost, state: &state)
                 }
             }
             state.spare.removeAll(keepingCapacity: state.spare.capacity <= 4 * wakeBytes)
         }
+    }
+
+    /// Says on the operational log that writing failed: the first time at once, then at most once
+    /// per `problemInterval`, with the lines lost since the last line.
+    private func report(failure: Int32, lost: Int, state: inout DrainState) {
+        state.lostSinceReport += lost
+        let now = ContinuousClock.now
+        if let last = state.lastReport, now - last < Self.problemInterval { return }
+        var metadata: Logger.Metadata = ["lines_lost": "\(state.lostSinceReport)", "audit": "\(destination.name)"]
+        if failure != 0 { metadata["error"] = "\(String(cString: strerror(failure)))" }
+        logger?.error(
+            "writing the audit log failed; lines are dropped (actiongate_audit_lines_dropped_total) until it works",
+            metadata: metadata)
+        state.lastReport = now
+        state.lostSinceReport = 0
     }
 
     /// Writes `batch` to a descriptor the operational log also writes to, in line-aligned pieces
@@ -206,5 +244,8 @@ public final class AuditLog: AuditSink {
         var spare: [UInt8] = []
         /// Whole lines even after a write that failed part-way.
         var output = LineOutput()
+        /// When `report` last logged, and the lines lost since.
+        var lastReport: ContinuousClock.Instant?
+        var lostSinceReport = 0
     }
 }

@@ -39,11 +39,12 @@ public enum ObservabilityBootstrap {
 
     /// The audit log `log.audit` asks for, or `nil` for `off`.
     public static func auditLog(for output: LogConfiguration.AuditOutput) throws(AuditLogError) -> AuditLog? {
+        let logger = Logger(label: "actiongate.audit")
         switch output {
         case .off: return nil
-        case .standardOutput: return try AuditLog(destination: .standardOutput)
-        case .standardError: return try AuditLog(destination: .standardError)
-        case .file(let path): return try AuditLog(destination: .file(path))
+        case .standardOutput: return try AuditLog(destination: .standardOutput, logger: logger)
+        case .standardError: return try AuditLog(destination: .standardError, logger: logger)
+        case .file(let path): return try AuditLog(destination: .file(path), logger: logger)
         }
     }
 }
