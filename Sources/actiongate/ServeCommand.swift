@@ -21,6 +21,9 @@ struct ServeCommand: AsyncParsableCommand {
     var config: String?
 
     func run() async throws {
+        // First: until the reloader installs its handler, SIGHUP's default action would end the
+        // process (a `systemctl reload` or logrotate's postrotate just after a restart).
+        signal(SIGHUP, SIG_IGN)
         let path = ConfigLocation.resolve(config)
         guard FileManager.default.fileExists(atPath: path) else {
             throw StandardStreams.usageError(
@@ -46,7 +49,8 @@ struct ServeCommand: AsyncParsableCommand {
         let gateway: Gateway
         do {
             gateway = try await Gateway.start(
-                configPath: path, audit: auditLog ?? NoAuditSink(), metrics: metrics, logger: logger)
+                configPath: path, audit: auditLog ?? NoAuditSink(), metrics: metrics,
+                openFileLimit: OpenFileBudget.raiseProcessLimit(), logger: logger)
         } catch let error as GatewayLoadError {
             StandardStreams.error(error.description)
             StandardStreams.error(

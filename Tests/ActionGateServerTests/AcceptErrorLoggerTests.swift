@@ -38,8 +38,48 @@ import Testing
         #expect(written.count == 1, "one line for three failures within the interval: \(written)")
         let line = try #require(written.first)
         #expect(line.contains("\"level\":\"error\""))
-        #expect(line.contains("accepting a client connection failed"))
+        #expect(line.contains("setting up an accepted connection failed; the connection was closed unanswered"))
         #expect(line.contains("set-up refused by the test"))
         #expect(line.contains("\"listen\":\"127.0.0.1:\(address.port)\""))
+    }
+
+    /// Out of file descriptors, `accept` fails while the client waits in the backlog, so the
+    /// listening socket stays readable: `AcceptBackoff` takes the listener out of the event loop's
+    /// readiness set for the pause (it spun at 100 % CPU, see OpenFileLimitTests), then puts it back.
+    @Test func aFailedAcceptPausesTheListenerAndResumesIt() async throws {
+        let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AcceptBackoff(delay: .milliseconds(300)))
+                }
+            }
+            .childChannelInitializer { channel in channel.eventLoop.makeSucceededVoidFuture() }
+            .bind(host: "127.0.0.1", port: 0).get()
+        defer { listener.close(promise: nil) }
+        #expect(try await listener.getOption(.autoRead).get())
+        let started = ContinuousClock.now
+        listener.pipeline.fireErrorCaught(IOError(errnoCode: EMFILE, reason: "accept"))
+        #expect(try await !listener.getOption(.autoRead).get(), "paused")
+        // A second failure within the pause does not extend or stack it.
+        listener.pipeline.fireErrorCaught(IOError(errnoCode: EMFILE, reason: "accept"))
+        while try await !listener.getOption(.autoRead).get() {
+            try await Task.sleep(for: .milliseconds(10))
+            #expect(ContinuousClock.now - started < .seconds(5), "never resumed")
+        }
+        #expect(ContinuousClock.now - started >= .milliseconds(300))
+        // Accepting again: a client is answered by the child channel (closed at once here).
+        let client = try LoopbackSocket(port: try #require(listener.localAddress?.port), receiveTimeout: 5)
+        defer { client.close() }
+        // Errors that are not the socket's (a child's set-up) do not pause it.
+        listener.pipeline.fireErrorCaught(SetUpFailed())
+        #expect(try await listener.getOption(.autoRead).get())
+    }
+
+    @Test func theMessageSaysWhatHappenedAndWhatToDo() {
+        let exhausted = AcceptErrorLogger.message(for: IOError(errnoCode: EMFILE, reason: "accept"))
+        #expect(exhausted.contains("out of file descriptors"), "\(exhausted)")
+        #expect(exhausted.contains("retried every 100 ms"), "\(exhausted)")
+        #expect(exhausted.contains("LimitNOFILE="), "\(exhausted)")
+        #expect(AcceptErrorLogger.message(for: SetUpFailed()).contains("closed unanswered"))
     }
 }

@@ -97,8 +97,12 @@ import Testing
     @Test(arguments: [
         ("no keyring key", "keyring: ./keys.json\n", "", "keyring: not set; the gateway needs one"),
         (
-            "unreadable admin token", "", "admin: { token_file: ./missing.token }\n",
-            "missing.token: cannot read admin.token_file"
+            "missing admin token", "", "admin: { token_file: ./missing.token }\n",
+            "missing.token: admin.token_file does not exist; create it"
+        ),
+        (
+            "admin token a folder", "", "admin: { token_file: ./keysdir }\n",
+            "keysdir: admin.token_file is not a regular file"
         ),
         (
             "short admin token", "", "admin: { token_file: ./short.token }\n",
@@ -136,6 +140,9 @@ import Testing
             // Six bytes that are not UTF-8 became 18 bytes of U+FFFD, past the 16-character minimum.
             try Data([0xFF, 0xFE, 0xFD, 0xFC, 0xFB, 0xFA]).write(to: folder.appendingPathComponent("binary.token"))
             chmod(folder.appendingPathComponent("binary.token").path, 0o600)
+            try FileManager.default.createDirectory(
+                at: folder.appendingPathComponent("keysdir"), withIntermediateDirectories: false,
+                attributes: [.posixPermissions: 0o700])
             let result = try ActionGateProcess.run(["config", "check"], directory: folder)
             #expect(result.status == 1, "\(name): \(result.stdout)\(result.stderr)")
             #expect(result.stdout.contains("config.yaml: ok"), "\(name)")

@@ -46,6 +46,34 @@ import Testing
         }
     }
 
+    /// SIGTERM starts a graceful shutdown and says so; a second one (an operator who will not wait
+    /// the 30 s grace period for a stuck upstream) closes what is left at once.
+    @Test func aSecondSIGTERMEndsTheGracePeriod() throws {
+        try withTemporaryFolder { folder in
+            let (upstream, config) = try Self.prepare(in: folder)
+            defer { upstream.stop() }
+            let gateway = try LongRunning(
+                ActionGateProcess.executable.path, ["serve", "--config", config], directory: folder, readStderr: true)
+            defer { gateway.stop() }
+            let port = try Self.servingPort(gateway)
+            let client = try LongRunning(
+                "/usr/bin/env", ["python3", "-u", "-c", Self.client(port: port, path: "/slower")], directory: folder)
+            defer { client.stop() }
+            _ = try upstream.readLine(containing: "received /slower")
+            gateway.child.send(SIGTERM)
+            let shuttingDown = try gateway.readLine(containing: "shutting down")
+            #expect(shuttingDown.contains("\"connections\":\"1\""), "\(shuttingDown)")
+            usleep(300_000)
+            #expect(gateway.child.isRunning, "the grace period is 30 s")
+            let second = Date()
+            gateway.child.send(SIGTERM)
+            #expect(gateway.child.wait() == 0)
+            #expect(Date().timeIntervalSince(second) < 10, "the upstream answers after 20 s; the gateway did not wait")
+            #expect(gateway.child.stderr.contains("shutdown hurried"), "\(gateway.child.stderr)")
+            #expect(try client.readLine(containing: "status ").hasPrefix("status failed"))
+        }
+    }
+
     /// Starts the Python upstream, creates a keyring and writes a configuration for both (client
     /// listener on `listen`, admin on a free port); returns the upstream and the configuration's path.
     static func prepare(in folder: URL, listen: String = "127.0.0.1:0") throws -> (LongRunning, String) {
@@ -128,6 +156,72 @@ import Testing
         }
     }
 
+    /// A SIGHUP while the gateway is still starting (a `systemctl reload` or logrotate's postrotate
+    /// just after a restart) must not end it: SIGHUP is ignored before anything is read, not only
+    /// once the reloader exists. The audit log is a FIFO here, so the gateway waits in opening it
+    /// (for a reader) for as long as the test likes.
+    @Test func aSIGHUPWhileStartingDoesNotEndTheGateway() throws {
+        try withTemporaryFolder { folder in
+            let (upstream, config) = try Self.prepare(in: folder)
+            defer { upstream.stop() }
+            let fifo = folder.appendingPathComponent("audit.fifo").path
+            #expect(mkfifo(fifo, 0o600) == 0)
+            try (String(contentsOfFile: config, encoding: .utf8) + "\nlog: { audit: ./audit.fifo }\n")
+                .write(toFile: config, atomically: false, encoding: .utf8)
+            let gateway = try LongRunning(
+                ActionGateProcess.executable.path, ["serve", "--config", config], directory: folder, readStderr: true)
+            defer { gateway.stop() }
+            // It waits to open the audit FIFO; SIGHUP must be ignored by then.
+            let deadline = Date().addingTimeInterval(5)
+            while !Self.ignoresSIGHUP(gateway.child.pid), Date() < deadline { usleep(10_000) }
+            usleep(100_000)
+            gateway.child.send(SIGHUP)
+            usleep(300_000)
+            #expect(gateway.child.isRunning, "SIGHUP ended the gateway while it was starting: \(gateway.child.stderr)")
+            guard gateway.child.isRunning else { return }
+            // A reader lets the gateway go on; it serves.
+            let reader = open(fifo, O_RDONLY | O_NONBLOCK)
+            #expect(reader >= 0)
+            defer { close(reader) }
+            _ = try Self.servingPort(gateway)
+        }
+    }
+
+    /// Whether `pid` ignores SIGHUP (bit 1 of `SigIgn` in /proc/PID/status).
+    static func ignoresSIGHUP(_ pid: pid_t) -> Bool {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigIgn:") }),
+            let mask = UInt64(line.dropFirst("SigIgn:".count).trimmingCharacters(in: .whitespaces), radix: 16)
+        else { return false }
+        return mask & (1 << (UInt64(SIGHUP) - 1)) != 0
+    }
+
+    /// An admin token file the gateway's user cannot read: the system's reason and the fix, not
+    /// "create it" (the file exists).
+    @Test func anUnreadableAdminTokenSaysWhy() throws {
+        try withTemporaryFolder { folder in
+            let (upstream, config) = try Self.prepare(in: folder, listen: "127.0.0.1:0")
+            defer { upstream.stop() }
+            let token = folder.appendingPathComponent("admin.token").path
+            try "0123456789abcdef0123456789abcdef\n".write(toFile: token, atomically: false, encoding: .utf8)
+            chmod(token, 0)
+            try String(contentsOfFile: config, encoding: .utf8)
+                .replacingOccurrences(
+                    of: "admin: { listen: 127.0.0.1:0 }",
+                    with: "admin: { listen: 127.0.0.1:0, token_file: ./admin.token }"
+                )
+                .write(toFile: config, atomically: false, encoding: .utf8)
+            let command = Self.withoutPrivilege([ActionGateProcess.executable.path, "config", "check", config])
+            let result = try ChildProcess.run(
+                command[0], Array(command.dropFirst()), environment: ActionGateProcess.environment(),
+                directory: folder.path)
+            #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+            #expect(
+                result.stderr.contains("admin.token: cannot read admin.token_file (Permission denied); `chmod 600"),
+                "\(result.stderr)")
+        }
+    }
+
     /// A port another process holds: the error names the address, the setting and what to do.
     @Test func aPortInUseIsNamedWithTheSetting() throws {
         try withTemporaryFolder { folder in
@@ -159,6 +253,8 @@ import Testing
                 print("received " + self.path, flush=True)
                 if self.path == "/slow":
                     time.sleep(1.5)
+                if self.path == "/slower":
+                    time.sleep(20)
                 body = self.path[1:].encode()
                 self.send_response(200)
                 self.send_header("Content-Length", str(len(body)))

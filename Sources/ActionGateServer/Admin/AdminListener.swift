@@ -18,6 +18,11 @@ enum AdminListener {
         let pending = max(limits.maxPendingResponseBytes, 2)
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AcceptErrorLogger.backoffHandler())
+                }
+            }
             .childChannelOption(.writeBufferWaterMark, value: .init(low: pending / 2, high: pending))
             .childChannelInitializer { channel in
                 guard connections.open(limit: limits.maxConnections) else { return channel.close() }

@@ -20,7 +20,14 @@ public enum AdminTokenFile {
         // need it too, so a group may share it (`0640`); others may not.
         // Nobody but its owner may replace it either.
         var status = stat()
-        if stat(path, &status) == 0, status.st_mode & 0o027 != 0 {
+        let found = stat(path, &status) == 0
+        if found, status.st_mode & S_IFMT != S_IFREG {
+            throw GatewayLoadError(
+                description:
+                    "\(path): admin.token_file is not a regular file; point it at a file holding the token "
+                    + "(e.g. `openssl rand -hex 32 > FILE`, `chmod 600 FILE`)")
+        }
+        if found, status.st_mode & 0o027 != 0 {
             let mode = String(UInt32(status.st_mode) & 0o777, radix: 8)
             throw GatewayLoadError(
                 description:
@@ -28,11 +35,22 @@ public enum AdminTokenFile {
                     + "run `chmod 600 \(path)`, or `chmod 640` with a group shared by the gateway and the handlers "
                     + "that seal")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard found else {
             throw GatewayLoadError(
                 description:
-                    "\(path): cannot read admin.token_file; create it (e.g. `openssl rand -hex 32 > \(path)`, "
+                    "\(path): admin.token_file does not exist; create it (e.g. `openssl rand -hex 32 > \(path)`, "
                     + "`chmod 600 \(path)`) or remove the key to turn /v1/seal off")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let reason = access(path, R_OK) == 0 ? "it could not be read" : String(cString: strerror(errno))
+            let fix =
+                status.st_uid == geteuid()
+                ? "`chmod 600 \(path)`"
+                : "the gateway runs as user id \(geteuid()) and the file belongs to user id \(status.st_uid): "
+                    + "give it to the gateway's user (`chown`, then `chmod 600 \(path)`)"
+            throw GatewayLoadError(
+                description:
+                    "\(path): cannot read admin.token_file (\(reason)); \(fix), or remove the key to turn /v1/seal off")
         }
         // The token travels in an Authorization header: visible ASCII only. Other bytes would be
         // compared after a lossy decoding on both sides (any invalid byte matching any other).

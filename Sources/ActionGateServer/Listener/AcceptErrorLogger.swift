@@ -2,13 +2,20 @@ import ActionGateCore
 import Logging
 import NIOCore
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Logs what goes wrong while a listener accepts connections — `accept` failing (out of file
 /// descriptors: `EMFILE`, `ENFILE`) or an accepted connection that could not be set up — which SwiftNIO
-/// reports on the listening channel and would otherwise drop in silence: the client sees its connection
-/// closed, and nothing else would show it (no request, so no audit line and no metric).
+/// reports on the listening channel and would otherwise drop in silence (no request, so no audit
+/// line and no metric).
 ///
 /// It must be the listening channel's last handler: NIO's acceptor fires a failed set-up from its own
-/// place in the pipeline, which only the handlers after it see (`addLast(to:)`).
+/// place in the pipeline, which only the handlers after it see (`addLast(to:)`). A failing `accept`
+/// is also what `backoffHandler()` (`AcceptBackoff`), installed first, answers.
 ///
 /// The first error is logged at once; further ones within `interval` are counted and reported with the
 /// next line after it, so a flood of failing accepts writes one line per interval.
@@ -17,20 +24,34 @@ final class AcceptErrorLogger: ChannelInboundHandler {
 
     static let interval: Duration = .seconds(10)
 
+    /// How long a listener waits after `accept` failed before it tries again.
+    static let acceptBackoff: TimeAmount = .milliseconds(100)
+
+    /// The handler a listening channel needs first (`serverChannelInitializer`): after a failed
+    /// `accept` it pauses the listener for `acceptBackoff`.
+    static func backoffHandler() -> AcceptBackoff {
+        AcceptBackoff(delay: acceptBackoff)
+    }
+
     private let address: ListenAddress
+    private let listener: String
     private let logger: Logger
     private var lastLogged: ContinuousClock.Instant?
     private var suppressed = 0
 
-    init(address: ListenAddress, logger: Logger) {
+    init(address: ListenAddress, listener: String = "listen", logger: Logger) {
         self.address = address
+        self.listener = listener
         self.logger = logger
     }
 
     /// Appends a logger for `address` to a bound listener's pipeline, after NIO's acceptor.
-    static func addLast(to listener: any Channel, address: ListenAddress, logger: Logger) async throws {
-        try await listener.eventLoop.submit {
-            try listener.pipeline.syncOperations.addHandler(AcceptErrorLogger(address: address, logger: logger))
+    static func addLast(
+        to channel: any Channel, address: ListenAddress, listener: String = "listen", logger: Logger
+    ) async throws {
+        try await channel.eventLoop.submit {
+            try channel.pipeline.syncOperations.addHandler(
+                AcceptErrorLogger(address: address, listener: listener, logger: logger))
         }.get()
     }
 
@@ -40,12 +61,25 @@ final class AcceptErrorLogger: ChannelInboundHandler {
             suppressed += 1
             return
         }
-        var metadata: Logger.Metadata = ["listen": "\(address)", "error": "\(error)"]
+        var metadata: Logger.Metadata = [listener: "\(address)", "error": "\(error)"]
         if suppressed > 0 { metadata["suppressed"] = "\(suppressed)" }
-        logger.error(
-            "accepting a client connection failed; the client's connection was closed unanswered", metadata: metadata)
+        logger.error("\(Self.message(for: error))", metadata: metadata)
         lastLogged = now
         suppressed = 0
+    }
+
+    /// What happened and what to do, by the error's kind.
+    static func message(for error: any Error) -> String {
+        if let error = error as? IOError, [EMFILE, ENFILE].contains(error.errnoCode) {
+            return "accepting connections failed: the process is out of file descriptors; clients "
+                + "wait in the listen backlog and accepting is retried every \(acceptBackoff.nanoseconds / 1_000_000) ms. "
+                + "Raise the open-file limit (LimitNOFILE= under systemd, ulimit -n) or lower limits.max_connections"
+        }
+        if error is IOError {
+            return "accepting connections failed; accepting is retried every "
+                + "\(acceptBackoff.nanoseconds / 1_000_000) ms"
+        }
+        return "setting up an accepted connection failed; the connection was closed unanswered"
     }
 }
 

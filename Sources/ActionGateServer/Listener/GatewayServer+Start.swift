@@ -66,6 +66,10 @@ extension GatewayServer {
                         try await AdminListener.bind(
                             address, routes: readiness.routes + adminRoutes, group: group, limits: settings.adminLimits)
                     }
+                    if let admin {
+                        try await AcceptErrorLogger.addLast(
+                            to: admin, address: address, listener: "admin.listen", logger: logger)
+                    }
                 }
             } catch {
                 for listener in listeners { try? await listener.close() }
@@ -92,6 +96,11 @@ extension GatewayServer {
         return try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AcceptErrorLogger.backoffHandler())
+                }
+            }
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in

@@ -1,8 +1,16 @@
 import ActionGateCore
+import Dispatch
 import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The data plane: the client listener, per-EventLoop upstream pools, the admin listener and the
 /// reloader. The CLI's single entry point.
@@ -35,6 +43,8 @@ public final class GatewayServer: Sendable {
     private let adminChannel: (any Channel)?
     private let sweeps: [RepeatedTask]
     private let readiness: ReadinessCheck
+    /// Set by `endGracePeriod()`: a graceful shutdown stops waiting for in-flight requests.
+    private let graceEnded = Atomic(false)
 
     init(
         settings: ServerSettings,
@@ -87,7 +97,8 @@ public final class GatewayServer: Sendable {
     }
 
     /// Runs until SIGTERM or SIGINT, then shuts down gracefully within
-    /// `settings.shutdownGracePeriod`.
+    /// `settings.shutdownGracePeriod`; a second SIGTERM or SIGINT meanwhile ends the wait (the
+    /// connections still open are closed at once).
     public func run() async throws {
         let group = ServiceGroup(
             services: services,
@@ -95,7 +106,33 @@ public final class GatewayServer: Sendable {
             cancellationSignals: [],
             logger: logger
         )
+        // The group sees every signal too (each dispatch source of a signal gets it); the first
+        // starts its graceful shutdown, which this counts past.
+        let signals = Mutex(0)
+        let sources = [SIGTERM, SIGINT].map { number in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [self] in
+                let count = signals.withLock { count in
+                    count += 1
+                    return count
+                }
+                if count >= 2 { endGracePeriod() }
+            }
+            source.resume()
+            return source
+        }
+        defer { for source in sources { source.cancel() } }
         try await group.run()
+    }
+
+    /// Ends a graceful shutdown's wait for in-flight requests: what is still open is closed now.
+    public func endGracePeriod() {
+        guard !graceEnded.exchange(true, ordering: .relaxed) else { return }
+        if readiness.draining.isDraining {
+            logger.warning(
+                "shutdown hurried (signal received again): closing the connections still open",
+                metadata: ["connections": "\(counters.openConnections)"])
+        }
     }
 
     /// Why `/readyz` fails, or `nil` when ready: the last reload failed, the snapshot's own check
@@ -110,13 +147,25 @@ public final class GatewayServer: Sendable {
         // From here on `/readyz` answers 503 "shutting down" (the admin listener closes last).
         guard readiness.draining.start() else { return }
         let grace = gracePeriod ?? settings.shutdownGracePeriod
+        if grace > .zero {
+            logger.info(
+                "shutting down: no new connections; in-flight requests may finish (a second SIGTERM or SIGINT stops at once)",
+                metadata: ["connections": "\(counters.openConnections)", "grace_period": "\(grace)"])
+        }
         for listener in listenChannels { try? await listener.close() }
         for context in publisher.contexts {
             context.eventLoop.execute { context.value.quiesce() }
         }
         let deadline = ContinuousClock.now + grace
-        while counters.openConnections > 0, ContinuousClock.now < deadline, !Task.isCancelled {
+        while counters.openConnections > 0, ContinuousClock.now < deadline, !Task.isCancelled,
+            !graceEnded.load(ordering: .relaxed)
+        {
             try? await Task.sleep(for: .milliseconds(10))
+        }
+        if grace > .zero, counters.openConnections > 0, ContinuousClock.now >= deadline {
+            logger.warning(
+                "the shutdown grace period ended: closing the connections still open",
+                metadata: ["connections": "\(counters.openConnections)"])
         }
         for context in publisher.contexts {
             try? await context.eventLoop.submit { context.value.closeAll() }.get()

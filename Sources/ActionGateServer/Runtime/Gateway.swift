@@ -30,6 +30,9 @@ public final class Gateway: Sendable {
     ///   - audit: receives one record per request (e.g. an `AuditLog`).
     ///   - metrics: when given, counts every request, follows loads and reloads, and serves
     ///     `GET /metrics` on the admin listener.
+    ///   - openFileLimit: the process's open-file limit (`OpenFileBudget.raiseProcessLimit()`):
+    ///     client connections are kept within what it leaves (`OpenFileBudget`), with a warning
+    ///     when that is below `limits.max_connections`. `nil`: not checked.
     /// - Throws: `GatewayLoadError` naming the file and what to fix, or a bind error.
     public static func start(
         configPath: String,
@@ -41,6 +44,7 @@ public final class Gateway: Sendable {
         audit: any AuditSink = NoAuditSink(),
         metrics: GatewayMetrics? = nil,
         adminRoutes: [AdminRoute] = [],
+        openFileLimit: Int? = nil,
         logger: Logger = Logger(label: "actiongate")
     ) async throws -> Gateway {
         let initial = try LoadedGateway.load(configPath: configPath, loader: loader)
@@ -53,6 +57,11 @@ public final class Gateway: Sendable {
         }
         if let adminOverride { settings.admin = adminOverride }
         for warning in initial.snapshot.configuration.warnings { logger.warning("\(warning)") }
+        if let openFileLimit {
+            let budget = OpenFileBudget(settings: settings, limit: openFileLimit)
+            if let warning = budget.warning { logger.warning("\(warning)") }
+            settings.limits.maxConnections = budget.clientConnections
+        }
         let reload = ReloadInputs(
             watchedFiles: initial.watchedFiles, pollInterval: pollInterval, reloadsOnSIGHUP: reloadsOnSIGHUP
         ) {

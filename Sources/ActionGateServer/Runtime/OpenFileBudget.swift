@@ -1,0 +1,70 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// How many connections fit in the process's limit on open files (`RLIMIT_NOFILE`).
+///
+/// Every client connection, upstream connection and admin connection is a file descriptor. A
+/// gateway that reaches the limit cannot accept (`EMFILE`): clients wait in the listen backlog,
+/// upstream connects fail, and the documented `503 overloaded` at `limits.max_connections` never
+/// comes, because that limit was set above what the process may open. So `serve` first raises its
+/// soft limit to the hard limit (what nginx's `worker_rlimit_nofile` and Go's runtime do), then
+/// keeps client connections within what is left once the other descriptors are set aside, and
+/// says so when that is below `limits.max_connections`.
+public struct OpenFileBudget: Sendable, Equatable {
+    /// Descriptors set aside beyond connections: listeners, each event loop's epoll and eventfd,
+    /// the audit log, the keyring and configuration reads, standard streams, the thread pool.
+    public static let fixedReserve = 64
+
+    /// The open-file limit the budget is for.
+    public let limit: Int
+    /// Descriptors kept for everything but client connections.
+    public let reserve: Int
+    /// The client connections served at once (`limits.max_connections`, or less to fit `limit`).
+    public let clientConnections: Int
+    /// Set when `clientConnections` is below the configured `limits.max_connections`: what to do.
+    public let warning: String?
+
+    /// The budget for `settings` under an open-file `limit`.
+    public init(settings: ServerSettings, limit: Int) {
+        var upstream = 0
+        for (_, settings) in settings.upstreams { upstream += settings.maxConnections }
+        let admin = settings.admin == nil ? 0 : settings.adminLimits.maxConnections
+        self.limit = limit
+        self.reserve = upstream + admin + Self.fixedReserve
+        let configured = settings.limits.maxConnections
+        // Never below half the limit: with a small limit the reserve may not be all in use, and a
+        // gateway that serves no one is worse than one whose upstream connects may fail.
+        let fitting = max(limit - reserve, limit / 2, 1)
+        guard fitting < configured else {
+            self.clientConnections = configured
+            self.warning = nil
+            return
+        }
+        self.clientConnections = fitting
+        self.warning =
+            "the process may open \(limit) files (ulimit -n; LimitNOFILE= under systemd), but "
+            + "limits.max_connections \(configured) plus \(reserve) for upstream and admin connections, "
+            + "listeners and files needs \(configured + reserve): serving at most \(fitting) client "
+            + "connections (503 overloaded beyond). Raise the limit (LimitNOFILE=\(configured + reserve) "
+            + "in the unit, or ulimit -n) or lower limits.max_connections or the upstreams' max_connections"
+    }
+
+    /// Raises this process's soft open-file limit to its hard limit (at most 1 048 576, the
+    /// kernel's usual `nr_open`) and returns the soft limit in force afterwards; nil when it cannot
+    /// be read.
+    public static func raiseProcessLimit() -> Int? {
+        var limits = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limits) == 0 else { return nil }
+        let ceiling: rlim_t = 1 << 20
+        let wanted = min(limits.rlim_max, ceiling)
+        if limits.rlim_cur < wanted {
+            var raised = limits
+            raised.rlim_cur = wanted
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limits = raised }
+        }
+        return limits.rlim_cur >= rlim_t(Int.max) ? Int.max : Int(limits.rlim_cur)
+    }
+}
