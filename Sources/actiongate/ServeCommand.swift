@@ -66,7 +66,13 @@ struct ServeCommand: AsyncParsableCommand {
         ]
         if let admin = gateway.server.adminAddress { metadata["admin"] = "\(Self.describe(admin))" }
         logger.info("serving", metadata: metadata)
-        try await gateway.server.run()
+        do {
+            try await gateway.server.run()
+        } catch let error as ListenerClosed {
+            // Logged where it happened; exit 3 so that the service manager restarts the gateway.
+            logger.info("stopped", metadata: ["error": "\(error.listener) closed"])
+            throw ExitCode(3)
+        }
         logger.info("stopped")
     }
 

@@ -1,7 +1,8 @@
-import ActionGateServer
 import Logging
 import ServiceLifecycle
 import Testing
+
+@testable import ActionGateServer
 
 @Suite struct ShutdownTests {
     @Test func gracefulShutdownLetsAnInFlightRequestFinish() async throws {
@@ -39,6 +40,41 @@ import Testing
             #expect(ContinuousClock.now - started < .seconds(3))
             #expect(await busy.waitForClose())
             #expect(await gateway.eventually { gateway.server.counters.openConnections == 0 })
+        }
+    }
+
+    /// A listener SwiftNIO closes (an `accept` error it does not recover from) must not leave a
+    /// process that accepts nothing while `/healthz` answers: the service ends with
+    /// `ListenerClosed` (`serve` exits 3 for its supervisor), after closing everything. A shutdown's
+    /// own closing of the listeners is not such an end.
+    @Test(.timeLimit(.minutes(1))) func aListenerThatClosesWhileServingEndsTheService() async throws {
+        try await GatewayHarness.with(admin: true) { gateway in
+            let group = ServiceGroup(
+                services: [GatewayService(server: gateway.server)], gracefulShutdownSignals: [],
+                cancellationSignals: [], logger: Logger(label: "test"))
+            let running = Task { try await group.run() }
+            #expect(try await gateway.roundTrip("GET / HTTP/1.1\r\nHost: a\r\n\r\n").status == 200)
+            try await gateway.server.listenChannels[0].close()
+            do {
+                try await running.value
+                Issue.record("the service went on without its listener")
+            } catch let error as ListenerClosed {
+                #expect(error.listener.hasPrefix("listen 127.0.0.1:"), "\(error.listener)")
+            }
+            // Everything was closed, the admin listener too.
+            await #expect(throws: (any Error).self) {
+                try await gateway.admin("GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n")
+            }
+        }
+        // A graceful shutdown closes the listeners itself: the service ends without an error.
+        try await GatewayHarness.with(admin: true) { gateway in
+            let group = ServiceGroup(
+                services: [GatewayService(server: gateway.server)], gracefulShutdownSignals: [],
+                cancellationSignals: [], logger: Logger(label: "test"))
+            let running = Task { try await group.run() }
+            #expect(try await gateway.roundTrip("GET / HTTP/1.1\r\nHost: a\r\n\r\n").status == 200)
+            await group.triggerGracefulShutdown()
+            try await running.value
         }
     }
 

@@ -1,5 +1,11 @@
 import NIOCore
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Pauses a listening channel for `delay` after `accept` failed (out of file descriptors: `EMFILE`,
 /// `ENFILE`; out of memory: `ENOBUFS`, `ENOMEM`), so the event loop does not spin on it.
 ///
@@ -22,8 +28,16 @@ final class AcceptBackoff: ChannelInboundHandler {
         self.delay = delay
     }
 
+    /// The failures that a pause can help: exhausted descriptors or memory. Not a connection the
+    /// client aborted before it was accepted (`ECONNABORTED`): pausing for that would let anyone
+    /// who resets handshakes keep the listener paused.
+    static func isExhaustion(_ error: any Error) -> Bool {
+        guard let error = error as? IOError else { return false }
+        return [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(error.errnoCode)
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if error is IOError, resume == nil, let options = context.channel.syncOptions {
+        if Self.isExhaustion(error), resume == nil, let options = context.channel.syncOptions {
             do {
                 try options.setOption(.autoRead, value: false)
                 resume = context.eventLoop.assumeIsolated().scheduleTask(in: delay) { [self] in

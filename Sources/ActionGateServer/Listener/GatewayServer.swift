@@ -39,7 +39,7 @@ public final class GatewayServer: Sendable {
     let settings: ServerSettings
     let logger: Logger
     private let publisher: SnapshotPublisher
-    private let listenChannels: [any Channel]
+    let listenChannels: [any Channel]
     private let adminChannel: (any Channel)?
     private let sweeps: [RepeatedTask]
     private let readiness: ReadinessCheck
@@ -123,6 +123,22 @@ public final class GatewayServer: Sendable {
         }
         defer { for source in sources { source.cancel() } }
         try await group.run()
+    }
+
+    /// Waits until a listener closes without a shutdown having started (`ListenerClosed`); throws
+    /// `CancellationError` when cancelled first. A listener closed by `shutdown()` is not reported.
+    func firstListenerClosed() async throws -> ListenerClosed {
+        var watched: [(String, any Channel)] = zip(listenChannels, [settings.listen] + settings.additionalListen)
+            .map { ("listen \($1)", $0) }
+        if let adminChannel, let admin = settings.admin { watched.append(("admin.listen \(admin)", adminChannel)) }
+        let closing = AsyncStream<String>.makeStream()
+        for (name, channel) in watched {
+            channel.closeFuture.whenComplete { _ in closing.continuation.yield(name) }
+        }
+        for await name in closing.stream where !readiness.draining.isDraining {
+            return ListenerClosed(listener: name)
+        }
+        throw CancellationError()
     }
 
     /// Ends a graceful shutdown's wait for in-flight requests: what is still open is closed now.

@@ -12,13 +12,31 @@ public struct GatewayService: Service {
         self.server = server
     }
 
-    /// Waits for graceful shutdown or cancellation, then shuts the server down.
+    /// Waits for graceful shutdown or cancellation, then shuts the server down. A listener that
+    /// closes meanwhile ends it too (after closing the rest at once) with `ListenerClosed`.
     public func run() async throws {
+        let server = self.server
+        let closed: ListenerClosed?
         do {
-            try await gracefulShutdown()
-            await server.shutdown()
+            closed = try await withThrowingTaskGroup(of: ListenerClosed?.self) { group in
+                group.addTask {
+                    try await gracefulShutdown()
+                    return nil
+                }
+                group.addTask { try await server.firstListenerClosed() }
+                defer { group.cancelAll() }
+                return try await group.next() ?? nil
+            }
         } catch {
             await server.shutdown(gracePeriod: .zero)
+            return
         }
+        guard let closed else {
+            await server.shutdown()
+            return
+        }
+        server.logger.error("\(closed.description)")
+        await server.shutdown(gracePeriod: .zero)
+        throw closed
     }
 }
