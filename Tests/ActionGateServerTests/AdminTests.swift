@@ -133,6 +133,8 @@ import Testing
         try await Self.withBigRoute(size: 64 * 1024, limits: limits, onCall: calls.add) { gateway, client in
             // 400 requests of 64 KiB responses: 25 MiB if they were all answered at once.
             try client.send(String(repeating: Self.bigRequest, count: 400))
+            #expect(await gateway.eventually { calls.value >= 1 })
+            // Time for more to be answered, were they not held.
             try await Task.sleep(for: .seconds(1))
             let answered = calls.value
             #expect(answered >= 1 && answered < 100, "\(answered) responses made for a client that reads nothing")

@@ -43,13 +43,17 @@ import Testing
                 let response = try await connection.readResponse()
                 #expect(response.status == 400)
                 #expect(response.bodyText.hasPrefix("{\"error\":\"malformed_request\""))
-                #expect(connection.isClosedByPeer)
+                // The FIN follows the response (the gateway closes once the response is flushed):
+                // it may not have been read yet when the response is complete.
+                #expect(await connection.waitForClose())
             }
             let started = ContinuousClock.now
             for _ in 0..<5 {
                 #expect(try await fixture.harness.roundTrip(Self.legit).status == 200)
             }
-            #expect(ContinuousClock.now - started < .seconds(4))
+            // Not starved: far below the 30 s the gateway's own timeouts would take (a loaded
+            // parallel test run has measured 8 s for these five).
+            #expect(ContinuousClock.now - started < .seconds(20))
             for connection in held { await connection.close() }
             #expect(await fixture.harness.eventually { counters.openConnections == 0 })
             #expect(counters.liveBodyBuffers == 0)

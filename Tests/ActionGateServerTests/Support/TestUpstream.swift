@@ -1,3 +1,4 @@
+import Glibc
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -69,13 +70,27 @@ final class TestUpstream: Sendable {
         try? await channel.close()
     }
 
-    /// A port on 127.0.0.1 where nothing listens (bound, then closed).
+    /// A port on 127.0.0.1 where nothing listens: a socket bound to it and never listening, kept
+    /// for the life of the test process, so that no other test's listener is given the port (one
+    /// bound then closed could be, and an "upstream down" test would reach a live server).
     static func closedPort() async throws -> Int {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).get()
-        let port = channel.localAddress?.port ?? 0
-        try await channel.close()
-        return port
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw IOError(errnoCode: errno, reason: "socket") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+                Glibc.bind(socket, generic, length) == 0 && getsockname(socket, generic, &length) == 0
+            }
+        }
+        guard bound else {
+            close(socket)
+            throw IOError(errnoCode: errno, reason: "bind")
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 
