@@ -47,29 +47,45 @@ import Testing
     /// listening socket stays readable: `AcceptBackoff` takes the listener out of the event loop's
     /// readiness set for the pause (it spun at 100 % CPU, see OpenFileLimitTests), then puts it back.
     @Test func aFailedAcceptPausesTheListenerAndResumesIt() async throws {
+        let accepted = Atomic(0)
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(AcceptBackoff(delay: .milliseconds(300)))
+                    try channel.pipeline.syncOperations.addHandler(AcceptBackoff(delay: .milliseconds(600)))
                 }
             }
-            .childChannelInitializer { channel in channel.eventLoop.makeSucceededVoidFuture() }
+            .childChannelInitializer { channel in
+                accepted.wrappingAdd(1, ordering: .relaxed)
+                return channel.eventLoop.makeSucceededVoidFuture()
+            }
             .bind(host: "127.0.0.1", port: 0).get()
         defer { listener.close(promise: nil) }
+        let port = try #require(listener.localAddress?.port)
         #expect(try await listener.getOption(.autoRead).get())
         let started = ContinuousClock.now
         listener.pipeline.fireErrorCaught(IOError(errnoCode: EMFILE, reason: "accept"))
         #expect(try await !listener.getOption(.autoRead).get(), "paused")
-        // A second failure within the pause does not extend or stack it.
+        // While paused the kernel completes the handshake, but nothing accepts the connection.
+        let waiting = try LoopbackSocket(port: port, receiveTimeout: 5)
+        defer { waiting.close() }
+        try await Task.sleep(for: .milliseconds(200))
+        if ContinuousClock.now - started < .milliseconds(550) {
+            #expect(accepted.load(ordering: .relaxed) == 0, "accepted during the pause")
+        }
+        // A second failure within the pause neither extends nor stacks it.
         listener.pipeline.fireErrorCaught(IOError(errnoCode: EMFILE, reason: "accept"))
         while try await !listener.getOption(.autoRead).get() {
             try await Task.sleep(for: .milliseconds(10))
             #expect(ContinuousClock.now - started < .seconds(5), "never resumed")
         }
-        #expect(ContinuousClock.now - started >= .milliseconds(300))
-        // Accepting again: a client is answered by the child channel (closed at once here).
-        let client = try LoopbackSocket(port: try #require(listener.localAddress?.port), receiveTimeout: 5)
-        defer { client.close() }
+        let paused = ContinuousClock.now - started
+        #expect(paused >= .milliseconds(600))
+        // Resumed: the waiting connection is accepted.
+        let deadline = ContinuousClock.now + .seconds(5)
+        while accepted.load(ordering: .relaxed) == 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(accepted.load(ordering: .relaxed) == 1, "the listener did not accept again")
         // Errors that are not the socket's (a child's set-up) do not pause it, nor does a client
         // that aborted its connection before the accept (anyone could keep a listener paused).
         listener.pipeline.fireErrorCaught(SetUpFailed())

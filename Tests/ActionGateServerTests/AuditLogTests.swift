@@ -177,10 +177,16 @@ import Testing
     }
 
     /// A full disk (`/dev/full` answers every write with ENOSPC): the lines are counted as dropped,
-    /// and the operational log says so — once per interval, with the reason and the lines lost.
+    /// and the operational log says so — once per interval, with the reason and the lines lost —
+    /// and says when writing works again, with the lines lost since.
     @Test func failingWritesAreSaidOnTheOperationalLog() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString)").path
+        #expect(mkdir(folder, 0o700) == 0)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/audit.log"
+        #expect(symlink("/dev/full", path) == 0)
         let lines = LogLines()
-        let log = try AuditLog(destination: .file("/dev/full"), flushInterval: .seconds(3600), logger: lines.logger)
+        let log = try AuditLog(destination: .file(path), flushInterval: .seconds(3600), logger: lines.logger)
         defer { log.close() }
         let record = Self.record(outcome: .forwarded(status: 200), status: 200, audit: Self.facts)
         for _ in 0..<3 { log.record(record) }
@@ -194,7 +200,19 @@ import Testing
         #expect(line.contains("writing the audit log failed; lines are dropped"), "\(line)")
         #expect(line.contains("No space left on device"), "\(line)")
         #expect(line.contains("\"lines_lost\":\"3\""), "\(line)")
-        #expect(line.contains("\"audit\":\"/dev/full\""), "\(line)")
+        #expect(line.contains("\"audit\":\"\(path)\""), "\(line)")
+
+        // Room again (a rotation to a disk with space): one line says so, with the 2 lines lost
+        // since the first report.
+        #expect(unlink(path) == 0)
+        log.reopen()
+        log.record(record)
+        log.flush()
+        let after = lines.all
+        #expect(after.count == 2, "\(after)")
+        #expect(after.last?.contains("writing the audit log works again") == true, "\(after)")
+        #expect(after.last?.contains("\"lines_lost\":\"2\"") == true, "\(after)")
+        #expect(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").count == 1)
     }
 
     /// A reopen that fails (the folder moved away after rotation) is said every time, with why.

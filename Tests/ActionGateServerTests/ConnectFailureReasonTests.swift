@@ -10,11 +10,7 @@ import Testing
 /// a refused connection, a timeout and a gateway out of file descriptors read the same.
 @Suite struct ConnectFailureReasonTests {
     @Test func aRefusedConnectionSaysSoWithTheAddress() async throws {
-        // A port nothing listens on: bind one, note it, close it.
-        let probe = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).get()
-        let port = try #require(probe.localAddress?.port)
-        try await probe.close()
+        let port = try await TestUpstream.closedPort()
         do {
             _ = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .connect(host: "127.0.0.1", port: port).get()

@@ -49,7 +49,9 @@ import Testing
     func trickledRequestGets408(_ trickle: Trickle) async throws {
         try await SecurityFixture.with(Self.fast) { fixture in
             // Before the connect: every timer starts at the accept or later, so `elapsed` can only
-            // be longer than the gateway's own measure, never shorter.
+            // be longer than the gateway's own measure, never shorter. (From after the connect, a
+            // test resumed late would see a correct 408 as early; on loopback the connect itself
+            // takes microseconds, so this loosens the lower bound by no more than that.)
             let started = ContinuousClock.now
             let slow = try await fixture.harness.connect()
             try await slow.send(trickle.prefix)

@@ -12,23 +12,25 @@ import Testing
         var settings = ServerSettings()
         settings.upstreams = ["app": UpstreamSettings(host: "127.0.0.1", port: 1, maxConnections: 100)]
         settings.limits.maxConnections = 1000
-        // 1000 + 100 upstream + 128 admin + 64 fixed = 1292 fit in 4096: nothing to say.
-        let roomy = OpenFileBudget(settings: settings, limit: 4096)
+        // 1000 + 100 upstream + 128 admin + 64 fixed + 3 per event loop = 1298 fit in 4096.
+        let roomy = OpenFileBudget(settings: settings, limit: 4096, eventLoops: 2)
         #expect(roomy.clientConnections == 1000 && roomy.warning == nil)
-        #expect(roomy.reserve == 100 + 128 + OpenFileBudget.fixedReserve)
-        // In 1024: 1024 - 292 = 732 client connections, and a warning with the numbers and the fix.
-        let tight = OpenFileBudget(settings: settings, limit: 1024)
-        #expect(tight.clientConnections == 732)
+        #expect(roomy.reserve == 100 + 128 + OpenFileBudget.fixedReserve + 2 * OpenFileBudget.perEventLoop)
+        // In 1024: 1024 - 298 = 726 client connections, and a warning with the numbers and the fix.
+        let tight = OpenFileBudget(settings: settings, limit: 1024, eventLoops: 2)
+        #expect(tight.clientConnections == 726)
         let warning = tight.warning ?? ""
         #expect(warning.contains("the process may open 1024 files"), "\(warning)")
-        #expect(warning.contains("limits.max_connections 1000 plus 292"), "\(warning)")
-        #expect(warning.contains("serving at most 732 client connections"), "\(warning)")
-        #expect(warning.contains("LimitNOFILE=1292"), "\(warning)")
+        #expect(warning.contains("limits.max_connections 1000 plus 298"), "\(warning)")
+        #expect(warning.contains("serving at most 726 client connections"), "\(warning)")
+        #expect(warning.contains("LimitNOFILE=1298"), "\(warning)")
+        // Event loops hold descriptors too: 64 cores set 192 aside.
+        #expect(OpenFileBudget(settings: settings, limit: 1024, eventLoops: 64).clientConnections == 540)
         // A limit below the reserve still leaves half of it to clients.
-        #expect(OpenFileBudget(settings: settings, limit: 128).clientConnections == 64)
+        #expect(OpenFileBudget(settings: settings, limit: 128, eventLoops: 2).clientConnections == 64)
         // Without an admin listener its connections are not set aside.
         settings.admin = nil
-        #expect(OpenFileBudget(settings: settings, limit: 1024).clientConnections == 860)
+        #expect(OpenFileBudget(settings: settings, limit: 1024, eventLoops: 2).clientConnections == 854)
     }
 
     @Test func raisingTheProcessLimitReportsASoftLimit() throws {
@@ -67,7 +69,13 @@ import Testing
             #expect(try client.readLine(containing: "healthz ") == "healthz 200")
             let beyond = try client.readLine(containing: "beyond ")
             #expect(beyond.hasPrefix("beyond 503") && beyond.contains("overloaded"), "\(beyond)")
+            // Then 100 admin connections on top of the 64 clients: past the limit for real, so
+            // `accept` fails (the admin listener's connections are counted in the budget, but
+            // all 128 of them cannot fit in 128 files). The listeners pause instead of spinning.
+            let exhausted = try #require(Double(try client.readLine(containing: "cpu2 ").dropFirst(5)))
+            #expect(exhausted < 0.5, "the gateway used \(exhausted) s of CPU in 2 s out of file descriptors")
             #expect(try client.readLine(containing: "after ") == "after 200 fast")
+            #expect(gateway.child.stderr.contains("the process is out of file descriptors"))
             // Said before `serving`: how many files, what is served, and the fix.
             let log = gateway.child.stderr
             #expect(log.contains("the process may open 128 files"), "\(log)")
@@ -113,6 +121,18 @@ import Testing
         print('cpu %.2f' % (cpu() - before), flush=True)
         print('healthz ' + ask(admin, '/healthz').split(' ')[0], flush=True)
         print('beyond ' + ask(port, '/fast'), flush=True)
+        for _ in range(100):
+            s = socket.socket()
+            s.settimeout(5)
+            try:
+                s.connect(('127.0.0.1', admin))
+            except Exception:
+                break
+            held.append(s)
+        time.sleep(0.5)
+        before = cpu()
+        time.sleep(2)
+        print('cpu2 %.2f' % (cpu() - before), flush=True)
         for s in held:
             s.close()
         time.sleep(0.5)

@@ -21,6 +21,7 @@ public enum AdminTokenFile {
         // Nobody but its owner may replace it either.
         var status = stat()
         let found = stat(path, &status) == 0
+        let statError = found ? 0 : errno
         if found, status.st_mode & S_IFMT != S_IFREG {
             throw GatewayLoadError(
                 description:
@@ -36,13 +37,24 @@ public enum AdminTokenFile {
                     + "that seal")
         }
         guard found else {
+            guard statError == ENOENT else {
+                // A folder on the way the gateway's user may not search (EACCES), a file where a
+                // folder should be (ENOTDIR), a symbolic-link loop: not "create it".
+                throw GatewayLoadError(
+                    description:
+                        "\(path): cannot reach admin.token_file (\(String(cString: strerror(statError)))); every folder "
+                        + "on its path must be searchable by the gateway's user (user id \(geteuid()))")
+            }
             throw GatewayLoadError(
                 description:
                     "\(path): admin.token_file does not exist; create it (e.g. `openssl rand -hex 32 > \(path)`, "
                     + "`chmod 600 \(path)`) or remove the key to turn /v1/seal off")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
-            let reason = access(path, R_OK) == 0 ? "it could not be read" : String(cString: strerror(errno))
+            // As the effective user (`access` would ask as the real one).
+            let reason =
+                faccessat(AT_FDCWD, path, R_OK, AT_EACCESS) == 0
+                ? "it could not be read" : String(cString: strerror(errno))
             let fix =
                 status.st_uid == geteuid()
                 ? "`chmod 600 \(path)`"

@@ -59,9 +59,11 @@ extension ClientConnectionHandler {
             collector.release()
             self.collector = nil
         }
-        // Only when something is queued: `CircularBuffer.removeAll()` frees its storage and
-        // allocates a new one even when empty, a malloc and a free on every request.
-        if !backlog.isEmpty { backlog.removeAll() }
+        // `CircularBuffer.removeAll()` frees its storage and allocates a new one even when empty,
+        // a malloc and a free on every request: only when something is queued, or when the queue
+        // grew (one-byte chunks queue one part each; `popFirst` never shrinks it), so an idle
+        // keep-alive connection does not keep a large queue.
+        if !backlog.isEmpty || backlog.capacity > 16 { backlog.removeAll() }
         guard let request else { return }
         self.request = nil
         let record = RequestRecord(

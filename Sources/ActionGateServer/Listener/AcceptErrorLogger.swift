@@ -63,23 +63,37 @@ final class AcceptErrorLogger: ChannelInboundHandler {
         }
         var metadata: Logger.Metadata = [listener: "\(address)", "error": "\(error)"]
         if suppressed > 0 { metadata["suppressed"] = "\(suppressed)" }
-        logger.error("\(Self.message(for: error))", metadata: metadata)
+        // A client that gave up before its connection was accepted is the client's business.
+        let level: Logger.Level = (error as? IOError)?.errnoCode == ECONNABORTED ? .debug : .error
+        logger.log(level: level, "\(Self.message(for: error))", metadata: metadata)
         lastLogged = now
         suppressed = 0
     }
 
-    /// What happened and what to do, by the error's kind.
+    /// What happened and what to do, by the error's kind (what SwiftNIO and `AcceptBackoff` do
+    /// after it: pause, go on, or close the listener).
     static func message(for error: any Error) -> String {
-        if let error = error as? IOError, [EMFILE, ENFILE].contains(error.errnoCode) {
+        let pause = "\(acceptBackoff.nanoseconds / 1_000_000) ms"
+        guard let error = error as? IOError else {
+            return "setting up an accepted connection failed; the connection was closed unanswered"
+        }
+        switch error.errnoCode {
+        case EMFILE:
             return "accepting connections failed: the process is out of file descriptors; clients "
-                + "wait in the listen backlog and accepting is retried every \(acceptBackoff.nanoseconds / 1_000_000) ms. "
+                + "wait in the listen backlog and accepting is retried every \(pause). "
                 + "Raise the open-file limit (LimitNOFILE= under systemd, ulimit -n) or lower limits.max_connections"
+        case ENFILE:
+            return "accepting connections failed: the system's table of open files is full (fs.file-max); "
+                + "clients wait in the listen backlog and accepting is retried every \(pause)"
+        case ENOBUFS, ENOMEM:
+            return "accepting connections failed: the system is out of memory for sockets; clients wait "
+                + "in the listen backlog and accepting is retried every \(pause)"
+        case ECONNABORTED:
+            return "a client closed its connection before it was accepted"
+        default:
+            return "accepting connections failed with an error SwiftNIO does not recover from: it closes "
+                + "this listener, and the gateway stops (exit 3) for its service manager to restart it"
         }
-        if error is IOError {
-            return "accepting connections failed; accepting is retried every "
-                + "\(acceptBackoff.nanoseconds / 1_000_000) ms"
-        }
-        return "setting up an accepted connection failed; the connection was closed unanswered"
     }
 }
 

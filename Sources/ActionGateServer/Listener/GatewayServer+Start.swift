@@ -73,6 +73,7 @@ extension GatewayServer {
                 }
             } catch {
                 for listener in listeners { try? await listener.close() }
+                try? await admin?.close()
                 throw error
             }
             return try GatewayServer(

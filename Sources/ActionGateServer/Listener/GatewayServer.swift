@@ -106,16 +106,20 @@ public final class GatewayServer: Sendable {
             cancellationSignals: [],
             logger: logger
         )
-        // The group sees every signal too (each dispatch source of a signal gets it); the first
-        // starts its graceful shutdown, which this counts past.
+        // The group has its own sources for these signals (each source of a signal gets it), but
+        // only from inside `run()`: the first signal also asks the group itself, so one that
+        // arrives before is not lost (the request is remembered, and ignored once shutting down).
+        // Signals that arrive together are one event whose `data` says how many.
         let signals = Mutex(0)
         let sources = [SIGTERM, SIGINT].map { number in
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [self] in
+                let received = Int(source.data)
                 let count = signals.withLock { count in
-                    count += 1
+                    count += max(received, 1)
                     return count
                 }
+                Task { await group.triggerGracefulShutdown() }
                 if count >= 2 { endGracePeriod() }
             }
             source.resume()

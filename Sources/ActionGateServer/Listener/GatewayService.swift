@@ -13,7 +13,7 @@ public struct GatewayService: Service {
     }
 
     /// Waits for graceful shutdown or cancellation, then shuts the server down. A listener that
-    /// closes meanwhile ends it too (after closing the rest at once) with `ListenerClosed`.
+    /// closes meanwhile ends it too (after a graceful shutdown of the rest) with `ListenerClosed`.
     public func run() async throws {
         let server = self.server
         let closed: ListenerClosed?
@@ -36,7 +36,8 @@ public struct GatewayService: Service {
             return
         }
         server.logger.error("\(closed.description)")
-        await server.shutdown(gracePeriod: .zero)
+        // The other connections are healthy: they finish within the grace period as at SIGTERM.
+        await server.shutdown()
         throw closed
     }
 }

@@ -194,6 +194,14 @@ public final class AuditLog: AuditSink {
                     writeFailures.wrappingAdd(1, ordering: .relaxed)
                     dropped.wrappingAdd(lost, ordering: .relaxed)
                     report(failure: failure, lost: lost, state: &state)
+                } else if state.failing {
+                    // Said once, with the lines lost since the last report (none is left unsaid).
+                    logger?.info(
+                        "writing the audit log works again",
+                        metadata: ["lines_lost": "\(state.lostSinceReport)", "audit": "\(destination.name)"])
+                    state.failing = false
+                    state.lostSinceReport = 0
+                    state.lastReport = nil
                 }
             }
             state.spare.removeAll(keepingCapacity: state.spare.capacity <= 4 * wakeBytes)
@@ -213,6 +221,7 @@ public final class AuditLog: AuditSink {
             metadata: metadata)
         state.lastReport = now
         state.lostSinceReport = 0
+        state.failing = true
     }
 
     /// Writes `batch` to a descriptor the operational log also writes to, in line-aligned pieces
@@ -244,8 +253,10 @@ public final class AuditLog: AuditSink {
         var spare: [UInt8] = []
         /// Whole lines even after a write that failed part-way.
         var output = LineOutput()
-        /// When `report` last logged, and the lines lost since.
+        /// When `report` last logged, the lines lost since, and whether writing is failing (so
+        /// its recovery is said).
         var lastReport: ContinuousClock.Instant?
         var lostSinceReport = 0
+        var failing = false
     }
 }

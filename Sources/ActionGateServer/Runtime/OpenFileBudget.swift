@@ -1,3 +1,5 @@
+import NIOCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -14,9 +16,12 @@
 /// keeps client connections within what is left once the other descriptors are set aside, and
 /// says so when that is below `limits.max_connections`.
 public struct OpenFileBudget: Sendable, Equatable {
-    /// Descriptors set aside beyond connections: listeners, each event loop's epoll and eventfd,
-    /// the audit log, the keyring and configuration reads, standard streams, the thread pool.
+    /// Descriptors set aside beyond connections and event loops: listeners, the audit log, the
+    /// keyring and configuration reads, standard streams, the thread pool.
     public static let fixedReserve = 64
+
+    /// Descriptors each event loop holds: its epoll, eventfd and timerfd.
+    public static let perEventLoop = 3
 
     /// The open-file limit the budget is for.
     public let limit: Int
@@ -27,13 +32,14 @@ public struct OpenFileBudget: Sendable, Equatable {
     /// Set when `clientConnections` is below the configured `limits.max_connections`: what to do.
     public let warning: String?
 
-    /// The budget for `settings` under an open-file `limit`.
-    public init(settings: ServerSettings, limit: Int) {
+    /// The budget for `settings` under an open-file `limit`, with `eventLoops` event loops (the
+    /// gateway runs one per core).
+    public init(settings: ServerSettings, limit: Int, eventLoops: Int = System.coreCount) {
         var upstream = 0
         for (_, settings) in settings.upstreams { upstream += settings.maxConnections }
         let admin = settings.admin == nil ? 0 : settings.adminLimits.maxConnections
         self.limit = limit
-        self.reserve = upstream + admin + Self.fixedReserve
+        self.reserve = upstream + admin + Self.fixedReserve + Self.perEventLoop * max(eventLoops, 1)
         let configured = settings.limits.maxConnections
         // Never below half the limit: with a small limit the reserve may not be all in use, and a
         // gateway that serves no one is worse than one whose upstream connects may fail.
@@ -56,14 +62,20 @@ public struct OpenFileBudget: Sendable, Equatable {
     /// kernel's usual `nr_open`) and returns the soft limit in force afterwards; nil when it cannot
     /// be read.
     public static func raiseProcessLimit() -> Int? {
+        #if canImport(Glibc)
+            let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+        #else
+            let resource = RLIMIT_NOFILE
+        #endif
         var limits = rlimit()
-        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limits) == 0 else { return nil }
+        guard getrlimit(resource, &limits) == 0 else { return nil }
         let ceiling: rlim_t = 1 << 20
         let wanted = min(limits.rlim_max, ceiling)
         if limits.rlim_cur < wanted {
             var raised = limits
             raised.rlim_cur = wanted
-            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limits = raised }
+            // Refused (a system ceiling below the hard limit, as on macOS): the limit stays as it was.
+            if setrlimit(resource, &raised) == 0 { limits = raised }
         }
         return limits.rlim_cur >= rlim_t(Int.max) ? Int.max : Int(limits.rlim_cur)
     }
