@@ -20,34 +20,12 @@ enum HTTPBenchmark {
 
         func decodeRequest() throws -> UInt64 {
             var decoder = RequestDecoder(maxHeadBytes: 16 * 1024, maxHeaderCount: 100)
-            var fields: UInt64 = 0
-            try request.withUnsafeBufferPointer { bytes in
-                var offset = 0
-                while offset < bytes.count {
-                    let (consumed, event) = try decoder.decode(UnsafeBufferPointer(rebasing: bytes[offset...]))
-                    offset += consumed
-                    if case .head(let head) = event { fields &+= UInt64(head.fields.count) }
-                    if case .end = event { break }
-                    if event == nil && consumed == 0 { throw BenchmarkFailure("the request did not decode") }
-                }
-            }
-            return fields
+            return try decodeAll(request, with: &decoder) { $0.fields.count }
         }
         func decodeResponse() throws -> UInt64 {
             var decoder = ResponseDecoder()
             decoder.expectResponse(isHEAD: false)
-            var fields: UInt64 = 0
-            try response.withUnsafeBufferPointer { bytes in
-                var offset = 0
-                while offset < bytes.count {
-                    let (consumed, event) = try decoder.decode(UnsafeBufferPointer(rebasing: bytes[offset...]))
-                    offset += consumed
-                    if case .head(let head) = event { fields &+= UInt64(head.fields.count) }
-                    if case .end = event { break }
-                    if event == nil && consumed == 0 { throw BenchmarkFailure("the response did not decode") }
-                }
-            }
-            return fields
+            return try decodeAll(response, with: &decoder) { $0.fields.count }
         }
         guard try decodeRequest() == 8, try decodeResponse() == 5 else {
             throw BenchmarkFailure("the heads decoded to an unexpected number of fields")
@@ -56,5 +34,23 @@ enum HTTPBenchmark {
         print("HTTP/1.1 decoders, per message (bench/run.sh's heads):")
         print("  request: 8 fields, 1 KiB body     \(Int(try timer.nanosecondsPerOperation(decodeRequest))) ns")
         print("  response: nginx 200, 5 fields     \(Int(try timer.nanosecondsPerOperation(decodeResponse))) ns")
+    }
+
+    /// Decodes one whole message from `bytes`; returns its head's field count.
+    static func decodeAll<Decoder: MessageDecoder>(
+        _ bytes: [UInt8], with decoder: inout Decoder, fieldCount: (Decoder.Head) -> Int
+    ) throws -> UInt64 {
+        var fields: UInt64 = 0
+        try bytes.withUnsafeBufferPointer { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let (consumed, event) = try decoder.decode(UnsafeBufferPointer(rebasing: bytes[offset...]))
+                offset += consumed
+                if case .head(let head) = event { fields &+= UInt64(fieldCount(head)) }
+                if case .end = event { break }
+                if event == nil && consumed == 0 { throw BenchmarkFailure("the message did not decode") }
+            }
+        }
+        return fields
     }
 }

@@ -49,11 +49,7 @@ import Testing
     /// own closing of the listeners is not such an end.
     @Test(.timeLimit(.minutes(1))) func aListenerThatClosesWhileServingEndsTheService() async throws {
         try await GatewayHarness.with(admin: true) { gateway in
-            let group = ServiceGroup(
-                services: [GatewayService(server: gateway.server)], gracefulShutdownSignals: [],
-                cancellationSignals: [], logger: Logger(label: "test"))
-            let running = Task { try await group.run() }
-            #expect(try await gateway.roundTrip("GET / HTTP/1.1\r\nHost: a\r\n\r\n").status == 200)
+            let (_, running) = try await Self.serving(gateway)
             try await gateway.server.listenChannels[0].close()
             do {
                 try await running.value
@@ -68,14 +64,20 @@ import Testing
         }
         // A graceful shutdown closes the listeners itself: the service ends without an error.
         try await GatewayHarness.with(admin: true) { gateway in
-            let group = ServiceGroup(
-                services: [GatewayService(server: gateway.server)], gracefulShutdownSignals: [],
-                cancellationSignals: [], logger: Logger(label: "test"))
-            let running = Task { try await group.run() }
-            #expect(try await gateway.roundTrip("GET / HTTP/1.1\r\nHost: a\r\n\r\n").status == 200)
+            let (group, running) = try await Self.serving(gateway)
             await group.triggerGracefulShutdown()
             try await running.value
         }
+    }
+
+    /// Runs the gateway's service in a group of its own, and checks that it serves.
+    static func serving(_ gateway: GatewayHarness) async throws -> (ServiceGroup, Task<Void, any Error>) {
+        let group = ServiceGroup(
+            services: [GatewayService(server: gateway.server)], gracefulShutdownSignals: [], cancellationSignals: [],
+            logger: Logger(label: "test"))
+        let running = Task { try await group.run() }
+        #expect(try await gateway.roundTrip("GET / HTTP/1.1\r\nHost: a\r\n\r\n").status == 200)
+        return (group, running)
     }
 
     /// Once shutdown starts, `/readyz` says so while in-flight requests finish, so a load balancer

@@ -28,16 +28,9 @@ import Testing
 
     @Test func sigtermLetsAnInFlightRequestFinish() throws {
         try withTemporaryFolder { folder in
-            let (upstream, config) = try Self.prepare(in: folder)
-            defer { upstream.stop() }
-            let gateway = try LongRunning(
-                ActionGateProcess.executable.path, ["serve", "--config", config], directory: folder, readStderr: true)
-            defer { gateway.stop() }
-            let port = try Self.servingPort(gateway)
             // A page render the upstream answers after 1.5 s.
-            let client = try LongRunning(
-                "/usr/bin/env", ["python3", "-u", "-c", Self.client(port: port)], directory: folder)
-            defer { client.stop() }
+            let (upstream, gateway, client) = try Self.servingWithClient(in: folder, path: "/slow")
+            defer { for process in [client, gateway, upstream] { process.stop() } }
             _ = try upstream.readLine(containing: "received /slow")
             gateway.child.send(SIGTERM)
             let answer = try client.readLine(containing: "status ")
@@ -50,15 +43,8 @@ import Testing
     /// the 30 s grace period for a stuck upstream) closes what is left at once.
     @Test func aSecondSIGTERMEndsTheGracePeriod() throws {
         try withTemporaryFolder { folder in
-            let (upstream, config) = try Self.prepare(in: folder)
-            defer { upstream.stop() }
-            let gateway = try LongRunning(
-                ActionGateProcess.executable.path, ["serve", "--config", config], directory: folder, readStderr: true)
-            defer { gateway.stop() }
-            let port = try Self.servingPort(gateway)
-            let client = try LongRunning(
-                "/usr/bin/env", ["python3", "-u", "-c", Self.client(port: port, path: "/slower")], directory: folder)
-            defer { client.stop() }
+            let (upstream, gateway, client) = try Self.servingWithClient(in: folder, path: "/slower")
+            defer { for process in [client, gateway, upstream] { process.stop() } }
             _ = try upstream.readLine(containing: "received /slower")
             gateway.child.send(SIGTERM)
             let shuttingDown = try gateway.readLine(containing: "shutting down")
@@ -71,6 +57,27 @@ import Testing
             #expect(Date().timeIntervalSince(second) < 10, "the upstream answers after 20 s; the gateway did not wait")
             #expect(gateway.child.stderr.contains("shutdown hurried"), "\(gateway.child.stderr)")
             #expect(try client.readLine(containing: "status ").hasPrefix("status failed"))
+        }
+    }
+
+    /// `serve` in `folder` with the Python upstream, and a client that has asked for `path`.
+    static func servingWithClient(
+        in folder: URL, path: String
+    ) throws -> (upstream: LongRunning, gateway: LongRunning, client: LongRunning) {
+        let (upstream, config) = try prepare(in: folder)
+        var gateway: LongRunning?
+        do {
+            let started = try LongRunning(
+                ActionGateProcess.executable.path, ["serve", "--config", config], directory: folder, readStderr: true)
+            gateway = started
+            let port = try servingPort(started)
+            let client = try LongRunning(
+                "/usr/bin/env", ["python3", "-u", "-c", Self.client(port: port, path: path)], directory: folder)
+            return (upstream, started, client)
+        } catch {
+            gateway?.stop()
+            upstream.stop()
+            throw error
         }
     }
 
