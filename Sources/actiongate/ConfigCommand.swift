@@ -121,6 +121,14 @@ struct ConfigCommand: ParsableCommand {
             case .off: lines.append("audit log: off")
             case .file(let file): lines.append("audit log: \(file)")
             }
+            // What LimitNOFILE= must allow: `serve` serves fewer client connections than
+            // limits.max_connections when its open-file limit is lower (and says so at start).
+            let settings = ServerSettings(configuration: config)
+            let reserve = OpenFileBudget(settings: settings, limit: .max).reserve
+            let needed = settings.limits.maxConnections + reserve
+            lines.append(
+                "open files: serve needs up to \(needed) (limits.max_connections \(settings.limits.maxConnections) "
+                    + "+ \(reserve) for upstream and admin connections and the process): LimitNOFILE=\(needed) or more")
             let manifest = config.actions.manifestCount
             let imported = manifest > 0 ? " (\(manifest) from the Next.js manifest)" : ""
             lines.append("actions: \(config.actions.list.count)\(imported); policies: \(config.policies.count)")

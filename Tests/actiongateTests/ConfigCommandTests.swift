@@ -49,6 +49,14 @@ import Testing
         #expect(result.stdout.contains("allowed origins: 3 entries from"))
         #expect(result.stdout.contains("actions: 4; policies: 4"))
         #expect(result.stdout.contains("\naudit log: standard output\n"))
+        // 10 000 client connections + upstream (128 in the example) and admin (128) connections
+        // + 64 + 3 per event loop: what LimitNOFILE= must allow.
+        let openFiles = try #require(
+            result.stdout.split(separator: "\n").first { $0.hasPrefix("open files: serve needs up to ") })
+        let needed = try #require(
+            Int(openFiles.dropFirst("open files: serve needs up to ".count).prefix { $0.isNumber }))
+        #expect((10_000 + 128 + 128 + 64 + 3)...(10_000 + 128 + 128 + 64 + 3 * 1024) ~= needed, "\(openFiles)")
+        #expect(openFiles.hasSuffix("LimitNOFILE=\(needed) or more"), "\(openFiles)")
         #expect(!result.stderr.contains("error"))
     }
 
