@@ -114,7 +114,7 @@ extension ClientConnectionHandler: UpstreamExchange {
     }
 
     func upstreamResponseHead(_ head: ResponseHead) {
-        guard let request, let plan = request.plan, let snapshot = request.snapshot, let context else { return }
+        guard let request, let plan = request.plan, let snapshot = request.snapshot, context != nil else { return }
         let now = NIODeadline.now()
         if let started = request.upstreamStartedAt {
             request.upstreamLatency = .nanoseconds((now - started).nanoseconds)

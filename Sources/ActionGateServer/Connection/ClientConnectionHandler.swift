@@ -31,8 +31,15 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     var context: ChannelHandlerContext?
     var machine = ConnectionStateMachine()
     private var decoder: RequestDecoder
-    /// Bytes of a request head that is not complete yet.
+    /// Bytes of a request head that is not complete yet, or input not decoded yet because the
+    /// queue was full (`inputHeld`): always decoded before any later read, so order holds.
     private var pendingHead: ByteBuffer?
+    /// Input waits undecoded in `pendingHead` until the queue empties (no more is read meanwhile).
+    private(set) var inputHeld = false
+    /// Events decoded ahead of the one in progress at most. A read brings up to 4 × 64 KiB, which
+    /// is thousands of tiny pipelined requests; decoded at once they took ~5 MB per connection
+    /// whose client never read its answers (a soak test). The rest of the read waits as bytes.
+    static let maxQueuedEvents = 16
     /// The decoder refused the bytes: nothing more from this client is decoded.
     private var decoderFailed = false
     var request: InFlightRequest?
@@ -47,7 +54,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     var waitsForConnect = false
     var backlog = CircularBuffer<ByteBuffer>(initialCapacity: 2)
     var peer = ""
-    private var queue = CircularBuffer<Event>(initialCapacity: 2)
+    private(set) var queue = CircularBuffer<Event>(initialCapacity: 2)
     private var readPending = false
     private var headBytes = 0
     /// Bytes read ahead while a request was in flight (see `rawBytesArriving`).
@@ -117,9 +124,14 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    /// Decodes every event in `buffer` into the event queue, leaving the bytes of an incomplete head.
-    private func decode(_ buffer: inout ByteBuffer) {
+    /// Decodes the events in `buffer` into the event queue, leaving the bytes of an incomplete head,
+    /// or stopping with the input held when `limit` events wait in the queue.
+    private func decode(_ buffer: inout ByteBuffer, limit: Int = maxQueuedEvents) {
         while !decoderFailed, machine.phase != .closed {
+            if queue.count >= limit {
+                inputHeld = buffer.readableBytes > 0
+                return
+            }
             do {
                 guard let part = try buffer.readMessagePart(with: &decoder) else { return }
                 enqueue(.part(part))
@@ -161,6 +173,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             case nil:
                 break
             }
+            // Nothing more can arrive: what was held is decoded now, ahead of the end (bounded by
+            // what was read).
+            decodeHeldInput(limit: .max)
             if !decoderFailed, decoder.isInsideRequest {
                 // The client ended its side inside a request: that request can never complete.
                 decoderFailed = true
@@ -189,7 +204,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             context.read()
             return
         }
-        if queue.isEmpty, machine.wantsRead(streamReady: streamReady) {
+        if queue.isEmpty, !inputHeld, machine.wantsRead(streamReady: streamReady) {
             context.read()
         } else {
             readPending = true
@@ -237,12 +252,14 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     /// once (a refusal) and start the next from inside it (`after(.nextRequest)` drains again), and
     /// that inner drain must find the queue without the event being handled.
     func drainQueueAndRead() {
-        while machine.phase != .closed, let event = queue.popFirst() {
-            guard consume(event) else {
-                queue.prepend(event)
-                break
+        repeat {
+            while machine.phase != .closed, let event = queue.popFirst() {
+                guard consume(event) else {
+                    queue.prepend(event)
+                    break
+                }
             }
-        }
+        } while queue.isEmpty && decodeHeldInput()
         if earlyHeadBytes > 0, queue.isEmpty, case .awaitingHead = machine.phase {
             // Bytes were read ahead during the exchanges just served; if they left part of a head,
             // its header timer runs now. (Their count is not charged to the head: they may include
@@ -261,8 +278,22 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         resumeReadingIfWanted()
     }
 
+    /// Decodes the input held while the queue was full; true when that queued events to drain.
+    @discardableResult
+    private func decodeHeldInput(limit: Int = maxQueuedEvents) -> Bool {
+        guard inputHeld, machine.phase != .closed, var held = pendingHead else { return false }
+        pendingHead = nil
+        inputHeld = false
+        decode(&held, limit: limit)
+        if !decoderFailed, !decoder.isStopped, machine.phase != .closed, held.readableBytes > 0 {
+            pendingHead = held
+        }
+        return !queue.isEmpty
+    }
+
     func resumeReadingIfWanted() {
-        guard readPending, let context, queue.isEmpty, machine.wantsRead(streamReady: streamReady) else { return }
+        guard readPending, let context, queue.isEmpty, !inputHeld, machine.wantsRead(streamReady: streamReady)
+        else { return }
         readPending = false
         context.read()
     }
