@@ -35,9 +35,10 @@ enum ConnectFailureReason {
     /// `strerror`'s text, with what it means for the gateway when the gateway is the cause.
     static func text(errno code: Int32) -> String {
         let text = String(cString: strerror(code))
-        if code == EMFILE || code == ENFILE {
-            return "\(text): the gateway is out of file descriptors (raise its open-file limit)"
+        switch code {
+        case EMFILE: return "\(text): the gateway is out of file descriptors (raise its open-file limit)"
+        case ENFILE: return "\(text): the system's table of open files is full (fs.file-max)"
+        default: return text
         }
-        return text
     }
 }
