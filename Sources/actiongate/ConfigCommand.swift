@@ -124,11 +124,11 @@ struct ConfigCommand: ParsableCommand {
             // What LimitNOFILE= must allow: `serve` serves fewer client connections than
             // limits.max_connections when its open-file limit is lower (and says so at start).
             let settings = ServerSettings(configuration: config)
-            let reserve = OpenFileBudget(settings: settings, limit: .max).reserve
-            let needed = settings.limits.maxConnections + reserve
+            let budget = OpenFileBudget(settings: settings, limit: .max)
             lines.append(
-                "open files: serve needs up to \(needed) (limits.max_connections \(settings.limits.maxConnections) "
-                    + "+ \(reserve) for upstream and admin connections and the process): LimitNOFILE=\(needed) or more")
+                "open files: serve needs up to \(budget.needed) (limits.max_connections \(settings.limits.maxConnections) "
+                    + "+ \(budget.reserve) for upstream and admin connections and the process): "
+                    + "LimitNOFILE=\(budget.needed) or more")
             let manifest = config.actions.manifestCount
             let imported = manifest > 0 ? " (\(manifest) from the Next.js manifest)" : ""
             lines.append("actions: \(config.actions.list.count)\(imported); policies: \(config.policies.count)")

@@ -22,6 +22,12 @@ import Testing
         return (channel, audit)
     }
 
+    /// The client stops (false) or starts again (true) reading what the gateway writes.
+    static func setWritable(_ writable: Bool, _ channel: EmbeddedChannel) {
+        channel.isWritable = writable
+        channel.pipeline.fireChannelWritabilityChanged()
+    }
+
     static func responses(_ channel: EmbeddedChannel) throws -> [String] {
         var text = ""
         while let part = try channel.readOutbound(as: ByteBuffer.self) { text += String(buffer: part) }
@@ -35,14 +41,12 @@ import Testing
         #expect(try Self.responses(channel).count == 1, "writable: answered at once")
 
         // The client stopped reading: the answers so far fill the outbound buffer.
-        channel.isWritable = false
-        channel.pipeline.fireChannelWritabilityChanged()
+        Self.setWritable(false, channel)
         try channel.writeInbound(ByteBuffer(string: String(repeating: request, count: 3)))
         #expect(try Self.responses(channel).isEmpty, "no request is taken while the answers wait")
         #expect(audit.all.count == 1)
 
-        channel.isWritable = true
-        channel.pipeline.fireChannelWritabilityChanged()
+        Self.setWritable(true, channel)
         let answered = try Self.responses(channel)
         #expect(answered.count == 3 && answered.allSatisfy { $0.hasPrefix("403 ") }, "\(answered)")
         #expect(audit.all.count == 4)
@@ -55,8 +59,7 @@ import Testing
     @Test func aReadOfManyPipelinedRequestsIsDecodedAFewAtATime() throws {
         let (channel, audit) = try Self.connection()
         let handler = try channel.pipeline.syncOperations.handler(type: ClientConnectionHandler.self)
-        channel.isWritable = false
-        channel.pipeline.fireChannelWritabilityChanged()
+        Self.setWritable(false, channel)
         var requests = ""
         for index in 0..<2000 { requests += "GET /reject/forbidden?n=\(index) HTTP/1.1\r\nHost: a\r\n\r\n" }
         try channel.writeInbound(ByteBuffer(string: requests))
@@ -64,8 +67,7 @@ import Testing
         #expect(handler.queue.count <= ClientConnectionHandler.maxQueuedEvents, "\(handler.queue.count) events queued")
         #expect(handler.inputHeld)
 
-        channel.isWritable = true
-        channel.pipeline.fireChannelWritabilityChanged()
+        Self.setWritable(true, channel)
         let answered = try Self.responses(channel)
         #expect(answered.count == 2000 && answered.allSatisfy { $0.hasPrefix("403 ") }, "\(answered.count)")
         #expect(audit.all.map(\.target) == (0..<2000).map { "/reject/forbidden?n=\($0)" })
@@ -77,14 +79,12 @@ import Testing
     @Test func aHalfCloseBehindHeldRequestsAnswersThemFirst() throws {
         let (channel, audit) = try Self.connection()
         let handler = try channel.pipeline.syncOperations.handler(type: ClientConnectionHandler.self)
-        channel.isWritable = false
-        channel.pipeline.fireChannelWritabilityChanged()
+        Self.setWritable(false, channel)
         try channel.writeInbound(
             ByteBuffer(string: String(repeating: "GET /reject/forbidden HTTP/1.1\r\nHost: a\r\n\r\n", count: 100)))
         #expect(handler.inputHeld)
         channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
-        channel.isWritable = true
-        channel.pipeline.fireChannelWritabilityChanged()
+        Self.setWritable(true, channel)
         let answered = try Self.responses(channel)
         #expect(answered.count == 100 && answered.allSatisfy { $0.hasPrefix("403 ") }, "\(answered.count)")
         #expect(audit.all.count == 100)

@@ -48,7 +48,7 @@ struct CompiledPolicy: Sendable, Equatable {
         guard !needsFallback else { return nil }
         var subjectBits: UInt64 = 0
         if let identity {
-            for index in subjects.indices where ClaimRequirement.sameBytes(subjects[index], identity.subject) {
+            for index in subjects.indices where subjects[index].hasSameBytes(as: identity.subject) {
                 subjectBits |= 1 << index
             }
         }
@@ -162,7 +162,7 @@ struct CompiledPolicy: Sendable, Equatable {
 
         /// Constants are told apart byte for byte, as requests are matched against them.
         private func index(of value: String, in list: inout [String]) -> Int {
-            if let found = list.firstIndex(where: { ClaimRequirement.sameBytes($0, value) }) { return found }
+            if let found = list.firstIndex(where: { $0.hasSameBytes(as: value) }) { return found }
             list.append(value)
             return list.count - 1
         }

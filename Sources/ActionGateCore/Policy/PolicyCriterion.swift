@@ -34,7 +34,7 @@ public enum PolicyCriterion: Sendable, Equatable {
             return identity != nil
         case .subject(let subjects):
             guard let identity else { return false }
-            return subjects.contains { ClaimRequirement.sameBytes($0, identity.subject) }
+            return subjects.contains { $0.hasSameBytes(as: identity.subject) }
         case .claims(let requirements):
             guard let identity else { return false }
             for requirement in requirements where !requirement.matches(identity.claims) {
@@ -85,7 +85,7 @@ public struct ClaimRequirement: Sendable, Equatable {
     /// canonically equivalent spelling).
     @inline(__always)
     static func claim(_ name: String, in claims: [String: JSONValue]) -> JSONValue? {
-        guard let index = claims.index(forKey: name), sameBytes(claims[index].key, name) else { return nil }
+        guard let index = claims.index(forKey: name), claims[index].key.hasSameBytes(as: name) else { return nil }
         return claims[index].value
     }
 
@@ -94,13 +94,8 @@ public struct ClaimRequirement: Sendable, Equatable {
     static func sameValue(_ a: JSONValue, _ b: JSONValue) -> Bool {
         if case .string(let x) = a {
             guard case .string(let y) = b else { return false }
-            return sameBytes(x, y)
+            return x.hasSameBytes(as: y)
         }
         return a == b
-    }
-
-    @inline(__always)
-    static func sameBytes(_ a: String, _ b: String) -> Bool {
-        a.hasSameBytes(as: b)
     }
 }

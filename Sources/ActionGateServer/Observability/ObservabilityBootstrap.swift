@@ -39,12 +39,13 @@ public enum ObservabilityBootstrap {
 
     /// The audit log `log.audit` asks for, or `nil` for `off`.
     public static func auditLog(for output: LogConfiguration.AuditOutput) throws(AuditLogError) -> AuditLog? {
-        let logger = Logger(label: "actiongate.audit")
+        let destination: AuditDestination
         switch output {
         case .off: return nil
-        case .standardOutput: return try AuditLog(destination: .standardOutput, logger: logger)
-        case .standardError: return try AuditLog(destination: .standardError, logger: logger)
-        case .file(let path): return try AuditLog(destination: .file(path), logger: logger)
+        case .standardOutput: destination = .standardOutput
+        case .standardError: destination = .standardError
+        case .file(let path): destination = .file(path)
         }
+        return try AuditLog(destination: destination, logger: Logger(label: "actiongate.audit"))
     }
 }

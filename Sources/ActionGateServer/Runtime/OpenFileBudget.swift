@@ -27,6 +27,8 @@ public struct OpenFileBudget: Sendable, Equatable {
     public let limit: Int
     /// Descriptors kept for everything but client connections.
     public let reserve: Int
+    /// What the limit must be for `limits.max_connections` to fit: it plus `reserve`.
+    public let needed: Int
     /// The client connections served at once (`limits.max_connections`, or less to fit `limit`).
     public let clientConnections: Int
     /// Set when `clientConnections` is below the configured `limits.max_connections`: what to do.
@@ -41,6 +43,7 @@ public struct OpenFileBudget: Sendable, Equatable {
         self.limit = limit
         self.reserve = upstream + admin + Self.fixedReserve + Self.perEventLoop * max(eventLoops, 1)
         let configured = settings.limits.maxConnections
+        self.needed = configured + reserve
         // Never below half the limit: with a small limit the reserve may not be all in use, and a
         // gateway that serves no one is worse than one whose upstream connects may fail.
         let fitting = max(limit - reserve, limit / 2, 1)
@@ -53,8 +56,8 @@ public struct OpenFileBudget: Sendable, Equatable {
         self.warning =
             "the process may open \(limit) files (ulimit -n; LimitNOFILE= under systemd), but "
             + "limits.max_connections \(configured) plus \(reserve) for upstream and admin connections, "
-            + "listeners and files needs \(configured + reserve): serving at most \(fitting) client "
-            + "connections (503 overloaded beyond). Raise the limit (LimitNOFILE=\(configured + reserve) "
+            + "listeners and files needs \(needed): serving at most \(fitting) client "
+            + "connections (503 overloaded beyond). Raise the limit (LimitNOFILE=\(needed) "
             + "in the unit, or ulimit -n) or lower limits.max_connections or the upstreams' max_connections"
     }
 
